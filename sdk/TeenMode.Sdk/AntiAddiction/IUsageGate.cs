@@ -1,0 +1,11 @@
+namespace TeenMode.AntiAddiction;
+
+/// <summary>Counts use and decides whether a subject may keep using the app now.</summary>
+public interface IUsageGate
+{
+    /// <summary>Counts a heartbeat (idempotently) and returns the decision that holds afterwards.</summary>
+    Task<Decision> RecordHeartbeatAsync(Heartbeat heartbeat, CancellationToken cancellationToken = default);
+
+    /// <summary>Whether the subject may use the app now.</summary>
+    Task<Decision> CheckAsync(string subjectId, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,90 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace TeenMode;
+
+/// <summary>
+/// A stable, string-backed reason for a decision. Reason codes are the public contract
+/// shared by apps, the HTTP API and the harness; every well-known code is listed here.
+/// </summary>
+public readonly struct ReasonCode : IEquatable<ReasonCode>
+{
+    private readonly string? _value;
+
+    /// <summary>Creates a reason code from its wire name.</summary>
+    public ReasonCode(string value)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(value);
+        _value = value;
+    }
+
+    /// <summary>The wire name, e.g. <c>curfew</c>.</summary>
+    public string Value => _value ?? Allowed._value!;
+
+    /// <summary>Nothing stood in the way.</summary>
+    public static ReasonCode Allowed { get; } = new("allowed");
+
+    /// <summary>The subject is not in teen mode, so teen-mode rules do not apply.</summary>
+    public static ReasonCode TeenModeOff { get; } = new("teen-mode-off");
+
+    /// <summary>Local time is inside the night curfew.</summary>
+    public static ReasonCode Curfew { get; } = new("curfew");
+
+    /// <summary>Today's time budget is used up.</summary>
+    public static ReasonCode DailyLimitReached { get; } = new("daily-limit-reached");
+
+    /// <summary>Continuous use reached the rest-reminder interval (a notice, not a denial).</summary>
+    public static ReasonCode RestReminder { get; } = new("rest-reminder");
+
+    /// <summary>The item is not in the teen-mode content pool.</summary>
+    public static ReasonCode ContentNotInPool { get; } = new("content-not-in-pool");
+
+    /// <summary>The item is in the pool but not suitable for the subject's age band.</summary>
+    public static ReasonCode ContentNotSuitableForBand { get; } = new("content-not-suitable-for-band");
+
+    /// <summary>The action needs a guardian's verification, and none was given.</summary>
+    public static ReasonCode GuardianVerificationRequired { get; } = new("guardian-verification-required");
+
+    /// <summary>A guardian credential was given and did not verify.</summary>
+    public static ReasonCode GuardianVerificationFailed { get; } = new("guardian-verification-failed");
+
+    /// <summary>The subject has no guardian bound, so nothing can verify the action.</summary>
+    public static ReasonCode NoGuardianBound { get; } = new("no-guardian-bound");
+
+    /// <summary>The subject is unknown.</summary>
+    public static ReasonCode UnknownSubject { get; } = new("unknown-subject");
+
+    /// <summary>The heartbeat was already counted (same device and sequence).</summary>
+    public static ReasonCode DuplicateHeartbeat { get; } = new("duplicate-heartbeat");
+
+    /// <summary>State could not be read, so the request of a minor is denied (fail closed).</summary>
+    public static ReasonCode StoreUnavailable { get; } = new("store-unavailable");
+
+    /// <summary>An idempotency key was reused with a different request.</summary>
+    public static ReasonCode IdempotencyKeyReused { get; } = new("idempotency-key-reused");
+
+    /// <summary>Every well-known reason code, for documentation and for the harness.</summary>
+    public static IReadOnlyList<ReasonCode> WellKnown { get; } =
+    [
+        Allowed, TeenModeOff, Curfew, DailyLimitReached, RestReminder, ContentNotInPool,
+        ContentNotSuitableForBand, GuardianVerificationRequired, GuardianVerificationFailed,
+        NoGuardianBound, UnknownSubject, DuplicateHeartbeat, StoreUnavailable, IdempotencyKeyReused,
+    ];
+
+    /// <inheritdoc />
+    public bool Equals(ReasonCode other) => string.Equals(Value, other.Value, StringComparison.Ordinal);
+
+    /// <inheritdoc />
+    public override bool Equals([NotNullWhen(true)] object? obj) => obj is ReasonCode other && Equals(other);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(Value);
+
+    /// <inheritdoc />
+    public override string ToString() => Value;
+
+    /// <summary>Compares two codes by wire name.</summary>
+    public static bool operator ==(ReasonCode left, ReasonCode right) => left.Equals(right);
+
+    /// <summary>Compares two codes by wire name.</summary>
+    public static bool operator !=(ReasonCode left, ReasonCode right) => !left.Equals(right);
+}

@@ -1,0 +1,38 @@
+namespace TeenMode.Subjects;
+
+/// <summary>How a subject's age is known.</summary>
+public enum AgeSource
+{
+    /// <summary>Nothing is known; teen mode then applies the most protective band.</summary>
+    Unknown,
+
+    /// <summary>The user stated it.</summary>
+    SelfDeclared,
+
+    /// <summary>A guardian stated it.</summary>
+    GuardianDeclared,
+
+    /// <summary>Checked against a real-name identity.</summary>
+    RealNameVerified,
+
+    /// <summary>Read from the operating system's age signal.</summary>
+    OsSignal,
+}
+
+/// <summary>A minor's profile as the SDK stores it.</summary>
+/// <param name="Id">The app's own stable id for the user.</param>
+/// <param name="BirthDate">The birth date, when known.</param>
+/// <param name="DeclaredBand">A declared band, used when no birth date is known.</param>
+/// <param name="AgeSource">How the age is known.</param>
+/// <param name="TeenMode">Whether teen mode is on.</param>
+/// <param name="CreatedAt">When the profile was created.</param>
+public sealed record Subject(string Id, DateOnly? BirthDate, AgeBand? DeclaredBand, AgeSource AgeSource, bool TeenMode, DateTimeOffset CreatedAt);
+
+/// <summary>What an app supplies to create a subject.</summary>
+public sealed record SubjectRegistration(string Id, DateOnly? BirthDate = null, AgeBand? DeclaredBand = null, AgeSource AgeSource = AgeSource.SelfDeclared, bool TeenMode = true);
+
+/// <summary>A subject with the band that applies now.</summary>
+/// <param name="Subject">The stored profile.</param>
+/// <param name="Age">Whole years of age in the rule pack's time zone, when the birth date is known.</param>
+/// <param name="Rules">The band rules that apply now.</param>
+public sealed record SubjectStatus(Subject Subject, int? Age, Rules.BandRules Rules);

@@ -1,0 +1,43 @@
+namespace TeenMode;
+
+/// <summary>Settings of the SDK. Regulatory numbers are not here: they come from the rule pack.</summary>
+public sealed class TeenModeOptions
+{
+    /// <summary>The id of a rule pack shipped with the SDK. Default <c>cn-cac-2024</c>.</summary>
+    public string RulePackId { get; set; } = Rules.RulePackLoader.DefaultPackId;
+
+    /// <summary>A rule pack file to load instead of a shipped one.</summary>
+    public string? RulePackPath { get; set; }
+
+    /// <summary>PBKDF2-SHA256 iterations for guardian PINs. Default 600,000 (OWASP's current figure for PBKDF2-HMAC-SHA256).</summary>
+    public int PinIterations { get; set; } = 600_000;
+
+    /// <summary>The most use one heartbeat may report, in seconds. Default 60.</summary>
+    public int MaxHeartbeatSeconds { get; set; } = 60;
+
+    /// <summary>A gap between heartbeats longer than this counts as a break and restarts continuous use. Default 10 minutes.</summary>
+    public TimeSpan ContinuousUseBreak { get; set; } = TimeSpan.FromMinutes(10);
+
+    internal IEnumerable<string> Validate()
+    {
+        if (PinIterations < 100_000)
+        {
+            yield return $"{nameof(PinIterations)} must be at least 100000 (was {PinIterations}).";
+        }
+
+        if (MaxHeartbeatSeconds is < 1 or > 3600)
+        {
+            yield return $"{nameof(MaxHeartbeatSeconds)} must be between 1 and 3600 (was {MaxHeartbeatSeconds}).";
+        }
+
+        if (ContinuousUseBreak <= TimeSpan.Zero)
+        {
+            yield return $"{nameof(ContinuousUseBreak)} must be positive.";
+        }
+
+        if (string.IsNullOrWhiteSpace(RulePackId) && string.IsNullOrWhiteSpace(RulePackPath))
+        {
+            yield return $"Set {nameof(RulePackId)} or {nameof(RulePackPath)}.";
+        }
+    }
+}

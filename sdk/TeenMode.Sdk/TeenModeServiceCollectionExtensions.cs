@@ -1,0 +1,75 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using TeenMode.AntiAddiction;
+using TeenMode.ContentPool;
+using TeenMode.ParentalControl;
+using TeenMode.Reporting;
+using TeenMode.Rules;
+using TeenMode.Storage;
+using TeenMode.Subjects;
+
+namespace TeenMode;
+
+/// <summary>Registers the SDK.</summary>
+public static class TeenModeServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the teen-mode services with in-memory stores (replace them with a durable store such as
+    /// <c>UseSqlite</c>). A <see cref="TimeProvider"/> registered before this call is honoured.
+    /// Calling it twice registers nothing twice.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> is null.</exception>
+    public static ITeenModeBuilder AddTeenMode(this IServiceCollection services, Action<TeenModeOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var optionsBuilder = services.AddOptions<TeenModeOptions>();
+        if (configure is not null)
+        {
+            optionsBuilder.Configure(configure);
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TeenModeOptions>, TeenModeOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<TeenModeOptions>>().Value;
+            return options.RulePackPath is { Length: > 0 } path ? RulePackLoader.LoadFile(path) : RulePackLoader.LoadEmbedded(options.RulePackId);
+        });
+
+        services.TryAddSingleton(sp =>
+        {
+            var logger = sp.GetService<ILoggerFactory>()?.CreateLogger<InMemoryTeenModeStore>() ?? NullLogger<InMemoryTeenModeStore>.Instance;
+            logger.LogWarning("TeenMode is using in-memory stores: nothing survives a restart. Use a durable store in production.");
+            return new InMemoryTeenModeStore();
+        });
+        services.TryAddSingleton<ISubjectStore>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
+        services.TryAddSingleton<IUsageLedgerStore>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
+        services.TryAddSingleton<IGuardianStore>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
+        services.TryAddSingleton<IContentCatalog>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
+        services.TryAddSingleton<IReportStore>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
+
+        services.TryAddSingleton<PinHasher>();
+        services.TryAddSingleton<IGuardianVerifier>(sp => sp.GetRequiredService<PinHasher>());
+        services.TryAddSingleton<IUsagePolicy, UsagePolicy>();
+        services.TryAddSingleton<ISubjectService, SubjectService>();
+        services.TryAddSingleton<IUsageGate, UsageGate>();
+        services.TryAddSingleton<IParentalControl, ParentalControlService>();
+        services.TryAddSingleton<IContentPool, ContentPoolService>();
+        services.TryAddSingleton<IReportingChannel, ReportingChannel>();
+        return new TeenModeBuilder(services);
+    }
+
+    private sealed record TeenModeBuilder(IServiceCollection Services) : ITeenModeBuilder;
+
+    private sealed class TeenModeOptionsValidator : IValidateOptions<TeenModeOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, TeenModeOptions options)
+        {
+            var failures = options.Validate().ToList();
+            return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        }
+    }
+}
