@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using TeenMode.Rules;
 using TeenMode.Subjects;
@@ -12,9 +13,12 @@ internal sealed class UsageGate(
     RulePack pack,
     TimeProvider time,
     IOptions<TeenModeOptions> options,
-    ILogger<UsageGate> logger) : IUsageGate
+    ILogger<UsageGate>? logger = null) : IUsageGate
 {
     private readonly TeenModeOptions _options = options.Value;
+
+    // Optional so AddTeenMode works in hosts without AddLogging (a console app, a test).
+    private readonly ILogger _logger = logger ?? NullLogger<UsageGate>.Instance;
 
     public async Task<Decision> RecordHeartbeatAsync(Heartbeat heartbeat, CancellationToken cancellationToken = default)
     {
@@ -36,7 +40,7 @@ internal sealed class UsageGate(
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not ArgumentException)
         {
-            logger.LogError(ex, "Usage ledger unavailable; denying (fail closed).");
+            _logger.LogError(ex, "Usage ledger unavailable; denying (fail closed).");
             return Decision.Deny(ReasonCode.StoreUnavailable);
         }
     }
@@ -58,7 +62,7 @@ internal sealed class UsageGate(
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not ArgumentException)
         {
-            logger.LogError(ex, "Usage ledger unavailable; denying (fail closed).");
+            _logger.LogError(ex, "Usage ledger unavailable; denying (fail closed).");
             return Decision.Deny(ReasonCode.StoreUnavailable);
         }
     }

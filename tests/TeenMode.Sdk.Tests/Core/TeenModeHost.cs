@@ -1,0 +1,71 @@
+using Microsoft.Extensions.DependencyInjection;
+using TeenMode.AntiAddiction;
+using TeenMode.ContentPool;
+using TeenMode.ParentalControl;
+using TeenMode.Reporting;
+using TeenMode.Subjects;
+using TeenMode.Testing;
+
+namespace TeenMode.Tests.Core;
+
+/// <summary>The SDK wired the way an app wires it, on a manual clock.</summary>
+internal sealed class TeenModeHost : IDisposable
+{
+    /// <summary>Asia/Shanghai has been UTC+8 all year since 1991.</summary>
+    public static readonly TimeSpan Shanghai = TimeSpan.FromHours(8);
+
+    public TeenModeHost(DateTimeOffset start, Action<TeenModeOptions>? configure = null)
+    {
+        Clock = new ManualTimeProvider(start);
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(Clock);
+        services.AddTeenMode(o =>
+        {
+            o.PinIterations = 100_000;
+            configure?.Invoke(o);
+        });
+        Services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    }
+
+    public ManualTimeProvider Clock { get; }
+
+    public ServiceProvider Services { get; }
+
+    public ISubjectService Subjects => Services.GetRequiredService<ISubjectService>();
+
+    public IUsageGate Usage => Services.GetRequiredService<IUsageGate>();
+
+    public IParentalControl Parental => Services.GetRequiredService<IParentalControl>();
+
+    public IContentPool Content => Services.GetRequiredService<IContentPool>();
+
+    public IContentCatalog Catalog => Services.GetRequiredService<IContentCatalog>();
+
+    public IReportingChannel Reports => Services.GetRequiredService<IReportingChannel>();
+
+    /// <summary>An instant given as Shanghai wall-clock time.</summary>
+    public static DateTimeOffset Local(int year, int month, int day, int hour = 0, int minute = 0, int second = 0) =>
+        new(year, month, day, hour, minute, second, Shanghai);
+
+    public async Task<string> RegisterAsync(string id, DateOnly? birthDate = null, bool teenMode = true)
+    {
+        var subject = await Subjects.RegisterAsync(new SubjectRegistration(id, birthDate, TeenMode: teenMode));
+        subject.Should().NotBeNull();
+        return id;
+    }
+
+    /// <summary>Sends <paramref name="count"/> one-minute heartbeats a minute apart, the clock moving with them.</summary>
+    public async Task<Decision> UseForMinutesAsync(string subjectId, int count, string deviceId = "phone", long firstSequence = 1)
+    {
+        var decision = await Usage.CheckAsync(subjectId);
+        for (var i = 0; i < count; i++)
+        {
+            Clock.Advance(TimeSpan.FromMinutes(1));
+            decision = await Usage.RecordHeartbeatAsync(new Heartbeat(subjectId, deviceId, firstSequence + i, 60));
+        }
+
+        return decision;
+    }
+
+    public void Dispose() => Services.Dispose();
+}
