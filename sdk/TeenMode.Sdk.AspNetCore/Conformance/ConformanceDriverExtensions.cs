@@ -1,0 +1,250 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using TeenMode.AspNetCore.Internal;
+using TeenMode.ContentPool;
+using TeenMode.Rules;
+using TeenMode.Subjects;
+
+namespace TeenMode.AspNetCore.Conformance;
+
+/// <summary>Registers and maps the conformance driver used by the TeenMode harness.</summary>
+public static class ConformanceDriverExtensions
+{
+    /// <summary>The header that carries the shared secret.</summary>
+    public const string KeyHeader = "X-TeenMode-Conformance-Key";
+
+    private const int MinSecretLength = 16;
+
+    private static readonly string[] Capabilities = ["subject-setup", "virtual-clock", "content-setup", "guardian", "reporting"];
+
+    /// <summary>
+    /// Replaces the app's clock with a <see cref="ConformanceClock"/> and registers the driver's options.
+    /// The host then refuses to start in the Production environment.
+    /// </summary>
+    public static ITeenModeBuilder AddTeenModeConformanceDriver(this ITeenModeBuilder builder, Action<TeenModeConformanceDriverOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        var services = builder.Services;
+        services.Configure(configure);
+        services.TryAddSingleton(sp => new ConformanceClock(TimeProvider.System));
+        services.Replace(ServiceDescriptor.Singleton<TimeProvider>(sp => sp.GetRequiredService<ConformanceClock>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, RefuseInProductionStartupFilter>());
+        return builder;
+    }
+
+    /// <summary>Maps the driver endpoints after checking it may run here.</summary>
+    /// <exception cref="InvalidOperationException">The environment is Production, the driver is not enabled, or the secret is missing or short.</exception>
+    public static RouteGroupBuilder MapTeenModeConformanceDriver(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var sp = endpoints.ServiceProvider;
+        var options = sp.GetRequiredService<IOptions<TeenModeConformanceDriverOptions>>().Value;
+        EnsureAllowed(sp.GetRequiredService<IHostEnvironment>(), options);
+        if (sp.GetService<ConformanceClock>() is null || sp.GetRequiredService<TimeProvider>() is not ConformanceClock)
+        {
+            throw new InvalidOperationException("Call AddTeenModeConformanceDriver(...) on the TeenMode builder before mapping the conformance driver.");
+        }
+
+        var secret = Encoding.UTF8.GetBytes(options.SharedSecret!);
+        var group = endpoints.MapGroup(options.Prefix);
+        group.AddEndpointFilter(async (context, next) =>
+        {
+            var given = Encoding.UTF8.GetBytes(context.HttpContext.Request.Headers[KeyHeader].ToString());
+            return CryptographicOperations.FixedTimeEquals(given, secret)
+                ? await next(context)
+                : Json.Problem(StatusCodes.Status401Unauthorized, "conformance-key-required", "缺少或错误的一致性测试密钥", "Missing or wrong conformance key",
+                    $"Send the shared secret in the {KeyHeader} header.");
+        });
+
+        group.MapGet("/info", (RulePack pack) => Json.Ok(new
+        {
+            driver = "teenmode-sdk",
+            sdkVersion = typeof(Decision).Assembly.GetName().Version?.ToString(),
+            rulePack = new { id = pack.Id, version = pack.Version, timeZone = pack.TimeZone.Id },
+            capabilities = Capabilities,
+        }));
+        group.MapPost("/subjects", CreateSubjectAsync);
+        group.MapPost("/content", CreateContentAsync);
+        group.MapGet("/clock", (ConformanceClock clock, RulePack pack) => Json.Ok(Describe(clock, pack)));
+        group.MapPut("/clock", SetClockAsync);
+        group.MapPost("/clock/advance", AdvanceClockAsync);
+        return group;
+    }
+
+    internal static void EnsureAllowed(IHostEnvironment environment, TeenModeConformanceDriverOptions options)
+    {
+        if (environment.IsProduction())
+        {
+            throw new InvalidOperationException("The TeenMode conformance driver never runs in the Production environment.");
+        }
+
+        if (!options.Enabled)
+        {
+            throw new InvalidOperationException("The TeenMode conformance driver is not enabled: set TeenModeConformanceDriverOptions.Enabled = true.");
+        }
+
+        if (options.SharedSecret is null || options.SharedSecret.Length < MinSecretLength)
+        {
+            throw new InvalidOperationException($"The TeenMode conformance driver needs a SharedSecret of at least {MinSecretLength} characters.");
+        }
+    }
+
+    private static object Describe(ConformanceClock clock, RulePack pack)
+    {
+        var now = clock.GetUtcNow();
+        return new
+        {
+            instant = now.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
+            local = pack.ToLocal(now).ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture),
+            timeZone = pack.TimeZone.Id,
+            frozen = clock.IsFrozen,
+        };
+    }
+
+    private static async Task<IResult> SetClockAsync(HttpRequest request, ConformanceClock clock, RulePack pack)
+    {
+        var (body, problem) = await Json.ReadObjectAsync(request);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var f = new FieldReader(body!);
+        var local = f.String("local", required: false, maxLength: 32);
+        var instantText = f.String("instant", required: false, maxLength: 40);
+        var frozen = f.Boolean("frozen") ?? true;
+        DateTimeOffset? instant = null;
+        if (local is not null)
+        {
+            if (DateTime.TryParseExact(local, "yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.None, out var l))
+            {
+                instant = new DateTimeOffset(l, pack.TimeZone.GetUtcOffset(l));
+            }
+            else
+            {
+                f.Add("local", "must be yyyy-MM-ddTHH:mm:ss in the rule pack's time zone / 本地时间格式无效");
+            }
+        }
+        else if (instantText is not null)
+        {
+            if (DateTimeOffset.TryParse(instantText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var i))
+            {
+                instant = i;
+            }
+            else
+            {
+                f.Add("instant", "must be an ISO-8601 instant / 时间格式无效");
+            }
+        }
+        else
+        {
+            f.Add("local", "give local or instant / 须提供 local 或 instant");
+        }
+
+        if (!f.Ok)
+        {
+            return Json.Invalid(f.Errors);
+        }
+
+        clock.Set(instant!.Value, frozen);
+        return Json.Ok(Describe(clock, pack));
+    }
+
+    private static async Task<IResult> AdvanceClockAsync(HttpRequest request, ConformanceClock clock, RulePack pack)
+    {
+        var (body, problem) = await Json.ReadObjectAsync(request);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var f = new FieldReader(body!);
+        var seconds = f.Integer("seconds", required: true, 0, 366L * 24 * 3600);
+        if (!f.Ok)
+        {
+            return Json.Invalid(f.Errors);
+        }
+
+        clock.Advance(TimeSpan.FromSeconds(seconds!.Value));
+        return Json.Ok(Describe(clock, pack));
+    }
+
+    private static async Task<IResult> CreateSubjectAsync(HttpRequest request, ISubjectService subjects, RulePack pack, TimeProvider time, CancellationToken ct)
+    {
+        var (body, problem) = await Json.ReadObjectAsync(request, optional: true);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var f = new FieldReader(body!);
+        var age = f.Integer("age", required: false, 0, 17);
+        var birthDate = f.Date("birthDate");
+        var teenMode = f.Boolean("teenMode") ?? true;
+        if (!f.Ok)
+        {
+            return Json.Invalid(f.Errors);
+        }
+
+        if (birthDate is null && age is not null)
+        {
+            // Half a year past the birthday, so the age holds for the next 180 days of the clock.
+            var today = DateOnly.FromDateTime(pack.ToLocal(time.GetUtcNow()));
+            birthDate = today.AddYears(-(int)age.Value).AddDays(-180);
+        }
+
+        var id = "synthetic-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+        await subjects.RegisterAsync(new SubjectRegistration(id, birthDate, null, birthDate is null ? AgeSource.Unknown : AgeSource.GuardianDeclared, teenMode), ct);
+        var status = await subjects.GetStatusAsync(id, ct);
+        return Json.Ok(new
+        {
+            subjectId = id,
+            birthDate = birthDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            band = status!.Rules.Band.Id,
+            teenMode,
+        }, StatusCodes.Status201Created);
+    }
+
+    private static async Task<IResult> CreateContentAsync(HttpRequest request, IContentCatalog catalog, CancellationToken ct)
+    {
+        var (body, problem) = await Json.ReadObjectAsync(request);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var f = new FieldReader(body!);
+        var id = f.String("id", required: false, maxLength: 128) ?? "synthetic-item-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+        var title = f.String("title", required: false, maxLength: 200) ?? "合成测试内容 / synthetic item";
+        var category = f.String("category", required: false, maxLength: 32) ?? "education";
+        var bands = f.Bands("bands") ?? [];
+        var mayAffect = f.Boolean("mayAffectMinors") ?? false;
+        if (!f.Ok)
+        {
+            return Json.Invalid(f.Errors);
+        }
+
+        var item = new ContentItem(id, title, category, bands, mayAffect);
+        await catalog.UpsertAsync([item], ct);
+        return Json.Ok(new { itemId = id, item = Dto.Of(item) }, StatusCodes.Status201Created);
+    }
+
+    private sealed class RefuseInProductionStartupFilter(IHostEnvironment environment, IOptions<TeenModeConformanceDriverOptions> options) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next)
+        {
+            EnsureAllowed(environment, options.Value);
+            return next;
+        }
+    }
+}

@@ -1,0 +1,52 @@
+using TeenMode.ContentPool;
+using TeenMode.Reporting;
+using TeenMode.Subjects;
+
+namespace TeenMode.AspNetCore.Internal;
+
+/// <summary>Wire shapes of the HTTP API (docs/http-api.md).</summary>
+internal static class Dto
+{
+    public static object Of(Decision d) => new
+    {
+        outcome = WireNames.Of(d.Outcome),
+        allowed = d.IsAllowed,
+        reasonCode = d.Reason.Value,
+        requirementIds = d.RequirementIds,
+        remainingSeconds = d.Details.RemainingSeconds,
+        retryAt = d.Details.RetryAt,
+    };
+
+    public static object Of(SubjectStatus s) => new
+    {
+        subjectId = s.Subject.Id,
+        teenMode = s.Subject.TeenMode,
+        band = s.Rules.Band.Id,
+        age = s.Age,
+        ageSource = WireNames.Of(s.Subject.AgeSource),
+    };
+
+    public static object Of(ContentItem i) => new
+    {
+        id = i.Id,
+        title = i.Title,
+        category = i.Category,
+        bands = i.SuitableBands.Select(b => b.Id),
+        mayAffectMinors = i.MayAffectMinors,
+    };
+
+    public static object Of(ReportReceipt r) => new
+    {
+        reportId = r.ReportId,
+        status = WireNames.Of(r.Status),
+        receivedAt = r.ReceivedAt,
+    };
+
+    public static object Of(ReportRecord r) => new
+    {
+        reportId = r.Id,
+        status = WireNames.Of(r.Status),
+        category = WireNames.Of(r.Submission.Category),
+        receivedAt = r.ReceivedAt,
+    };
+}

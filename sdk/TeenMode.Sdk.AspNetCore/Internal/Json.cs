@@ -1,0 +1,269 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+using Newtonsoft.Json.Serialization;
+
+namespace TeenMode.AspNetCore.Internal;
+
+/// <summary>Newtonsoft-based request reading and response writing with clear, located errors.</summary>
+internal static class Json
+{
+    /// <summary>Bodies larger than this are refused: every TeenMode request is small.</summary>
+    public const int MaxBodyBytes = 64 * 1024;
+
+    public static readonly JsonSerializerSettings Settings = new()
+    {
+        TypeNameHandling = TypeNameHandling.None,
+        ContractResolver = new CamelCasePropertyNamesContractResolver(),
+        NullValueHandling = NullValueHandling.Include,
+        DateFormatHandling = DateFormatHandling.IsoDateFormat,
+        DateTimeZoneHandling = DateTimeZoneHandling.Utc,
+        Culture = CultureInfo.InvariantCulture,
+        MaxDepth = 32,
+    };
+
+    private static readonly JsonSerializer Serializer = JsonSerializer.Create(Settings);
+
+    public static IResult Ok(object body, int status = StatusCodes.Status200OK) => new JsonResult(JToken.FromObject(body, Serializer), status, "application/json");
+
+    public static IResult Problem(int status, string reasonCode, string titleZh, string titleEn, string? detail = null, IDictionary<string, string[]>? errors = null)
+    {
+        var body = new JObject
+        {
+            ["type"] = "https://teenmode.dev/problems/" + reasonCode,
+            ["title"] = $"{titleZh} / {titleEn}",
+            ["status"] = status,
+            ["reasonCode"] = reasonCode,
+        };
+        if (detail is not null)
+        {
+            body["detail"] = detail;
+        }
+
+        if (errors is { Count: > 0 })
+        {
+            body["errors"] = JObject.FromObject(errors);
+        }
+
+        return new JsonResult(body, status, "application/problem+json");
+    }
+
+    public static IResult Invalid(IDictionary<string, string[]> errors) =>
+        Problem(StatusCodes.Status400BadRequest, "invalid-request", "请求无效", "The request is invalid", "See 'errors' for each field.", errors);
+
+    /// <summary>Reads the body as a JSON object, or returns the problem that explains why it cannot.</summary>
+    public static async Task<(JObject? Body, IResult? Problem)> ReadObjectAsync(HttpRequest request, bool optional = false)
+    {
+        if (request.ContentLength is > MaxBodyBytes)
+        {
+            return (null, TooLarge());
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > MaxBodyBytes)
+            {
+                return (null, TooLarge());
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        if (buffer.Length == 0)
+        {
+            return optional
+                ? (new JObject(), null)
+                : (null, Problem(StatusCodes.Status400BadRequest, "invalid-json", "请求体为空", "The request body is empty", "Send a JSON object."));
+        }
+
+        buffer.Position = 0;
+        try
+        {
+            using var reader = new JsonTextReader(new StreamReader(buffer)) { DateParseHandling = DateParseHandling.None, MaxDepth = 32 };
+            var token = await JToken.ReadFromAsync(reader, request.HttpContext.RequestAborted).ConfigureAwait(false);
+            return token is JObject obj
+                ? (obj, null)
+                : (null, Problem(StatusCodes.Status400BadRequest, "invalid-json", "请求体必须是 JSON 对象", "The body must be a JSON object", $"Found {token.Type} at line 1."));
+        }
+        catch (JsonReaderException ex)
+        {
+            var detail = string.Create(CultureInfo.InvariantCulture, $"Malformed JSON at line {ex.LineNumber}, column {ex.LinePosition} (path '{ex.Path}').");
+            return (null, Problem(StatusCodes.Status400BadRequest, "invalid-json", "JSON 格式错误", "Malformed JSON", detail));
+        }
+    }
+
+    private static IResult TooLarge() => Problem(StatusCodes.Status413PayloadTooLarge, "body-too-large", "请求体过大", "The request body is too large",
+        string.Create(CultureInfo.InvariantCulture, $"At most {MaxBodyBytes} bytes are accepted."));
+
+    private sealed class JsonResult(JToken body, int status, string contentType) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = status;
+            httpContext.Response.ContentType = contentType + "; charset=utf-8";
+            await httpContext.Response.WriteAsync(body.ToString(Formatting.None), httpContext.RequestAborted).ConfigureAwait(false);
+        }
+    }
+}
+
+/// <summary>Reads typed fields from a JSON body and collects every problem by field name.</summary>
+internal sealed class FieldReader(JObject body)
+{
+    public Dictionary<string, string[]> Errors { get; } = new(StringComparer.Ordinal);
+
+    public bool Ok => Errors.Count == 0;
+
+    public string? String(string name, bool required = true, int maxLength = 256)
+    {
+        var token = body[name];
+        if (token is null || token.Type == JTokenType.Null)
+        {
+            if (required)
+            {
+                Add(name, "is required / 必填");
+            }
+
+            return null;
+        }
+
+        if (token.Type != JTokenType.String)
+        {
+            Add(name, $"must be a string, not {token.Type} / 必须是字符串");
+            return null;
+        }
+
+        var value = (string)token!;
+        if (required && string.IsNullOrWhiteSpace(value))
+        {
+            Add(name, "must not be empty / 不能为空");
+            return null;
+        }
+
+        if (value.Length > maxLength)
+        {
+            Add(name, string.Create(CultureInfo.InvariantCulture, $"must be at most {maxLength} characters / 过长"));
+            return null;
+        }
+
+        return value;
+    }
+
+    public long? Integer(string name, bool required, long min, long max)
+    {
+        var token = body[name];
+        if (token is null || token.Type == JTokenType.Null)
+        {
+            if (required)
+            {
+                Add(name, "is required / 必填");
+            }
+
+            return null;
+        }
+
+        if (token.Type != JTokenType.Integer)
+        {
+            Add(name, $"must be an integer, not {token.Type} / 必须是整数");
+            return null;
+        }
+
+        var value = (long)token;
+        if (value < min || value > max)
+        {
+            Add(name, string.Create(CultureInfo.InvariantCulture, $"must be between {min} and {max} / 超出范围"));
+            return null;
+        }
+
+        return value;
+    }
+
+    public bool? Boolean(string name)
+    {
+        var token = body[name];
+        if (token is null || token.Type == JTokenType.Null)
+        {
+            return null;
+        }
+
+        if (token.Type != JTokenType.Boolean)
+        {
+            Add(name, $"must be true or false, not {token.Type} / 必须是布尔值");
+            return null;
+        }
+
+        return (bool)token;
+    }
+
+    public DateOnly? Date(string name)
+    {
+        var text = String(name, required: false, maxLength: 10);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            return date;
+        }
+
+        Add(name, "must be a date yyyy-MM-dd / 日期格式应为 yyyy-MM-dd");
+        return null;
+    }
+
+    public T? Enum<T>(string name, bool required)
+        where T : struct, Enum
+    {
+        var text = String(name, required, 64);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (WireNames.TryParse<T>(text, out var value))
+        {
+            return value;
+        }
+
+        Add(name, $"must be one of {string.Join(", ", WireNames.All<T>())} / 取值无效");
+        return null;
+    }
+
+    public IReadOnlyList<AgeBand>? Bands(string name)
+    {
+        var token = body[name];
+        if (token is null || token.Type == JTokenType.Null)
+        {
+            return null;
+        }
+
+        if (token is not JArray array)
+        {
+            Add(name, "must be an array of band ids such as \"8-12\" / 必须是年龄段数组");
+            return null;
+        }
+
+        var bands = new List<AgeBand>();
+        foreach (var item in array)
+        {
+            if (item.Type == JTokenType.String && AgeBand.TryParse((string?)item, out var band))
+            {
+                bands.Add(band);
+            }
+            else
+            {
+                Add(name, $"'{item}' is not a band id such as \"8-12\" / 年龄段无效");
+                return null;
+            }
+        }
+
+        return bands;
+    }
+
+    public void Add(string name, string message) =>
+        Errors[name] = Errors.TryGetValue(name, out var existing) ? [.. existing, message] : [message];
+}

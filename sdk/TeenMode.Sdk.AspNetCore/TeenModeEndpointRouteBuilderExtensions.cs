@@ -1,0 +1,217 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using TeenMode.AntiAddiction;
+using TeenMode.AspNetCore.Internal;
+using TeenMode.ContentPool;
+using TeenMode.ParentalControl;
+using TeenMode.Reporting;
+using TeenMode.Subjects;
+
+namespace TeenMode.AspNetCore;
+
+/// <summary>Maps the TeenMode HTTP API (see <c>docs/http-api.md</c>).</summary>
+public static class TeenModeEndpointRouteBuilderExtensions
+{
+    /// <summary>The default route prefix of the versioned API.</summary>
+    public const string DefaultPrefix = "/teenmode/v1";
+
+    /// <summary>Maps the app endpoints: subjects, teen mode, guardians, heartbeats, usage, content, feed, reports.</summary>
+    public static RouteGroupBuilder MapTeenMode(this IEndpointRouteBuilder endpoints, string prefix = DefaultPrefix)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var api = endpoints.MapGroup(prefix);
+
+        api.MapPost("/subjects", CreateSubjectAsync);
+        api.MapGet("/subjects/{subjectId}", GetSubjectAsync);
+        api.MapPost("/subjects/{subjectId}/teen-mode/enter", async (string subjectId, IParentalControl control, CancellationToken ct) =>
+            Command(await control.EnterTeenModeAsync(subjectId, ct)));
+        api.MapPost("/subjects/{subjectId}/teen-mode/exit", ExitAsync);
+        api.MapPost("/subjects/{subjectId}/guardians", BindGuardianAsync);
+        api.MapPost("/subjects/{subjectId}/heartbeats", HeartbeatAsync);
+        api.MapGet("/subjects/{subjectId}/usage", async (string subjectId, IUsageGate gate, CancellationToken ct) =>
+            Query(await gate.CheckAsync(subjectId, ct)));
+        api.MapGet("/subjects/{subjectId}/content/{itemId}", async (string subjectId, string itemId, IContentPool pool, CancellationToken ct) =>
+            Query(await pool.CheckAsync(subjectId, itemId, ct)));
+        api.MapGet("/subjects/{subjectId}/feed", FeedAsync);
+        api.MapPost("/reports", FileReportAsync);
+        api.MapGet("/reports/{reportId}", async (string reportId, IReportingChannel channel, CancellationToken ct) =>
+            await channel.GetAsync(reportId, ct) is { } report
+                ? Json.Ok(Dto.Of(report))
+                : Json.Problem(StatusCodes.Status404NotFound, "unknown-report", "举报不存在", "No such report"));
+        return api;
+    }
+
+    private static IResult Query(Decision decision) =>
+        decision.Reason == ReasonCode.UnknownSubject ? UnknownSubject() : Json.Ok(Dto.Of(decision));
+
+    private static IResult Command(Decision decision, int okStatus = StatusCodes.Status200OK)
+    {
+        if (decision.Reason == ReasonCode.UnknownSubject)
+        {
+            return UnknownSubject();
+        }
+
+        return decision.IsAllowed
+            ? Json.Ok(Dto.Of(decision), okStatus)
+            : Json.Problem(StatusCodes.Status403Forbidden, decision.Reason.Value, "操作被拒绝", "The action was refused",
+                $"Reason: {decision.Reason.Value}; requirements: {string.Join(", ", decision.RequirementIds)}.");
+    }
+
+    private static IResult UnknownSubject() =>
+        Json.Problem(StatusCodes.Status404NotFound, ReasonCode.UnknownSubject.Value, "用户不存在", "No such subject");
+
+    private static async Task<IResult> CreateSubjectAsync(HttpRequest request, ISubjectService subjects, CancellationToken ct)
+    {
+        var (body, problem) = await Json.ReadObjectAsync(request);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var f = new FieldReader(body!);
+        var id = f.String("id", maxLength: 128);
+        var birthDate = f.Date("birthDate");
+        var bandText = f.String("declaredBand", required: false, maxLength: 8);
+        AgeBand? band = null;
+        if (bandText is not null)
+        {
+            if (AgeBand.TryParse(bandText, out var parsed))
+            {
+                band = parsed;
+            }
+            else
+            {
+                f.Add("declaredBand", "must be a band id such as \"8-12\" / 年龄段无效");
+            }
+        }
+
+        var source = f.Enum<AgeSource>("ageSource", required: false) ?? AgeSource.SelfDeclared;
+        var teenMode = f.Boolean("teenMode") ?? true;
+        if (!f.Ok)
+        {
+            return Json.Invalid(f.Errors);
+        }
+
+        var created = await subjects.RegisterAsync(new SubjectRegistration(id!, birthDate, band, source, teenMode), ct);
+        if (created is null)
+        {
+            return Json.Problem(StatusCodes.Status409Conflict, "subject-exists", "用户已存在", "The subject exists already", $"Subject '{id}' exists; nothing was changed.");
+        }
+
+        var status = await subjects.GetStatusAsync(created.Id, ct);
+        return Json.Ok(Dto.Of(status!), StatusCodes.Status201Created);
+    }
+
+    private static async Task<IResult> GetSubjectAsync(string subjectId, ISubjectService subjects, CancellationToken ct) =>
+        await subjects.GetStatusAsync(subjectId, ct) is { } status ? Json.Ok(Dto.Of(status)) : UnknownSubject();
+
+    private static async Task<IResult> ExitAsync(string subjectId, HttpRequest request, IParentalControl control, CancellationToken ct)
+    {
+        var (body, problem) = await Json.ReadObjectAsync(request, optional: true);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var f = new FieldReader(body!);
+        var pin = f.String("guardianPin", required: false, maxLength: 64);
+        return f.Ok ? Command(await control.ExitTeenModeAsync(subjectId, pin ?? string.Empty, ct)) : Json.Invalid(f.Errors);
+    }
+
+    private static async Task<IResult> BindGuardianAsync(string subjectId, HttpRequest request, IParentalControl control, CancellationToken ct)
+    {
+        var (body, problem) = await Json.ReadObjectAsync(request);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var f = new FieldReader(body!);
+        var guardianId = f.String("guardianId", maxLength: 128);
+        var pin = f.String("pin", maxLength: 64);
+        var existing = f.String("existingGuardianPin", required: false, maxLength: 64);
+        if (pin is not null && !PinHasher.IsWellFormed(pin))
+        {
+            f.Add("pin", "must be 4 to 16 digits / PIN 须为 4 至 16 位数字");
+        }
+
+        return f.Ok
+            ? Command(await control.BindGuardianAsync(subjectId, guardianId!, pin!, existing, ct), StatusCodes.Status201Created)
+            : Json.Invalid(f.Errors);
+    }
+
+    private static async Task<IResult> HeartbeatAsync(string subjectId, HttpRequest request, IUsageGate gate, CancellationToken ct)
+    {
+        var (body, problem) = await Json.ReadObjectAsync(request);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var f = new FieldReader(body!);
+        var deviceId = f.String("deviceId", maxLength: 128);
+        var sequence = f.Integer("sequence", required: true, 0, long.MaxValue);
+        var seconds = f.Integer("seconds", required: true, 0, 3600);
+        return f.Ok
+            ? Query(await gate.RecordHeartbeatAsync(new Heartbeat(subjectId, deviceId!, sequence!.Value, (int)seconds!.Value), ct))
+            : Json.Invalid(f.Errors);
+    }
+
+    private static async Task<IResult> FeedAsync(string subjectId, string? cursor, int? limit, IContentPool pool, CancellationToken ct)
+    {
+        if (limit is < 1 or > 100)
+        {
+            return Json.Invalid(new Dictionary<string, string[]> { ["limit"] = ["must be between 1 and 100 / 取值范围 1 至 100"] });
+        }
+
+        var page = await pool.GetFeedAsync(subjectId, cursor, limit ?? 20, ct);
+        return page is null ? UnknownSubject() : Json.Ok(new { items = page.Items.Select(Dto.Of), nextCursor = page.NextCursor });
+    }
+
+    private static async Task<IResult> FileReportAsync(HttpRequest request, IReportingChannel channel, CancellationToken ct)
+    {
+        var key = request.Headers["Idempotency-Key"].ToString();
+        var (body, problem) = await Json.ReadObjectAsync(request);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var f = new FieldReader(body!);
+        if (string.IsNullOrWhiteSpace(key) || key.Length > 200)
+        {
+            f.Add("Idempotency-Key", "header is required (1 to 200 characters) / 缺少 Idempotency-Key 请求头");
+        }
+
+        var kind = f.Enum<ReporterKind>("reporterKind", required: true);
+        var reporterId = f.String("reporterId", required: false, maxLength: 128);
+        var category = f.Enum<ReportCategory>("category", required: true);
+        var targetKind = f.String("targetKind", maxLength: 16);
+        if (targetKind is not null and not "content" and not "user")
+        {
+            f.Add("targetKind", "must be content or user / 取值应为 content 或 user");
+        }
+
+        var targetId = f.String("targetId", maxLength: 128);
+        var description = f.String("description", required: false, maxLength: 4000);
+        if (!f.Ok)
+        {
+            return Json.Invalid(f.Errors);
+        }
+
+        var filing = await channel.FileAsync(new ReportSubmission(kind!.Value, reporterId, category!.Value, targetKind!, targetId!, description), key, ct);
+        if (filing.Receipt is null)
+        {
+            return Json.Problem(StatusCodes.Status409Conflict, filing.Refusal!.Reason.Value, "幂等键已用于另一份举报", "The idempotency key was used for a different report",
+                "Use a new Idempotency-Key for a new report; the earlier report is unchanged.");
+        }
+
+        if (filing.Replayed)
+        {
+            request.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
+        }
+
+        return Json.Ok(Dto.Of(filing.Receipt), filing.Replayed ? StatusCodes.Status200OK : StatusCodes.Status201Created);
+    }
+}
