@@ -1,0 +1,100 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using TeenMode;
+using TeenMode.AntiAddiction;
+using TeenMode.ContentPool;
+using TeenMode.ParentalControl;
+using TeenMode.Reporting;
+using TeenMode.Rules;
+using TeenMode.Sqlite;
+
+namespace ShortVideoApp;
+
+/// <summary>A deliberately broken variant of the sample app and the checks expected to catch it.</summary>
+public sealed record MutantInfo(string Name, string Description, IReadOnlyList<string> TargetCheckIds);
+
+/// <summary>
+/// Deliberately broken variants of the sample app, each swapping one SDK service for a faulty one.
+/// They exist to prove that every harness check can fail; they are never enabled by default.
+/// </summary>
+public static class Mutants
+{
+    /// <summary>Every mutant.</summary>
+    public static IReadOnlyList<MutantInfo> All { get; } =
+    [
+        new("curfew-ignored", "The usage policy never applies the night curfew.", ["AA-CURFEW-BOUNDARY"]),
+        new("curfew-in-utc", "The curfew is computed in UTC instead of the rule pack's time zone.", ["AA-CURFEW-BOUNDARY"]),
+        new("daily-limit-off-by-one", "The daily budget denies only after one minute too many.", ["AA-DAILY-LIMIT"]),
+        new("exit-without-verification", "Any guardian PIN verifies, so teen mode can be left without the guardian.", ["PC-EXIT-GUARDIAN"]),
+        new("pool-unfiltered", "The content pool allows every item, whatever its bands.", ["CP-OUT-OF-POOL"]),
+        new("report-not-idempotent", "Each filing gets a new receipt even with the same idempotency key.", ["RP-RECEIPT-IDEMPOTENT"]),
+    ];
+
+    /// <summary>Swaps the service that <paramref name="name"/> breaks.</summary>
+    /// <exception cref="ArgumentException">No mutant has that name.</exception>
+    public static void Apply(IServiceCollection services, string name)
+    {
+        switch (name)
+        {
+            case "curfew-ignored":
+                services.Replace(ServiceDescriptor.Singleton<IUsagePolicy>(new CurfewIgnoredPolicy(new UsagePolicy())));
+                break;
+            case "curfew-in-utc":
+                services.Replace(ServiceDescriptor.Singleton<IUsagePolicy>(sp => new CurfewInUtcPolicy(new UsagePolicy(), sp.GetRequiredService<RulePack>())));
+                break;
+            case "daily-limit-off-by-one":
+                services.Replace(ServiceDescriptor.Singleton<IUsagePolicy>(new OffByOneBudgetPolicy(new UsagePolicy())));
+                break;
+            case "exit-without-verification":
+                services.Replace(ServiceDescriptor.Singleton<IGuardianVerifier>(new AcceptAnyPinVerifier()));
+                break;
+            case "pool-unfiltered":
+                services.Replace(ServiceDescriptor.Singleton<IContentPool>(sp => new UnfilteredPool(sp.GetRequiredService<IContentCatalog>())));
+                break;
+            case "report-not-idempotent":
+                services.Replace(ServiceDescriptor.Singleton<IReportStore>(sp => new ForgetfulReportStore(sp.GetRequiredService<SqliteTeenModeStore>())));
+                break;
+            default:
+                throw new ArgumentException($"Unknown mutant '{name}'. Known: {string.Join(", ", All.Select(m => m.Name))}.", nameof(name));
+        }
+    }
+
+    private sealed class CurfewIgnoredPolicy(IUsagePolicy inner) : IUsagePolicy
+    {
+        public Decision Evaluate(BandRules rules, DateTime localNow, UsageDay day) =>
+            inner.Evaluate(rules with { Curfew = rules.Curfew with { End = rules.Curfew.Start } }, localNow, day);
+    }
+
+    private sealed class CurfewInUtcPolicy(IUsagePolicy inner, RulePack pack) : IUsagePolicy
+    {
+        public Decision Evaluate(BandRules rules, DateTime localNow, UsageDay day) =>
+            inner.Evaluate(rules, TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(localNow, DateTimeKind.Unspecified), pack.TimeZone), day);
+    }
+
+    private sealed class OffByOneBudgetPolicy(IUsagePolicy inner) : IUsagePolicy
+    {
+        public Decision Evaluate(BandRules rules, DateTime localNow, UsageDay day) =>
+            inner.Evaluate(rules with { DailyMinutes = rules.DailyMinutes with { Value = rules.DailyMinutes.Value + 1 } }, localNow, day);
+    }
+
+    private sealed class AcceptAnyPinVerifier : IGuardianVerifier
+    {
+        public bool Verify(GuardianBinding binding, string pin) => true;
+    }
+
+    private sealed class UnfilteredPool(IContentCatalog catalog) : IContentPool
+    {
+        public Task<Decision> CheckAsync(string subjectId, string itemId, CancellationToken cancellationToken = default) =>
+            Task.FromResult(Decision.Allow());
+
+        public async Task<ContentPage?> GetFeedAsync(string subjectId, string? cursor, int limit, CancellationToken cancellationToken = default) =>
+            new(await catalog.ListAsync(cursor, limit, _ => true, cancellationToken), null);
+    }
+
+    private sealed class ForgetfulReportStore(IReportStore inner) : IReportStore
+    {
+        public Task<(ReportRecord Stored, bool Created)> AddOrGetAsync(ReportRecord record, CancellationToken cancellationToken = default) =>
+            inner.AddOrGetAsync(record with { IdempotencyKey = record.IdempotencyKey + "#" + record.Id }, cancellationToken);
+
+        public Task<ReportRecord?> GetAsync(string reportId, CancellationToken cancellationToken = default) => inner.GetAsync(reportId, cancellationToken);
+    }
+}

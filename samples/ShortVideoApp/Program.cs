@@ -1,0 +1,29 @@
+using ShortVideoApp;
+
+// Usage: ShortVideoApp [--db FILE] [--urls URL] [--rules FILE] [--mutant NAME]
+// The conformance driver is mapped only when TEENMODE_CONFORMANCE_KEY is set (never in Production).
+var options = new ShortVideoAppOptions
+{
+    DatabasePath = Arg("--db") ?? "shortvideo.db",
+    Urls = Arg("--urls") ?? "http://127.0.0.1:5080",
+    RulePackPath = Arg("--rules"),
+    Mutant = Arg("--mutant"),
+    ConformanceKey = Environment.GetEnvironmentVariable("TEENMODE_CONFORMANCE_KEY"),
+    EnvironmentName = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? "Development",
+};
+
+await using var running = await ShortVideoAppHost.StartAsync(options);
+Console.WriteLine($"ShortVideoApp listening on {running.BaseAddress} (database {Path.GetFullPath(options.DatabasePath)})");
+var stop = new TaskCompletionSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stop.TrySetResult();
+};
+await stop.Task;
+
+string? Arg(string name)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}

@@ -1,0 +1,100 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using TeenMode;
+using TeenMode.AspNetCore;
+using TeenMode.AspNetCore.Conformance;
+using TeenMode.ContentPool;
+
+namespace ShortVideoApp;
+
+/// <summary>Builds and starts the sample short-video app on the TeenMode SDK with SQLite.</summary>
+public static class ShortVideoAppHost
+{
+    /// <summary>Builds the app without starting it.</summary>
+    /// <exception cref="ArgumentException">An unknown mutant name.</exception>
+    public static WebApplication Build(ShortVideoAppOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            EnvironmentName = options.EnvironmentName,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.WebHost.UseUrls(options.Urls);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+
+        var teenMode = builder.Services.AddTeenMode(o =>
+        {
+            if (options.RulePackPath is { } rules)
+            {
+                o.RulePackPath = rules;
+            }
+        }).UseSqlite(options.DatabasePath);
+        if (options.ConformanceKey is { } key)
+        {
+            teenMode.AddTeenModeConformanceDriver(o =>
+            {
+                o.Enabled = true;
+                o.SharedSecret = key;
+            });
+        }
+
+        if (options.Mutant is { } mutant)
+        {
+            Mutants.Apply(builder.Services, mutant);
+        }
+
+        var app = builder.Build();
+        app.MapTeenMode();
+        if (options.ConformanceKey is not null)
+        {
+            app.MapTeenModeConformanceDriver();
+        }
+
+        AppEndpoints.Map(app);
+        return app;
+    }
+
+    /// <summary>Builds the app, loads the sample content pool and starts listening.</summary>
+    public static async Task<RunningApp> StartAsync(ShortVideoAppOptions options, CancellationToken cancellationToken = default)
+    {
+        var app = Build(options);
+        try
+        {
+            await app.Services.GetRequiredService<IContentCatalog>().UpsertAsync(ContentSeed.LoadSample(), cancellationToken);
+            await app.StartAsync(cancellationToken);
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            return new RunningApp(app, new Uri(address.EndsWith('/') ? address : address + "/"));
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+    }
+}
+
+/// <summary>A started sample app; dispose to stop it.</summary>
+public sealed class RunningApp : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    internal RunningApp(WebApplication app, Uri baseAddress)
+    {
+        _app = app;
+        BaseAddress = baseAddress;
+    }
+
+    /// <summary>Where the app listens, ending with a slash.</summary>
+    public Uri BaseAddress { get; }
+
+    /// <summary>The app's services, for tests.</summary>
+    public IServiceProvider Services => _app.Services;
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,23 @@
+namespace ShortVideoApp;
+
+/// <summary>How to start the sample app.</summary>
+public sealed class ShortVideoAppOptions
+{
+    /// <summary>The SQLite database file; created when missing.</summary>
+    public string DatabasePath { get; set; } = "shortvideo.db";
+
+    /// <summary>Where to listen. Default: loopback on a free port.</summary>
+    public string Urls { get; set; } = "http://127.0.0.1:0";
+
+    /// <summary>A rule pack file to use instead of the SDK's built-in pack (null: built-in).</summary>
+    public string? RulePackPath { get; set; }
+
+    /// <summary>A deliberately broken variant to start instead of the compliant app (see <see cref="Mutants"/>). For proving the harness only.</summary>
+    public string? Mutant { get; set; }
+
+    /// <summary>When set, the conformance driver is mapped and this is its shared secret.</summary>
+    public string? ConformanceKey { get; set; }
+
+    /// <summary>The hosting environment. The conformance driver refuses to start in Production.</summary>
+    public string EnvironmentName { get; set; } = "Development";
+}
