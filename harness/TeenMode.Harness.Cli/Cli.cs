@@ -1,0 +1,293 @@
+using System.CommandLine;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+using TeenMode.Harness.Drivers;
+using TeenMode.Harness.Profiling;
+using TeenMode.Harness.Reporting;
+using TeenMode.Harness.Running;
+using TeenMode.Harness.Suites;
+using TeenMode.Rules;
+
+namespace TeenMode.Harness.Cli;
+
+/// <summary>The <c>teenmode</c> command line.</summary>
+public static class Cli
+{
+    /// <summary>The environment variable read when <c>--conformance-key</c> is not given.</summary>
+    public const string KeyVariable = "TEENMODE_CONFORMANCE_KEY";
+
+    /// <summary>The default report directory, under the current directory.</summary>
+    public const string DefaultOut = "teenmode-report";
+
+    /// <summary>Parses <paramref name="args"/> and runs the command; returns the exit code.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(stdout);
+        ArgumentNullException.ThrowIfNull(stderr);
+        var ui = new Ui(stdout, stderr);
+        var root = new RootCommand("TeenMode 一致性测试工具 / TeenMode conformance harness")
+        {
+            RunCommand(ui), LintCommand(ui), DemoCommand(ui), SelfTestCommand(ui),
+        };
+
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                await stderr.WriteLineAsync($"teenmode: {error.Message}");
+            }
+
+            await stderr.WriteLineAsync("用法见 / see: teenmode --help");
+            return ExitCodes.UsageError;
+        }
+
+        return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }, cancellationToken);
+    }
+
+    private static Command RunCommand(Ui ui)
+    {
+        var target = new Option<string>("--target") { Description = "被测应用的基础 URL / base URL of the app under test", Required = true };
+        var suite = new Option<string>("--suite") { Description = "套件文件或内置套件编号 / suite file or built-in suite id", DefaultValueFactory = _ => SuiteLoader.DefaultSuiteId };
+        var profile = new Option<string>("--profile") { Description = "应用配置文件或内置编号 / app profile file or built-in id", DefaultValueFactory = _ => ProfileLoader.DefaultProfileId };
+        var key = new Option<string?>("--conformance-key") { Description = $"一致性测试密钥（默认读取 {KeyVariable}）/ conformance key (default: ${KeyVariable})" };
+        var outDir = new Option<string>("--out") { Description = "报告目录 / report directory", DefaultValueFactory = _ => DefaultOut };
+        var timeout = new Option<int>("--timeout") { Description = "单个请求超时秒数 / per-request timeout in seconds", DefaultValueFactory = _ => 15 };
+        var command = new Command("run", "对目标应用运行一致性套件 / run a conformance suite against an app") { target, suite, profile, key, outDir, timeout };
+        command.SetAction(async (parse, ct) =>
+        {
+            if (!Uri.TryCreate(parse.GetValue(target), UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            {
+                ui.Error($"--target 须为 http(s) 绝对 URL / --target must be an absolute http(s) URL: '{parse.GetValue(target)}'");
+                return ExitCodes.UsageError;
+            }
+
+            if (parse.GetValue(timeout) is < 1 or > 600)
+            {
+                ui.Error("--timeout 须在 1 至 600 之间 / --timeout must be between 1 and 600 seconds");
+                return ExitCodes.UsageError;
+            }
+
+            if (!TryLoad(ui, parse.GetValue(suite)!, parse.GetValue(profile)!, out var loadedSuite, out var loadedProfile))
+            {
+                return ExitCodes.UsageError;
+            }
+
+            var keyValue = parse.GetValue(key) ?? Environment.GetEnvironmentVariable(KeyVariable);
+            var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (!string.IsNullOrEmpty(keyValue))
+            {
+                variables["conformanceKey"] = keyValue;
+            }
+            else if (loadedProfile.HeaderVariables.Contains("conformanceKey"))
+            {
+                ui.Error($"缺少一致性测试密钥：请使用 --conformance-key 或设置 {KeyVariable} / no conformance key: pass --conformance-key or set {KeyVariable}");
+                return ExitCodes.UsageError;
+            }
+
+            using var client = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+            var driver = new HttpDriver(client, uri, loadedProfile, variables, new HttpDriverOptions { RequestTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)) });
+            return await RunAndReportAsync(ui, loadedSuite, loadedProfile, driver, uri.ToString(), parse.GetValue(outDir)!, ct);
+        });
+        return command;
+    }
+
+    private static Command LintCommand(Ui ui)
+    {
+        var files = new Argument<string[]>("files") { Description = "套件或应用配置文件 / suite or profile files", Arity = ArgumentArity.OneOrMore };
+        var command = new Command("lint", "检查套件、应用配置或规则包文件 / check suite, profile or rule pack files") { files };
+        command.SetAction(parse =>
+        {
+            var ok = true;
+            foreach (var file in parse.GetValue(files) ?? [])
+            {
+                try
+                {
+                    var kind = Classify(file);
+                    if (kind == "rules")
+                    {
+                        var r = RulePackLoader.LoadFile(file);
+                        ui.Out($"{file}: OK — 规则包 / rule pack {r.Id} {r.Version}, {r.Bands.Count} bands");
+                    }
+                    else if (kind == "profile")
+                    {
+                        var p = ProfileLoader.Load(file);
+                        ui.Out($"{file}: OK — 应用配置 / profile {p.Id} {p.Version}, {p.Actions.Count} actions");
+                    }
+                    else
+                    {
+                        var s = SuiteLoader.Load(file);
+                        ui.Out($"{file}: OK — 套件 / suite {s.Id} {s.Version}, {s.Checks.Count} checks, {s.Checks.Sum(c => c.Cases().Count())} cases");
+                    }
+                }
+                catch (TeenModeConfigurationException ex)
+                {
+                    ok = false;
+                    ui.ConfigErrors(ex);
+                }
+            }
+
+            return ok ? 0 : ExitCodes.UsageError;
+        });
+        return command;
+    }
+
+    private static Command DemoCommand(Ui ui)
+    {
+        var outDir = new Option<string>("--out") { Description = "报告目录 / report directory", DefaultValueFactory = _ => DefaultOut };
+        var suiteOption = SuiteOption();
+        var rules = RulesOption();
+        var command = new Command("demo", "在本机启动示例应用并运行内置套件 / start the sample app locally and run the built-in suite") { outDir, suiteOption, rules };
+        command.SetAction(async (parse, ct) =>
+        {
+            var rulesPath = parse.GetValue(rules);
+            if (!TryLoad(ui, parse.GetValue(suiteOption)!, ProfileLoader.DefaultProfileId, out var suite, out var profile) | !TryLoadRules(ui, rulesPath))
+            {
+                return ExitCodes.UsageError;
+            }
+
+            ui.Out("正在启动示例应用（SQLite，回环地址）/ starting the sample app (SQLite, loopback)…");
+            await using var target = await SampleTargets.StartAsync(null, rulesPath, ct);
+            ui.Out($"示例应用 / sample app: {target.BaseAddress}");
+            using var client = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+            var driver = new HttpDriver(client, target.BaseAddress, profile, new Dictionary<string, string> { ["conformanceKey"] = target.ConformanceKey });
+            return await RunAndReportAsync(ui, suite, profile, driver, target.BaseAddress.ToString(), parse.GetValue(outDir)!, ct);
+        });
+        return command;
+    }
+
+    private static Command SelfTestCommand(Ui ui)
+    {
+        var outDir = new Option<string?>("--out") { Description = "可选：每个变体的报告目录 / optional: directory for each variant's reports" };
+        var suiteOption = SuiteOption();
+        var rules = RulesOption();
+        var command = new Command("selftest", "对合规应用和每个变异体运行套件，证明每项检查都能发现问题 / run the suite against the compliant app and every mutant") { outDir, suiteOption, rules };
+        command.SetAction(async (parse, ct) =>
+        {
+            var rulesPath = parse.GetValue(rules);
+            if (!TryLoad(ui, parse.GetValue(suiteOption)!, ProfileLoader.DefaultProfileId, out var suite, out var profile) | !TryLoadRules(ui, rulesPath))
+            {
+                return ExitCodes.UsageError;
+            }
+
+            var result = await SelfTest.RunAsync(suite, profile, SampleTargets.Mutants, (mutant, token) => SampleTargets.StartAsync(mutant, rulesPath, token),
+                new SelfTestOptions { OnVariantStarting = v => ui.Out($"运行 / running: {v ?? SelfTestResult.Compliant}") }, ct);
+            if (parse.GetValue(outDir) is { } dir)
+            {
+                foreach (var (variant, report) in result.Reports)
+                {
+                    await ReportWriter.WriteAsync(report, Path.Combine(dir, variant), ct);
+                }
+
+                ui.Out($"报告 / reports: {Path.GetFullPath(dir)}");
+            }
+
+            ui.Out("");
+            ui.Out("检测矩阵 / detection matrix:");
+            ui.Out(result.FormatMatrix());
+            foreach (var warning in result.Warnings)
+            {
+                ui.Out("警告 / warning: " + warning);
+            }
+
+            foreach (var problem in result.Problems)
+            {
+                ui.Error(problem);
+            }
+
+            ui.Verdict(result.Succeeded,
+                result.Succeeded
+                    ? "自检通过：每项检查在合规应用上通过，并被至少一个变异体触发失败 / selftest passed: every check passes on the compliant app and fails on at least one mutant"
+                    : "自检失败 / selftest failed");
+            return result.Succeeded ? 0 : 1;
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAndReportAsync(Ui ui, Suite suite, AppProfile profile, IDriver driver, string target, string outDir, CancellationToken ct)
+    {
+        ui.Out($"套件 / suite: {suite.Id} {suite.Version} · 应用配置 / profile: {profile.Id} {profile.Version} · 目标 / target: {target}");
+        var report = await ConformanceRunner.RunAsync(suite, profile, driver, target, new RunOptions { OnCaseFinished = ui.Case }, ct);
+        var files = await ReportWriter.WriteAsync(report, outDir, ct);
+        var s = report.Summary;
+        ui.Out($"通过 / passed {s[CaseVerdict.Passed]} · 不通过 / failed {s[CaseVerdict.Failed]} · 错误 / error {s[CaseVerdict.Error]} · 跳过 / skipped {s[CaseVerdict.Skipped]}");
+        ui.Verdict(report.Verdict == RunVerdict.Conformant, $"结论 / verdict: {report.Verdict.Display().ZhCn} / {report.Verdict.Wire()}");
+        ui.Out($"报告 / reports: {files.Json}");
+        ui.Out($"               {files.Html}");
+        return report.Verdict.ExitCode();
+    }
+
+    private static Option<string> SuiteOption() =>
+        new("--suite") { Description = "套件文件或内置套件编号 / suite file or built-in suite id", DefaultValueFactory = _ => SuiteLoader.DefaultSuiteId };
+
+    private static Option<string?> RulesOption() =>
+        new("--rules") { Description = "示例应用使用的规则包文件（默认内置）/ rule pack file for the sample app (default: built-in)" };
+
+    /// <summary>Validates a rule pack before the sample app starts, so a bad file is an input error (exit 2), not a crash.</summary>
+    private static bool TryLoadRules(Ui ui, string? path)
+    {
+        if (path is null)
+        {
+            return true;
+        }
+
+        try
+        {
+            RulePackLoader.LoadFile(path);
+            return true;
+        }
+        catch (TeenModeConfigurationException ex)
+        {
+            ui.ConfigErrors(ex);
+            return false;
+        }
+    }
+
+    private static bool TryLoad(Ui ui, string suiteRef, string profileRef, out Suite suite, out AppProfile profile)
+    {
+        suite = null!;
+        profile = null!;
+        var ok = true;
+        try
+        {
+            suite = SuiteLoader.Resolve(suiteRef);
+        }
+        catch (TeenModeConfigurationException ex)
+        {
+            ui.ConfigErrors(ex);
+            ok = false;
+        }
+
+        try
+        {
+            profile = ProfileLoader.Resolve(profileRef);
+        }
+        catch (TeenModeConfigurationException ex)
+        {
+            ui.ConfigErrors(ex);
+            ok = false;
+        }
+
+        return ok;
+    }
+
+    /// <summary>Rule packs have <c>bands</c>, profiles <c>actions</c>; anything else (including unreadable JSON) is linted as a suite.</summary>
+    private static string Classify(string file)
+    {
+        try
+        {
+            using var reader = new JsonTextReader(File.OpenText(file));
+            if (JToken.ReadFrom(reader) is not JObject obj || obj.ContainsKey("checks"))
+            {
+                return "suite";
+            }
+
+            return obj.ContainsKey("bands") ? "rules" : obj.ContainsKey("actions") ? "profile" : "suite";
+        }
+        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return "suite";
+        }
+    }
+}

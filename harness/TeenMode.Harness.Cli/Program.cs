@@ -1,0 +1,3 @@
+using TeenMode.Harness.Cli;
+
+return await Cli.RunAsync(args, Console.Out, Console.Error);

@@ -1,0 +1,49 @@
+using TeenMode.Harness.Running;
+
+namespace TeenMode.Harness.Cli;
+
+/// <summary>Console output: colour only for an interactive terminal, plain text otherwise (CI logs, pipes).</summary>
+internal sealed class Ui(TextWriter stdout, TextWriter stderr)
+{
+    private readonly bool _color = ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected
+        && Environment.GetEnvironmentVariable("NO_COLOR") is null && Environment.GetEnvironmentVariable("CI") is null;
+
+    public void Out(string line) => stdout.WriteLine(line);
+
+    public void Error(string line) => stderr.WriteLine(line);
+
+    /// <summary>Prints each located problem as <c>file:line:column: message</c>, never a stack trace.</summary>
+    public void ConfigErrors(TeenModeConfigurationException ex)
+    {
+        if (ex.Errors.Count == 0)
+        {
+            stderr.WriteLine(ex.Message);
+            return;
+        }
+
+        foreach (var error in ex.Errors)
+        {
+            stderr.WriteLine(error.ToString());
+        }
+    }
+
+    public void Case(CaseResult result)
+    {
+        var (mark, color) = result.Verdict switch
+        {
+            CaseVerdict.Passed => ("PASS ", "32"),
+            CaseVerdict.Failed => ("FAIL ", "31"),
+            CaseVerdict.Error => ("ERROR", "33"),
+            _ => ("SKIP ", "90"),
+        };
+        stdout.WriteLine($"  {Paint(mark, color)} {result.Id}");
+        if (result.Verdict != CaseVerdict.Passed)
+        {
+            stdout.WriteLine($"        {result.Message}");
+        }
+    }
+
+    public void Verdict(bool good, string line) => stdout.WriteLine(Paint(line, good ? "1;32" : "1;31"));
+
+    private string Paint(string text, string code) => _color ? $"\u001b[{code}m{text}\u001b[0m" : text;
+}

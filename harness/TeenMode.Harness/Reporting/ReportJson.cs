@@ -1,0 +1,99 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+using TeenMode.Harness.Running;
+
+namespace TeenMode.Harness.Reporting;
+
+/// <summary>The canonical report (<c>report.json</c>): the source of truth that other formats are derived from.</summary>
+public static class ReportJson
+{
+    /// <summary>Builds the JSON document.</summary>
+    public static JObject Build(RunReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var summary = new JObject { ["total"] = report.Cases.Count };
+        foreach (var (verdict, count) in report.Summary)
+        {
+            summary[verdict.Wire()] = count;
+        }
+
+        return new JObject
+        {
+            ["schemaVersion"] = RunReport.CurrentSchemaVersion,
+            ["verdict"] = report.Verdict.Wire(),
+            ["runId"] = report.RunId,
+            ["harness"] = new JObject { ["version"] = HarnessInfo.Version },
+            ["environment"] = new JObject
+            {
+                ["os"] = RuntimeInformation.OSDescription,
+                ["runtime"] = RuntimeInformation.FrameworkDescription,
+            },
+            ["suite"] = new JObject
+            {
+                ["id"] = report.Suite.Id,
+                ["version"] = report.Suite.Version,
+                ["title"] = Localized(report.Suite.Title),
+                ["sha256"] = report.Suite.Sha256,
+            },
+            ["profile"] = new JObject
+            {
+                ["id"] = report.ProfileId,
+                ["version"] = report.ProfileVersion,
+                ["sha256"] = report.ProfileSha256,
+            },
+            ["target"] = report.Target,
+            ["targetInfo"] = report.TargetInfo?.DeepClone(),
+            ["capabilities"] = new JArray(report.Capabilities),
+            ["startedAt"] = Timestamp(report.StartedAt),
+            ["finishedAt"] = Timestamp(report.FinishedAt),
+            ["summary"] = summary,
+            ["checks"] = new JArray(report.Cases.Select(Case)),
+        };
+    }
+
+    /// <summary>The JSON text, indented, with a final newline.</summary>
+    public static string Serialize(RunReport report) => Build(report).ToString(Formatting.Indented) + "\n";
+
+    internal static string Timestamp(DateTimeOffset value) =>
+        value.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    private static JObject Localized(LocalizedText text) => new() { ["zh-CN"] = text.ZhCn, ["en"] = text.En };
+
+    private static JObject Case(CaseResult c) => new()
+    {
+        ["id"] = c.Id,
+        ["checkId"] = c.Check.Id,
+        ["parameterSet"] = c.ParameterSet,
+        ["title"] = Localized(c.Check.Title),
+        ["function"] = c.Check.Function,
+        ["severity"] = c.Check.Severity,
+        ["requirementIds"] = new JArray(c.Check.RequirementIds),
+        ["verdict"] = c.Verdict.Wire(),
+        ["message"] = c.Message,
+        ["durationMs"] = c.DurationMs,
+        ["steps"] = new JArray(c.Steps.Select(Step)),
+    };
+
+    private static JObject Step(StepEvidence s)
+    {
+        var e = s.Exchange;
+        return new JObject
+        {
+            ["step"] = s.Step,
+            ["iteration"] = s.Iteration,
+            ["action"] = s.Action,
+            ["method"] = e.Method,
+            ["path"] = e.Path,
+            ["requestHeaders"] = JObject.FromObject(e.RequestHeaders),
+            ["requestBody"] = e.RequestBody?.DeepClone(),
+            ["status"] = e.Status,
+            ["responseHeaders"] = JObject.FromObject(e.ResponseHeaders),
+            ["responseBody"] = e.ResponseBody?.DeepClone(),
+            ["durationMs"] = e.DurationMs,
+            ["attempts"] = e.Attempts,
+            ["error"] = s.Error,
+        };
+    }
+}

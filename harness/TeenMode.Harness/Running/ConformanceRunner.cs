@@ -1,0 +1,270 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+using TeenMode.Harness.Drivers;
+using TeenMode.Harness.Profiling;
+using TeenMode.Harness.Suites;
+using TeenMode.Harness.Templating;
+
+namespace TeenMode.Harness.Running;
+
+/// <summary>Options for <see cref="ConformanceRunner"/>.</summary>
+public sealed class RunOptions
+{
+    /// <summary>The clock for timestamps and durations.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>A run-unique id (variable <c>${runId}</c>), e.g. for idempotency keys; random when null.</summary>
+    public string? RunId { get; set; }
+
+    /// <summary>Called after each case, e.g. to print progress.</summary>
+    public Action<CaseResult>? OnCaseFinished { get; set; }
+}
+
+/// <summary>Runs a suite through a driver, one case at a time (the app's virtual clock is global).</summary>
+public static class ConformanceRunner
+{
+    /// <summary>Runs every case of <paramref name="suite"/> and returns the report.</summary>
+    public static async Task<RunReport> RunAsync(Suite suite, AppProfile profile, IDriver driver, string target, RunOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(suite);
+        ArgumentNullException.ThrowIfNull(profile);
+        ArgumentNullException.ThrowIfNull(driver);
+        ArgumentNullException.ThrowIfNull(target);
+        options ??= new RunOptions();
+        var time = options.TimeProvider;
+        var runId = options.RunId ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+        var startedAt = time.GetUtcNow();
+        var capabilities = new HashSet<string>(driver.Capabilities, StringComparer.Ordinal);
+        var state = new RunState();
+        JToken? targetInfo = null;
+
+        if (driver.Supports("info"))
+        {
+            var info = await driver.ExecuteAsync("info", new JObject(), cancellationToken).ConfigureAwait(false);
+            targetInfo = info.Exchange.ResponseBody;
+            if (info.Error is not null)
+            {
+                state.Abort = $"目标不可达 / target unreachable: {info.Error.Message}";
+            }
+            else if (info.Status is not (>= 200 and < 300))
+            {
+                state.Abort = string.Create(CultureInfo.InvariantCulture,
+                    $"目标拒绝了探测请求 / the target refused the info probe: HTTP {info.Status} (wrong URL or conformance key?)");
+            }
+            else
+            {
+                state.AnyResponse = true;
+                if (info.Fields["capabilities"] is JArray offered)
+                {
+                    // The app may switch capabilities off; only what both the profile and the app offer counts.
+                    capabilities.IntersectWith(offered.Where(t => t.Type == JTokenType.String).Select(t => (string)t!));
+                }
+            }
+        }
+
+        var results = new List<CaseResult>();
+        foreach (var check in suite.Checks)
+        {
+            foreach (var @case in check.Cases())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var result = state.Abort is { } abort
+                    ? new CaseResult(@case.Id, check, @case.ParameterSet, CaseVerdict.Error, abort, 0, [])
+                    : await RunCaseAsync(@case, driver, capabilities, runId, state, time, cancellationToken).ConfigureAwait(false);
+                results.Add(result);
+                options.OnCaseFinished?.Invoke(result);
+            }
+        }
+
+        return new RunReport
+        {
+            Verdict = Verdicts.Aggregate(results.Select(r => r.Verdict)),
+            RunId = runId,
+            Suite = suite,
+            ProfileId = profile.Id,
+            ProfileVersion = profile.Version,
+            ProfileSha256 = profile.Sha256,
+            Target = target,
+            StartedAt = startedAt,
+            FinishedAt = time.GetUtcNow(),
+            Capabilities = capabilities.Order(StringComparer.Ordinal).ToList(),
+            TargetInfo = targetInfo,
+            Cases = results,
+        };
+    }
+
+    private static async Task<CaseResult> RunCaseAsync(CheckCase @case, IDriver driver, HashSet<string> capabilities, string runId, RunState state, TimeProvider time, CancellationToken ct)
+    {
+        var check = @case.Check;
+        var evidence = new List<StepEvidence>();
+        var started = time.GetTimestamp();
+        CaseResult Done(CaseVerdict verdict, string message) =>
+            new(@case.Id, check, @case.ParameterSet, verdict, message, (long)time.GetElapsedTime(started).TotalMilliseconds, evidence);
+
+        var missing = check.Capabilities.Where(c => !capabilities.Contains(c)).ToList();
+        if (missing.Count > 0)
+        {
+            var list = string.Join(", ", missing);
+            return Done(CaseVerdict.Skipped, $"跳过：目标缺少能力 {list} / skipped: the target (profile or app) lacks capability {list}");
+        }
+
+        var unmapped = check.Steps.Select(s => s.Action).Where(a => !driver.Supports(a)).Distinct(StringComparer.Ordinal).ToList();
+        if (unmapped.Count > 0)
+        {
+            var list = string.Join(", ", unmapped);
+            return Done(CaseVerdict.Skipped, $"跳过：应用配置未映射动作 {list} / skipped: the profile does not map action {list}");
+        }
+
+        var vars = new Dictionary<string, JToken>(StringComparer.Ordinal)
+        {
+            ["runId"] = runId,
+            ["caseId"] = @case.Id,
+            ["checkId"] = check.Id,
+        };
+        foreach (var property in @case.Vars.Properties())
+        {
+            vars[property.Name] = property.Value.DeepClone();
+        }
+
+        var requests = 0;
+        foreach (var step in check.Steps)
+        {
+            if (!TryRepeatCount(step, vars, out var count, out var repeatError))
+            {
+                return Done(CaseVerdict.Error, $"步骤 {step.Index}（{step.Action}）/ step {step.Index} ({step.Action}): {repeatError}");
+            }
+
+            for (var iteration = 1; iteration <= count; iteration++)
+            {
+                int? iter = step.Repeat is null ? null : iteration;
+                var where = Where(step, iter);
+                if (iter is { } i)
+                {
+                    vars[SuiteLoader.IterationVariable] = i;
+                }
+
+                JObject args;
+                try
+                {
+                    args = Template.Expand(step.Args, vars) as JObject ?? new JObject();
+                }
+                catch (TemplateException ex)
+                {
+                    return Done(CaseVerdict.Error, $"{where}: {ex.Message}");
+                }
+
+                var result = await driver.ExecuteAsync(step.Action, args, ct).ConfigureAwait(false);
+                requests++;
+                evidence.Add(new StepEvidence(step.Index, iter, step.Action, result.Exchange, result.Error?.Message));
+                if (result.Error is { } error)
+                {
+                    if (error.IsTransport && !state.AnyResponse)
+                    {
+                        // Nothing ever answered: the target is down, so the remaining checks cannot be judged either.
+                        state.Abort = $"目标不可达 / target unreachable: {error.Message}";
+                        return Done(CaseVerdict.Error, state.Abort);
+                    }
+
+                    return Done(CaseVerdict.Error, $"{where}: {error.Message}");
+                }
+
+                state.AnyResponse = true;
+                foreach (var (name, field) in step.Save)
+                {
+                    vars[name] = result.Fields[field]?.DeepClone() ?? JValue.CreateNull();
+                }
+
+                foreach (var property in step.Expect.Properties())
+                {
+                    JToken? expected;
+                    try
+                    {
+                        expected = Template.Expand(property.Value, vars);
+                    }
+                    catch (TemplateException ex)
+                    {
+                        return Done(CaseVerdict.Error, $"{where}: {ex.Message}");
+                    }
+
+                    if (expected is null)
+                    {
+                        continue; // an undefined optional expectation: this parameter set does not assert the field
+                    }
+
+                    var actual = result.Fields[property.Name] ?? JValue.CreateNull();
+                    if (!JToken.DeepEquals(expected, actual))
+                    {
+                        return Done(CaseVerdict.Failed, FailureMessage(step, iter, property.Name, expected, actual, result.Fields));
+                    }
+                }
+            }
+
+            vars.Remove(SuiteLoader.IterationVariable);
+        }
+
+        return Done(CaseVerdict.Passed, string.Create(CultureInfo.InvariantCulture,
+            $"全部期望成立（{requests} 个请求）/ every expectation held ({requests} requests)"));
+    }
+
+    private static bool TryRepeatCount(SuiteStep step, Dictionary<string, JToken> vars, out int count, out string error)
+    {
+        count = 1;
+        error = "";
+        var token = step.Repeat;
+        if (token is null)
+        {
+            return true;
+        }
+
+        if (token.Type == JTokenType.String)
+        {
+            var name = Template.References(token).FirstOrDefault()?.Name ?? "";
+            if (!vars.TryGetValue(name, out var value))
+            {
+                error = $"重复次数变量未定义 / repeat variable '${{{name}}}' is undefined";
+                return false;
+            }
+
+            token = value;
+        }
+
+        if (token.Type != JTokenType.Integer || (long)token < 0 || (long)token > 10_000)
+        {
+            error = $"重复次数须为 0 至 10000 的整数 / repeat must be an integer from 0 to 10000, got {token.ToString(Formatting.None)}";
+            return false;
+        }
+
+        count = (int)(long)token;
+        return true;
+    }
+
+    private static string Where(SuiteStep step, int? iteration) => iteration is { } i
+        ? string.Create(CultureInfo.InvariantCulture, $"步骤 {step.Index}（{step.Action}，第 {i} 次）/ step {step.Index} ({step.Action}, iteration {i})")
+        : string.Create(CultureInfo.InvariantCulture, $"步骤 {step.Index}（{step.Action}）/ step {step.Index} ({step.Action})");
+
+    private static string FailureMessage(SuiteStep step, int? iteration, string field, JToken expected, JToken actual, JObject fields)
+    {
+        var sensitive = Redactor.IsSensitiveField(field);
+        var exp = sensitive ? Redactor.Mask : expected.ToString(Formatting.None);
+        var act = sensitive ? Redactor.Mask : actual.ToString(Formatting.None);
+        var step1 = iteration is { } i
+            ? string.Create(CultureInfo.InvariantCulture, $"步骤 {step.Index}（{step.Action}，第 {i} 次）")
+            : string.Create(CultureInfo.InvariantCulture, $"步骤 {step.Index}（{step.Action}）");
+        var step2 = iteration is { } j
+            ? string.Create(CultureInfo.InvariantCulture, $"step {step.Index} ({step.Action}, iteration {j})")
+            : string.Create(CultureInfo.InvariantCulture, $"step {step.Index} ({step.Action})");
+        var context = field != "reasonCode" && fields["reasonCode"] is JValue { Type: JTokenType.String } reason
+            ? $" [reasonCode {(string)reason!}]"
+            : "";
+        return $"{step1} 字段 {field}：期望 {exp}，实际 {act} / {step2}: field '{field}' expected {exp}, actual {act}{context}";
+    }
+
+    private sealed class RunState
+    {
+        public bool AnyResponse { get; set; }
+
+        public string? Abort { get; set; }
+    }
+}

@@ -1,0 +1,106 @@
+using Newtonsoft.Json.Linq;
+
+namespace TeenMode.Harness.Running;
+
+/// <summary>
+/// Masks secrets and credentials in evidence: reports are shared with auditors and CI logs,
+/// so PINs, passwords and the conformance key must never appear in them.
+/// </summary>
+public sealed class Redactor
+{
+    /// <summary>What replaces a redacted value.</summary>
+    public const string Mask = "***";
+
+    private static readonly HashSet<string> DefaultFields = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "pin", "guardianPin", "existingGuardianPin", "newPin", "password", "passcode", "secret", "sharedSecret",
+        "conformanceKey", "accessToken", "refreshToken", "apiKey", "idCardNumber",
+    };
+
+    private static readonly HashSet<string> DefaultHeaders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "X-Api-Key", "X-TeenMode-Conformance-Key",
+    };
+
+    private readonly List<string> _secretValues;
+    private readonly HashSet<string> _headers;
+
+    /// <summary>Creates a redactor.</summary>
+    /// <param name="secretValues">Values masked wherever they appear (e.g. the conformance key).</param>
+    /// <param name="sensitiveHeaders">Extra header names whose values are always masked.</param>
+    public Redactor(IEnumerable<string>? secretValues = null, IEnumerable<string>? sensitiveHeaders = null)
+    {
+        // Very short values would mask unrelated text; they are caught by field and header names instead.
+        _secretValues = (secretValues ?? []).Where(v => v.Length >= 4).Distinct(StringComparer.Ordinal).OrderByDescending(v => v.Length).ToList();
+        _headers = new HashSet<string>(DefaultHeaders, StringComparer.OrdinalIgnoreCase);
+        _headers.UnionWith(sensitiveHeaders ?? []);
+    }
+
+    /// <summary>True when a JSON field of this name holds a credential.</summary>
+    public static bool IsSensitiveField(string name) => DefaultFields.Contains(name);
+
+    /// <summary>A deep copy of <paramref name="token"/> with credential fields and secret values masked.</summary>
+    public JToken? Json(JToken? token)
+    {
+        if (token is null)
+        {
+            return null;
+        }
+
+        var copy = token.DeepClone();
+        Scrub(copy);
+        return copy;
+    }
+
+    /// <summary>Masks secret values inside free text.</summary>
+    public string Text(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        foreach (var secret in _secretValues)
+        {
+            text = text.Replace(secret, Mask, StringComparison.Ordinal);
+        }
+
+        return text;
+    }
+
+    /// <summary>The value to record for a header.</summary>
+    public string Header(string name, string value) => _headers.Contains(name) ? Mask : Text(value);
+
+    private void Scrub(JToken token)
+    {
+        switch (token)
+        {
+            case JObject obj:
+                foreach (var property in obj.Properties().ToList())
+                {
+                    if (IsSensitiveField(property.Name) && property.Value.Type is not JTokenType.Null)
+                    {
+                        property.Value = Mask;
+                    }
+                    else
+                    {
+                        Scrub(property.Value);
+                    }
+                }
+
+                break;
+            case JArray array:
+                foreach (var item in array)
+                {
+                    Scrub(item);
+                }
+
+                break;
+            case JValue { Type: JTokenType.String } value:
+                var text = (string)value!;
+                var masked = Text(text);
+                if (!ReferenceEquals(text, masked) && text != masked)
+                {
+                    value.Value = masked;
+                }
+
+                break;
+        }
+    }
+}

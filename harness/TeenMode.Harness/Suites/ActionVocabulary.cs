@@ -1,0 +1,38 @@
+namespace TeenMode.Harness.Suites;
+
+/// <summary>
+/// The driver-neutral actions a suite may use. A profile maps each onto one app's API;
+/// names outside this list are typos, so both suites and profiles are checked against it.
+/// </summary>
+public static class ActionVocabulary
+{
+    /// <summary>Every action name with a one-line meaning.</summary>
+    public static IReadOnlyDictionary<string, string> All { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["info"] = "Describe the driver (reachability probe; may return capabilities).",
+        ["createSubject"] = "Create a synthetic subject (args: age, teenMode → subjectId).",
+        ["getSubject"] = "Read a subject (args: subjectId → teenMode, band).",
+        ["setClock"] = "Set the app's virtual clock (args: local or instant).",
+        ["advanceClock"] = "Advance the virtual clock (args: seconds).",
+        ["createContent"] = "Add a content item (args: bands, mayAffectMinors, category, title → itemId).",
+        ["bindGuardian"] = "Bind a guardian (args: subjectId, guardianId, pin).",
+        ["enterTeenMode"] = "Turn teen mode on (args: subjectId).",
+        ["exitTeenMode"] = "Turn teen mode off with guardian verification (args: subjectId, guardianPin).",
+        ["changeSettings"] = "Change a guardian setting (args: subjectId, guardianPin, settings).",
+        ["heartbeat"] = "Report usage time (args: subjectId, deviceId, sequence, seconds → allowed, outcome, reasonCode).",
+        ["checkUsage"] = "May the subject use the app now (args: subjectId → allowed, outcome, reasonCode).",
+        ["checkContent"] = "May the subject open an item (args: subjectId, itemId → allowed, reasonCode).",
+        ["loadFeed"] = "Load the subject's feed (args: subjectId, cursor, limit).",
+        ["purchase"] = "Attempt a purchase (args: subjectId, amount).",
+        ["collectField"] = "Collect a personal-information field (args: subjectId, field, purpose).",
+        ["giveConsent"] = "Record a guardian's consent (args: subjectId, purpose).",
+        ["withdrawConsent"] = "Withdraw a guardian's consent (args: subjectId, purpose).",
+        ["dataSubjectRequest"] = "File an access, correction or deletion request (args: subjectId, kind).",
+        ["fileReport"] = "File a report (args: idempotencyKey, reporterKind, category, targetKind, targetId, description → reportId, status).",
+        ["getReport"] = "Read a report's status (args: reportId → status).",
+        ["getGuardianUsageReport"] = "Read the guardian's usage report (args: subjectId).",
+    };
+
+    /// <summary>True when <paramref name="action"/> is in the vocabulary.</summary>
+    public static bool Contains(string action) => All.ContainsKey(action);
+}

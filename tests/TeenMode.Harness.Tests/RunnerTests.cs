@@ -1,0 +1,151 @@
+using Newtonsoft.Json.Linq;
+using TeenMode.Harness.Drivers;
+using TeenMode.Harness.Running;
+using TeenMode.Harness.Tests.Support;
+
+namespace TeenMode.Harness.Tests;
+
+public class RunnerTests
+{
+    private static Task<RunReport> Run(string checks, FakeDriver driver) =>
+        ConformanceRunner.RunAsync(TestSuites.Parse(checks), TestSuites.Profile, driver, "fake://app", new RunOptions { RunId = "run1" });
+
+    [Fact]
+    public async Task Repeat_RunsTheStepNTimes_WithTheIterationVariable()
+    {
+        var driver = new FakeDriver().On("heartbeat", _ => (200, new JObject { ["allowed"] = true }));
+        const string steps = """{ "action": "heartbeat", "repeat": "${n}", "args": { "sequence": "${i}", "tag": "seq-${i}" }, "expect": { "status": 200 } }""";
+
+        var report = await Run(TestSuites.Check("A-1", steps, parameters: """[{ "name": "three", "vars": { "n": 3 } }]"""), driver);
+
+        report.Cases.Should().ContainSingle().Which.Verdict.Should().Be(CaseVerdict.Passed);
+        driver.Calls.Select(c => c.Args["sequence"]!.Type).Should().AllBeEquivalentTo(JTokenType.Integer);
+        driver.Calls.Select(c => (int)c.Args["sequence"]!).Should().Equal(1, 2, 3);
+        driver.Calls.Select(c => (string)c.Args["tag"]!).Should().Equal("seq-1", "seq-2", "seq-3");
+        report.Cases[0].Steps.Select(s => s.Iteration).Should().Equal(1, 2, 3);
+    }
+
+    [Fact]
+    public async Task Save_CopiesResultFieldsIntoLaterSteps_AndBuiltinsAreSet()
+    {
+        var driver = new FakeDriver()
+            .On("createSubject", _ => (201, new JObject { ["subjectId"] = "s-42" }))
+            .On("getSubject", args => (200, new JObject { ["teenMode"] = true, ["echo"] = args["subjectId"] }));
+        const string steps = """
+            { "action": "createSubject", "args": { "age": 13, "key": "${runId}/${caseId}/${checkId}" }, "save": { "sid": "subjectId" } },
+            { "action": "getSubject", "args": { "subjectId": "${sid}" }, "expect": { "echo": "${sid}", "teenMode": true } }
+            """;
+
+        var report = await Run(TestSuites.Check("A-1", steps), driver);
+
+        report.Cases[0].Verdict.Should().Be(CaseVerdict.Passed, report.Cases[0].Message);
+        driver.Calls[0].Args["key"]!.ToString().Should().Be("run1/A-1/A-1");
+        driver.Calls[1].Args["subjectId"]!.ToString().Should().Be("s-42");
+    }
+
+    [Fact]
+    public async Task FailedExpectation_MessageNamesStepFieldExpectedAndActual_AndStopsTheCase()
+    {
+        var driver = new FakeDriver()
+            .On("setClock", _ => (200, new JObject()))
+            .On("checkUsage", _ => (200, new JObject { ["allowed"] = true, ["reasonCode"] = "allowed" }));
+        const string steps = """
+            { "action": "setClock", "args": { "local": "2026-03-04T22:00:00" } },
+            { "action": "checkUsage", "args": {}, "expect": { "status": 200, "allowed": false } },
+            { "action": "checkUsage", "args": {} }
+            """;
+
+        var report = await Run(TestSuites.Check("A-1", steps), driver);
+
+        var result = report.Cases.Should().ContainSingle().Subject;
+        result.Verdict.Should().Be(CaseVerdict.Failed);
+        result.Message.Should().Be(
+            "步骤 2（checkUsage） 字段 allowed：期望 false，实际 true / step 2 (checkUsage): field 'allowed' expected false, actual true [reasonCode allowed]");
+        driver.Calls.Should().HaveCount(2);
+        report.Verdict.Should().Be(RunVerdict.NonConformant);
+    }
+
+    [Fact]
+    public async Task StatusExpectation_ComparesTheHttpStatus()
+    {
+        var driver = new FakeDriver().On("exitTeenMode", _ => (200, new JObject { ["allowed"] = true }));
+
+        var report = await Run(TestSuites.Check("A-1", """{ "action": "exitTeenMode", "args": {}, "expect": { "status": 403 } }"""), driver);
+
+        report.Cases[0].Message.Should().Contain("field 'status' expected 403, actual 200");
+    }
+
+    [Fact]
+    public async Task OptionalExpectation_IsSkippedWhenTheParameterSetDoesNotDefineIt()
+    {
+        var driver = new FakeDriver().On("checkUsage", _ => (200, new JObject { ["allowed"] = true, ["reasonCode"] = "rest-reminder" }));
+        const string steps = """{ "action": "checkUsage", "args": {}, "expect": { "allowed": "${allowed}", "reasonCode": "${reasonCode?}" } }""";
+        const string parameters = """[{ "name": "a", "vars": { "allowed": true } }, { "name": "b", "vars": { "allowed": true, "reasonCode": "allowed" } }]""";
+
+        var report = await Run(TestSuites.Check("A-1", steps, parameters: parameters), driver);
+
+        report.Cases.Select(c => (c.Id, c.Verdict)).Should().Equal(("A-1[a]", CaseVerdict.Passed), ("A-1[b]", CaseVerdict.Failed));
+    }
+
+    [Fact]
+    public async Task MissingCapability_SkipsTheCase_SayingWhich()
+    {
+        var driver = new FakeDriver("subject-setup").On("checkUsage", _ => (200, new JObject()));
+
+        var report = await Run(TestSuites.Check("A-1", """{ "action": "checkUsage", "args": {} }""", "\"subject-setup\", \"virtual-clock\""), driver);
+
+        report.Cases[0].Verdict.Should().Be(CaseVerdict.Skipped);
+        report.Cases[0].Message.Should().Contain("virtual-clock").And.NotContain("subject-setup");
+        driver.Calls.Should().BeEmpty();
+        report.Verdict.Should().Be(RunVerdict.Incomplete);
+    }
+
+    [Fact]
+    public async Task UnmappedAction_SkipsTheCase()
+    {
+        var report = await Run(TestSuites.Check("A-1", """{ "action": "purchase", "args": {} }"""), new FakeDriver());
+
+        report.Cases[0].Verdict.Should().Be(CaseVerdict.Skipped);
+        report.Cases[0].Message.Should().Contain("purchase");
+    }
+
+    [Fact]
+    public async Task TransportErrorBeforeAnyResponse_MakesEveryCaseAnError()
+    {
+        var driver = new FakeDriver().On("checkUsage", _ => (200, new JObject()));
+        driver.TransportError = new DriverError("transport", "connection refused");
+        var checks = TestSuites.Check("A-1", """{ "action": "checkUsage", "args": {} }""") + "," + TestSuites.Check("B-1", """{ "action": "checkUsage", "args": {} }""");
+
+        var report = await Run(checks, driver);
+
+        report.Cases.Should().HaveCount(2).And.OnlyContain(c => c.Verdict == CaseVerdict.Error && c.Message.Contains("connection refused"));
+        driver.Calls.Should().ContainSingle("the run stops probing once the target is known to be down");
+        report.Verdict.Should().Be(RunVerdict.Incomplete);
+    }
+
+    [Fact]
+    public async Task InfoProbeRefused_MakesEveryCaseAnError()
+    {
+        var driver = new FakeDriver()
+            .On("info", _ => (401, new JObject { ["reasonCode"] = "conformance-key-required" }))
+            .On("checkUsage", _ => (200, new JObject()));
+
+        var report = await Run(TestSuites.Check("A-1", """{ "action": "checkUsage", "args": {} }"""), driver);
+
+        report.Cases[0].Verdict.Should().Be(CaseVerdict.Error);
+        report.Cases[0].Message.Should().Contain("HTTP 401");
+    }
+
+    [Fact]
+    public async Task InfoCapabilities_NarrowTheProfilesCapabilities()
+    {
+        var driver = new FakeDriver("subject-setup", "content-setup")
+            .On("info", _ => (200, new JObject { ["capabilities"] = new JArray("subject-setup") }))
+            .On("checkContent", _ => (200, new JObject()));
+
+        var report = await Run(TestSuites.Check("A-1", """{ "action": "checkContent", "args": {} }""", "\"content-setup\""), driver);
+
+        report.Capabilities.Should().Equal("subject-setup");
+        report.Cases[0].Verdict.Should().Be(CaseVerdict.Skipped);
+    }
+}
