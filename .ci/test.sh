@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs every test on a fresh machine: restore, build (warnings are errors), test.
+# Prints one closing line "tests: N passed, N failed, N skipped".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+dotnet restore TeenMode.sln
+dotnet build TeenMode.sln --no-restore -c Release
+set +e
+dotnet test TeenMode.sln --no-build -c Release 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+
+# Sum the per-assembly summaries: "Passed!  - Failed: 0, Passed: 42, Skipped: 0, Total: 42, ..."
+read -r passed failed skipped < <(grep -E '^(Passed|Failed)!' "$log" | sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\2 \1 \3/' \
+  | awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}')
+assemblies=$(grep -cE '^(Passed|Failed)!' "$log" || true)
+echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
+if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ] || [ "$assemblies" -lt 3 ]; then
+  echo "test run failed (exit $status, $assemblies test assemblies reported)" >&2
+  exit 1
+fi

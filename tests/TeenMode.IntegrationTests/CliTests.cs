@@ -1,0 +1,135 @@
+using FluentAssertions;
+using Newtonsoft.Json.Linq;
+using TeenMode.Harness.Cli;
+using Xunit;
+
+namespace TeenMode.IntegrationTests;
+
+/// <summary>The <c>teenmode</c> commands as a user runs them, in-process.</summary>
+public sealed class CliTests : IDisposable
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("teenmode-cli-");
+
+    public void Dispose() => _dir.Delete(recursive: true);
+
+    [Fact]
+    public async Task Demo_WritesAConformantJsonReport_AndAnHtmlReport()
+    {
+        var outDir = Path.Combine(_dir.FullName, "reports");
+
+        var (code, stdout, stderr) = await RunAsync("demo", "--out", outDir);
+
+        code.Should().Be(0, stderr);
+        var report = JObject.Parse(await File.ReadAllTextAsync(Path.Combine(outDir, "report.json")));
+        report["verdict"]!.ToString().Should().Be("conformant");
+        var checks = report["checks"]!.Children<JObject>().ToList();
+        checks.Select(c => c["checkId"]!.ToString()).Should().Contain(["AA-CURFEW-BOUNDARY", "AA-DAILY-LIMIT", "PC-EXIT-GUARDIAN", "CP-OUT-OF-POOL", "RP-RECEIPT-IDEMPOTENT"]);
+        checks.Should().OnlyContain(c => c["verdict"]!.ToString() == "passed" && c["requirementIds"]!.HasValues);
+        var html = await File.ReadAllTextAsync(Path.Combine(outDir, "report.html"));
+        html.Should().Contain("AA-CURFEW-BOUNDARY").And.NotContain("<script src=").And.NotContain("<link rel=\"stylesheet\"");
+        stdout.Should().Contain(Path.Combine(outDir, "report.json"));
+    }
+
+    [Fact]
+    public async Task Demo_UsesTheGivenRulePack_SoALooserDailyLimitIsCaught()
+    {
+        var pack = JObject.Parse(await File.ReadAllTextAsync(SeedPath("rules", "cn-cac-2024.json")));
+        pack["$schema"]?.Parent!.Remove();
+        pack["bands"]![3]!["dailyMinutes"]!["value"] = 90;
+        var file = Path.Combine(_dir.FullName, "loose.json");
+        await File.WriteAllTextAsync(file, pack.ToString());
+
+        var (code, _, stderr) = await RunAsync("demo", "--rules", file, "--out", Path.Combine(_dir.FullName, "r"));
+
+        code.Should().Be(1, stderr);
+        var report = JObject.Parse(await File.ReadAllTextAsync(Path.Combine(_dir.FullName, "r", "report.json")));
+        report["verdict"]!.ToString().Should().Be("non-conformant");
+        report["checks"]!.Single(c => c["id"]!.ToString() == "AA-DAILY-LIMIT[band 12-16]")["verdict"]!.ToString().Should().Be("failed");
+        report["checks"]!.Where(c => c["checkId"]!.ToString() != "AA-DAILY-LIMIT").Should().OnlyContain(c => c["verdict"]!.ToString() == "passed");
+    }
+
+    [Theory]
+    [InlineData("demo")]
+    [InlineData("selftest")]
+    [InlineData("lint")]
+    public async Task RulePackWithSyntaxError_ExitsWith2_NamingFileLineAndColumn(string command)
+    {
+        var file = Path.Combine(_dir.FullName, "broken.json");
+        await File.WriteAllTextAsync(file, "{\n  \"id\": \"x\",\n  \"bands\": [ { \"fromAge\": 0,, } ]\n}\n");
+
+        var (code, _, stderr) = await RunAsync(command == "lint" ? ["lint", file] : [command, "--rules", file]);
+
+        code.Should().Be(2);
+        stderr.Should().MatchRegex(@"broken\.json:3:\d+: ");
+        stderr.Should().NotContain("   at ");
+    }
+
+    [Fact]
+    public async Task RulePackWithInvalidValue_ExitsWith2_PointingAtTheValue()
+    {
+        var lines = await File.ReadAllLinesAsync(SeedPath("rules", "cn-cac-2024.json"));
+        var row = Array.FindIndex(lines, l => l.Contains("\"value\": 120", StringComparison.Ordinal));
+        lines[row] = lines[row].Replace("\"value\": 120", "\"value\": -5", StringComparison.Ordinal);
+        var file = Path.Combine(_dir.FullName, "negative.json");
+        await File.WriteAllLinesAsync(file, lines);
+
+        var (code, _, stderr) = await RunAsync("demo", "--rules", file);
+
+        code.Should().Be(2);
+        stderr.Should().Contain($"negative.json:{row + 1}:");
+        stderr.Should().NotContain("   at ");
+    }
+
+    [Fact]
+    public async Task SuiteWithSyntaxError_ExitsWith2_NamingFileLineAndColumn()
+    {
+        var file = Path.Combine(_dir.FullName, "suite.json");
+        await File.WriteAllTextAsync(file, "{\n  \"id\": \"s\"\n  \"checks\": []\n}\n");
+
+        var (code, _, stderr) = await RunAsync("demo", "--suite", file);
+
+        code.Should().Be(2);
+        stderr.Should().MatchRegex(@"suite\.json:3:\d+: ");
+        stderr.Should().NotContain("   at ");
+    }
+
+    [Fact]
+    public async Task Run_AgainstAnAppThatIsDown_IsAnError_NeverPassedOrFailed()
+    {
+        var port = FreePort();
+        var outDir = Path.Combine(_dir.FullName, "down");
+
+        var (code, _, _) = await RunAsync("run", "--target", $"http://127.0.0.1:{port}/", "--conformance-key", "0123456789abcdef0123", "--timeout", "2", "--out", outDir);
+
+        code.Should().Be(3);
+        var report = JObject.Parse(await File.ReadAllTextAsync(Path.Combine(outDir, "report.json")));
+        report["verdict"]!.ToString().Should().Be("incomplete");
+        report["checks"]!.Should().OnlyContain(c => c["verdict"]!.ToString() == "error");
+    }
+
+    private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = await Cli.RunAsync(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string SeedPath(params string[] parts)
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "TeenMode.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return Path.Combine([dir?.FullName ?? throw new InvalidOperationException("TeenMode.sln not found above the test folder."), "seeds", .. parts]);
+    }
+}

@@ -1,0 +1,88 @@
+using System.Net.Http.Headers;
+using System.Text;
+using Newtonsoft.Json.Linq;
+using ShortVideoApp;
+
+namespace TeenMode.IntegrationTests;
+
+/// <summary>Starts the sample app on loopback with a fresh SQLite file; deletes it afterwards.</summary>
+internal sealed class SampleApp : IAsyncDisposable
+{
+    public const string Key = "integration-test-conformance-key";
+
+    private readonly string _dir;
+
+    private SampleApp(string dir, RunningApp app)
+    {
+        _dir = dir;
+        App = app;
+        Client = new HttpClient { BaseAddress = app.BaseAddress };
+        Client.DefaultRequestHeaders.Add("X-TeenMode-Conformance-Key", Key);
+    }
+
+    public RunningApp App { get; }
+
+    public HttpClient Client { get; }
+
+    public string DatabasePath => Path.Combine(_dir, "app.db");
+
+    public static async Task<SampleApp> StartAsync(string? mutant = null, string? dir = null)
+    {
+        dir ??= Directory.CreateTempSubdirectory("teenmode-it-").FullName;
+        var app = await ShortVideoAppHost.StartAsync(new ShortVideoAppOptions
+        {
+            DatabasePath = Path.Combine(dir, "app.db"),
+            ConformanceKey = Key,
+            Mutant = mutant,
+        });
+        return new SampleApp(dir, app);
+    }
+
+    public async Task<(int Status, JObject Body)> SendAsync(HttpMethod method, string path, string? json = null, params (string Name, string Value)[] headers)
+    {
+        using var request = new HttpRequestMessage(method, path.TrimStart('/'));
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, Encoding.UTF8);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        }
+
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        using var response = await Client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return ((int)response.StatusCode, text.Length == 0 ? new JObject() : Parse(text));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await App.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is harmless.
+        }
+    }
+
+    public async ValueTask KeepFilesAndDisposeAsync()
+    {
+        Client.Dispose();
+        await App.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+
+    // Keep timestamps as the wire strings; Newtonsoft would otherwise turn them into local DateTime.
+    private static JObject Parse(string text)
+    {
+        using var reader = new Newtonsoft.Json.JsonTextReader(new StringReader(text)) { DateParseHandling = Newtonsoft.Json.DateParseHandling.None };
+        return JObject.Load(reader);
+    }
+}
