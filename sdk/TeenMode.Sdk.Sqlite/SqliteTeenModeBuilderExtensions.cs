@@ -1,3 +1,4 @@
+using TeenMode.Audit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using TeenMode.AntiAddiction;
@@ -49,6 +50,7 @@ public static class SqliteTeenModeBuilderExtensions
         services.RemoveAll<IGuardianStore>().AddSingleton<IGuardianStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
         services.RemoveAll<IContentCatalog>().AddSingleton<IContentCatalog>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
         services.RemoveAll<IReportStore>().AddSingleton<IReportStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
+        services.RemoveAll<IAuditStore>().AddSingleton<IAuditStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
         return builder;
     }
 }

@@ -15,7 +15,7 @@ namespace TeenMode.Sqlite;
 /// file never double count or lose a write.
 /// </summary>
 /// <remarks>The schema is created on first use and versioned with <c>PRAGMA user_version</c>.</remarks>
-public sealed class SqliteTeenModeStore : ISubjectStore, IUsageLedgerStore, IGuardianStore, IContentCatalog, IReportStore, IDisposable
+public sealed partial class SqliteTeenModeStore : ISubjectStore, IUsageLedgerStore, IGuardianStore, IContentCatalog, IReportStore, IDisposable
 {
     /// <summary>The schema version this code writes and understands.</summary>
     public const int SchemaVersion = 1;
@@ -23,6 +23,9 @@ public sealed class SqliteTeenModeStore : ISubjectStore, IUsageLedgerStore, IGua
     private const string SubjectColumns = "id, birth_date, declared_band, age_source, teen_mode, created_at";
     private const string ReportColumns =
         "id, idempotency_key, request_hash, reporter_kind, reporter_id, category, target_kind, target_id, description, status, received_at";
+
+    // One script per function (each partial file adds its own); all are applied at start-up.
+    private static readonly string[] Schemas = [SchemaV1, SchemaAudit];
 
     private const string SchemaV1 = """
         CREATE TABLE IF NOT EXISTS subjects (
@@ -564,12 +567,10 @@ public sealed class SqliteTeenModeStore : ISubjectStore, IUsageLedgerStore, IGua
                         $"The TeenMode database '{DatabasePath}' has schema version {version}, newer than this package's {SchemaVersion}. Upgrade TeenMode.Sdk.Sqlite.");
                 }
 
-                if (version < SchemaVersion)
-                {
-                    // Later versions add steps here (if version < 2 ...), each leaving the previous data intact.
-                    command.CommandText = SchemaV1 + string.Create(CultureInfo.InvariantCulture, $"PRAGMA user_version = {SchemaVersion};");
-                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
+                // Every statement is CREATE … IF NOT EXISTS, so running the whole script again only adds what is missing.
+                // A change to an existing table needs a versioned step here (if version < 2 …) that keeps the data.
+                command.CommandText = string.Concat(Schemas) + string.Create(CultureInfo.InvariantCulture, $"PRAGMA user_version = {SchemaVersion};");
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
 
                 await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
             }

@@ -12,7 +12,7 @@ namespace TeenMode.Testing;
 /// The behaviour every teen-mode store must have. Derive a test class in your test project, return a fresh,
 /// empty store from <see cref="CreateStoreAsync"/>, and xUnit runs every test below against it.
 /// </summary>
-public abstract class StoreContractTests
+public abstract partial class StoreContractTests
 {
     private static readonly DateTimeOffset Start = new(2026, 3, 6, 2, 0, 0, TimeSpan.Zero);
     private static readonly DateOnly Today = new(2026, 3, 6);

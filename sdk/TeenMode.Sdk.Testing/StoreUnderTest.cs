@@ -1,4 +1,5 @@
 using TeenMode.AntiAddiction;
+using TeenMode.Audit;
 using TeenMode.ContentPool;
 using TeenMode.ParentalControl;
 using TeenMode.Reporting;
@@ -7,50 +8,55 @@ using TeenMode.Subjects;
 namespace TeenMode.Testing;
 
 /// <summary>
-/// The five store interfaces a <see cref="StoreContractTests"/> run exercises, plus the clean-up that
-/// runs when the test ends (e.g. deleting a temporary database).
+/// The store implementations a <see cref="StoreContractTests"/> run exercises (one object implementing every
+/// store interface, or several), plus the clean-up that runs when the test ends (e.g. deleting a temporary database).
 /// </summary>
 public sealed class StoreUnderTest : IAsyncDisposable
 {
+    private readonly object[] _parts;
     private readonly Func<ValueTask>? _cleanup;
 
-    /// <summary>Wraps five store implementations, which may be one object or several.</summary>
-    /// <exception cref="ArgumentNullException">A store is null.</exception>
-    public StoreUnderTest(ISubjectStore subjects, IUsageLedgerStore ledger, IGuardianStore guardians, IContentCatalog content,
-        IReportStore reports, Func<ValueTask>? cleanup = null)
+    /// <summary>Wraps store implementations; each interface is taken from the first part that implements it.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="parts"/> or one of them is null.</exception>
+    public StoreUnderTest(IEnumerable<object> parts, Func<ValueTask>? cleanup = null)
     {
-        ArgumentNullException.ThrowIfNull(subjects);
-        ArgumentNullException.ThrowIfNull(ledger);
-        ArgumentNullException.ThrowIfNull(guardians);
-        ArgumentNullException.ThrowIfNull(content);
-        ArgumentNullException.ThrowIfNull(reports);
-        Subjects = subjects;
-        Ledger = ledger;
-        Guardians = guardians;
-        Content = content;
-        Reports = reports;
+        ArgumentNullException.ThrowIfNull(parts);
+        _parts = [.. parts];
+        foreach (var part in _parts)
+        {
+            ArgumentNullException.ThrowIfNull(part, nameof(parts));
+        }
+
         _cleanup = cleanup;
     }
 
     /// <summary>The subject store.</summary>
-    public ISubjectStore Subjects { get; }
+    public ISubjectStore Subjects => Get<ISubjectStore>();
 
     /// <summary>The usage ledger.</summary>
-    public IUsageLedgerStore Ledger { get; }
+    public IUsageLedgerStore Ledger => Get<IUsageLedgerStore>();
 
     /// <summary>The guardian store.</summary>
-    public IGuardianStore Guardians { get; }
+    public IGuardianStore Guardians => Get<IGuardianStore>();
 
     /// <summary>The content catalog.</summary>
-    public IContentCatalog Content { get; }
+    public IContentCatalog Content => Get<IContentCatalog>();
 
     /// <summary>The report store.</summary>
-    public IReportStore Reports { get; }
+    public IReportStore Reports => Get<IReportStore>();
 
-    /// <summary>Wraps one object that implements all five store interfaces.</summary>
-    public static StoreUnderTest For<TStore>(TStore store, Func<ValueTask>? cleanup = null)
-        where TStore : ISubjectStore, IUsageLedgerStore, IGuardianStore, IContentCatalog, IReportStore =>
-        new(store, store, store, store, store, cleanup);
+    /// <summary>The audit store.</summary>
+    public IAuditStore Audit => Get<IAuditStore>();
+
+    /// <summary>Wraps one object that implements every store interface.</summary>
+    public static StoreUnderTest For(object store, Func<ValueTask>? cleanup = null) => new([store], cleanup);
+
+    /// <summary>The part implementing <typeparamref name="T"/>.</summary>
+    /// <exception cref="InvalidOperationException">No part implements it: the store is incomplete.</exception>
+    public T Get<T>()
+        where T : class =>
+        _parts.OfType<T>().FirstOrDefault()
+        ?? throw new InvalidOperationException($"The store under test implements no {typeof(T).Name}.");
 
     /// <summary>Runs the clean-up given at construction.</summary>
     public ValueTask DisposeAsync() => _cleanup?.Invoke() ?? ValueTask.CompletedTask;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using TeenMode.AntiAddiction;
+using TeenMode.Audit;
 using TeenMode.ContentPool;
 using TeenMode.ParentalControl;
 using TeenMode.Reporting;
@@ -50,6 +51,8 @@ public static class TeenModeServiceCollectionExtensions
         services.TryAddSingleton<IGuardianStore>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
         services.TryAddSingleton<IContentCatalog>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
         services.TryAddSingleton<IReportStore>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
+        services.TryAddSingleton<IAuditStore>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
+        services.TryAddSingleton<IAuditLog, AuditLog>();
 
         services.TryAddSingleton<PinHasher>();
         services.TryAddSingleton<IGuardianVerifier>(sp => sp.GetRequiredService<PinHasher>());

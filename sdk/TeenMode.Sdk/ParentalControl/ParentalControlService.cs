@@ -1,3 +1,4 @@
+using TeenMode.Audit;
 using TeenMode.Subjects;
 
 namespace TeenMode.ParentalControl;
@@ -7,12 +8,19 @@ internal sealed class ParentalControlService(
     IGuardianStore guardians,
     IGuardianVerifier verifier,
     PinHasher hasher,
+    IAuditLog audit,
     TimeProvider time) : IParentalControl
 {
-    public async Task<Decision> EnterTeenModeAsync(string subjectId, CancellationToken cancellationToken = default) =>
-        await subjects.SetTeenModeAsync(subjectId, true, cancellationToken).ConfigureAwait(false)
-            ? Decision.Allow()
-            : Decision.Deny(ReasonCode.UnknownSubject);
+    public async Task<Decision> EnterTeenModeAsync(string subjectId, CancellationToken cancellationToken = default)
+    {
+        if (!await subjects.SetTeenModeAsync(subjectId, true, cancellationToken).ConfigureAwait(false))
+        {
+            return Decision.Deny(ReasonCode.UnknownSubject);
+        }
+
+        await audit.AppendAsync(new AuditEvent("subject:" + subjectId, "teen-mode-entered", subjectId), cancellationToken).ConfigureAwait(false);
+        return Decision.Allow();
+    }
 
     public async Task<Decision> ExitTeenModeAsync(string subjectId, string guardianPin, CancellationToken cancellationToken = default)
     {
@@ -22,13 +30,14 @@ internal sealed class ParentalControlService(
             return Decision.Deny(ReasonCode.UnknownSubject);
         }
 
-        var verification = await VerifyAnyAsync(subjectId, guardianPin, cancellationToken).ConfigureAwait(false);
+        var (verification, guardianId) = await VerifyAnyAsync(subjectId, guardianPin, "teen-mode-exit", cancellationToken).ConfigureAwait(false);
         if (!verification.IsAllowed)
         {
             return verification;
         }
 
         await subjects.SetTeenModeAsync(subjectId, false, cancellationToken).ConfigureAwait(false);
+        await audit.AppendAsync(new AuditEvent("guardian:" + guardianId, "teen-mode-exited", subjectId), cancellationToken).ConfigureAwait(false);
         return Decision.Allow();
     }
 
@@ -44,7 +53,7 @@ internal sealed class ParentalControlService(
         var existing = await guardians.GetForSubjectAsync(subjectId, cancellationToken).ConfigureAwait(false);
         if (existing.Count > 0)
         {
-            var verification = await VerifyAnyAsync(subjectId, existingGuardianPin, cancellationToken).ConfigureAwait(false);
+            var (verification, _) = await VerifyAnyAsync(subjectId, existingGuardianPin, "guardian-bind", cancellationToken).ConfigureAwait(false);
             if (!verification.IsAllowed)
             {
                 return verification;
@@ -52,30 +61,33 @@ internal sealed class ParentalControlService(
         }
 
         await guardians.SaveAsync(new GuardianBinding(subjectId, guardianId, hash, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+        await audit.AppendAsync(new AuditEvent("guardian:" + guardianId, "guardian-bound", subjectId), cancellationToken).ConfigureAwait(false);
         return Decision.Allow();
     }
 
-    private async Task<Decision> VerifyAnyAsync(string subjectId, string? pin, CancellationToken cancellationToken)
+    private async Task<(Decision Decision, string? GuardianId)> VerifyAnyAsync(string subjectId, string? pin, string purpose, CancellationToken cancellationToken)
     {
         var bindings = await guardians.GetForSubjectAsync(subjectId, cancellationToken).ConfigureAwait(false);
         if (bindings.Count == 0)
         {
-            return Decision.Deny(ReasonCode.NoGuardianBound, RequirementIds.ExitNeedsGuardian);
+            return (Decision.Deny(ReasonCode.NoGuardianBound, RequirementIds.ExitNeedsGuardian), null);
         }
 
         if (string.IsNullOrEmpty(pin))
         {
-            return Decision.Deny(ReasonCode.GuardianVerificationRequired, RequirementIds.ExitNeedsGuardian);
+            return (Decision.Deny(ReasonCode.GuardianVerificationRequired, RequirementIds.ExitNeedsGuardian), null);
         }
 
         foreach (var binding in bindings)
         {
             if (verifier.Verify(binding, pin))
             {
-                return Decision.Allow();
+                return (Decision.Allow(), binding.GuardianId);
             }
         }
 
-        return Decision.Deny(ReasonCode.GuardianVerificationFailed, RequirementIds.ExitNeedsGuardian);
+        // Failed attempts are evidence too (e.g. a minor guessing the PIN); the PIN itself is never recorded.
+        await audit.AppendAsync(new AuditEvent("subject:" + subjectId, "guardian-verification-failed", subjectId, purpose), cancellationToken).ConfigureAwait(false);
+        return (Decision.Deny(ReasonCode.GuardianVerificationFailed, RequirementIds.ExitNeedsGuardian), null);
     }
 }

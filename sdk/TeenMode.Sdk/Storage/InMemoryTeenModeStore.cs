@@ -11,7 +11,7 @@ namespace TeenMode.Storage;
 /// Keeps everything in process memory: for tests and demos only, since nothing survives a restart
 /// and nothing is shared between app instances.
 /// </summary>
-public sealed class InMemoryTeenModeStore : ISubjectStore, IUsageLedgerStore, IGuardianStore, IContentCatalog, IReportStore
+public sealed partial class InMemoryTeenModeStore : ISubjectStore, IUsageLedgerStore, IGuardianStore, IContentCatalog, IReportStore
 {
     private readonly ConcurrentDictionary<string, Subject> _subjects = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Subject, string Guardian), GuardianBinding> _guardians = new();

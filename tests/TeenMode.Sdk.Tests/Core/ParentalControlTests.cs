@@ -37,6 +37,27 @@ public sealed class ParentalControlTests
     }
 
     [Fact]
+    public async Task Audit_RecordsBindingFailedAttemptAndExit_ByWhichGuardian_WithoutThePin()
+    {
+        using var host = new TeenModeHost(TeenModeHost.Local(2026, 3, 6, 10));
+        await host.RegisterAsync("kid", Born2013);
+        await host.Parental.BindGuardianAsync("kid", "mum", "2468");
+        await host.Parental.BindGuardianAsync("kid", "dad", "8642", existingGuardianPin: "2468");
+
+        await host.Parental.ExitTeenModeAsync("kid", "1357");
+        await host.Parental.ExitTeenModeAsync("kid", "8642");
+
+        var log = await host.Audit.ReadAsync(subjectId: "kid");
+        log.Select(e => (e.Event.Actor, e.Event.Action)).Should().Equal(
+            ("guardian:mum", "guardian-bound"),
+            ("guardian:dad", "guardian-bound"),
+            ("subject:kid", "guardian-verification-failed"),
+            ("guardian:dad", "teen-mode-exited"));
+        log.Should().OnlyContain(e => !Newtonsoft.Json.JsonConvert.SerializeObject(e).Contains("1357", StringComparison.Ordinal));
+        (await host.Audit.VerifyAsync()).Valid.Should().BeTrue();
+    }
+
+    [Fact]
     public async Task ExitTeenMode_NoPin_AsksForVerification()
     {
         using var host = new TeenModeHost(TeenModeHost.Local(2026, 3, 6, 10));

@@ -43,6 +43,8 @@ internal sealed class TeenModeHost : IDisposable
 
     public IReportingChannel Reports => Services.GetRequiredService<IReportingChannel>();
 
+    public TeenMode.Audit.IAuditLog Audit => Services.GetRequiredService<TeenMode.Audit.IAuditLog>();
+
     /// <summary>An instant given as Shanghai wall-clock time.</summary>
     public static DateTimeOffset Local(int year, int month, int day, int hour = 0, int minute = 0, int second = 0) =>
         new(year, month, day, hour, minute, second, Shanghai);
