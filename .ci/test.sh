@@ -18,6 +18,19 @@ set -e
 read -r passed failed skipped < <(grep -E '^(Passed|Failed)!' "$log" | sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\2 \1 \3/' \
   | awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}')
 assemblies=$(grep -cE '^(Passed|Failed)!' "$log" || true)
+# The harness's own outputs, as a user gets them: a conformant demo, every self-test variant (failures
+# included) and an unreachable target (errors), validated against the official JUnit and CTRF schemas.
+reports=$(mktemp -d)
+trap 'rm -f "$log"; rm -rf "$reports"' EXIT
+cli=(dotnet run --project harness/TeenMode.Harness.Cli -c Release --no-build --)
+"${cli[@]}" demo --out "$reports/demo" >/dev/null || status=1
+"${cli[@]}" selftest --out "$reports/selftest" >/dev/null || status=1
+set +e
+"${cli[@]}" run --target http://127.0.0.1:9/ --conformance-key 0123456789abcdef0123 --timeout 2 --out "$reports/down" >/dev/null
+[ $? -eq 3 ] || { echo "run against a down target did not exit 3" >&2; status=1; }
+set -e
+bash .ci/validate-reports.sh "$reports" || status=1
+
 echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
 if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ] || [ "$assemblies" -lt 3 ]; then
   echo "test run failed (exit $status, $assemblies test assemblies reported)" >&2

@@ -213,8 +213,11 @@ public static class Cli
         var s = report.Summary;
         ui.Out($"通过 / passed {s[CaseVerdict.Passed]} · 不通过 / failed {s[CaseVerdict.Failed]} · 错误 / error {s[CaseVerdict.Error]} · 跳过 / skipped {s[CaseVerdict.Skipped]}");
         ui.Verdict(report.Verdict == RunVerdict.Conformant, $"结论 / verdict: {report.Verdict.Display().ZhCn} / {report.Verdict.Wire()}");
-        ui.Out($"报告 / reports: {files.Json}");
-        ui.Out($"               {files.Html}");
+        ui.Out($"报告 / reports: {files.Directory}");
+        foreach (var file in files.All)
+        {
+            ui.Out($"  {file}");
+        }
         return report.Verdict.ExitCode();
     }
 

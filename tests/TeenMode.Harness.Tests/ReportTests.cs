@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using System.Xml.Linq;
 using Newtonsoft.Json.Linq;
 using TeenMode.Harness.Reporting;
 using TeenMode.Harness.Running;
@@ -73,20 +74,85 @@ public class ReportTests
     }
 
     [Fact]
-    public async Task Writer_WritesBothFiles()
+    public async Task Writer_WritesAllFiveFormats_WithTheSameVerdict()
     {
         var dir = Directory.CreateTempSubdirectory("teenmode-report-test-");
         try
         {
             var files = await ReportWriter.WriteAsync(await MixedReport(), dir.FullName);
 
-            File.Exists(files.Json).Should().BeTrue();
+            files.All.Select(Path.GetFileName).Should().Equal("report.json", "report.html", "junit.xml", "ctrf.json", "summary.md");
             JObject.Parse(await File.ReadAllTextAsync(files.Json))["verdict"]!.ToString().Should().Be("non-conformant");
             (await File.ReadAllTextAsync(files.Html)).Should().Contain("v-non-conformant");
+            XDocument.Parse(await File.ReadAllTextAsync(files.JUnit)).Descendants("failure").Should().ContainSingle();
+            JObject.Parse(await File.ReadAllTextAsync(files.Ctrf))["results"]!["extra"]!["verdict"]!.ToString().Should().Be("non-conformant");
+            (await File.ReadAllTextAsync(files.Markdown)).Should().Contain("non-conformant");
         }
         finally
         {
             dir.Delete(recursive: true);
         }
+    }
+
+    private static async Task<RunReport> ReportWithAnError()
+    {
+        var report = await MixedReport();
+        var errored = await ConformanceRunner.RunAsync(
+            TestSuites.Parse(TestSuites.Check("ERR-1", """{ "action": "getSubject", "args": {}, "expect": { "teenMode": true } }""")),
+            TestSuites.Profile, new FakeDriver("subject-setup") { TransportError = new Drivers.DriverError("transport", "connection refused") }
+                .On("getSubject", _ => (200, new JObject())),
+            "http://127.0.0.1:1/");
+        return report with { Cases = [.. report.Cases, .. errored.Cases] };
+    }
+
+    [Fact]
+    public async Task JUnit_OneSuitePerFunction_FailuresErrorsAndSkipsKeptApart()
+    {
+        var report = await ReportWithAnError();
+
+        var xml = XDocument.Parse(JUnitReport.Render(report));
+
+        var suites = xml.Root!.Elements("testsuite").ToList();
+        xml.Root.Name.LocalName.Should().Be("testsuites");
+        suites.Select(s => (string)s.Attribute("name")!).Should().Equal("test-suite.parental-control", "test-suite.anti-addiction");
+        var aa = suites[1];
+        ((int)aa.Attribute("tests")!, (int)aa.Attribute("failures")!, (int)aa.Attribute("errors")!, (int)aa.Attribute("skipped")!).Should().Be((3, 1, 1, 1));
+        aa.Elements("testcase").Single(t => ((string)t.Attribute("name")!).StartsWith("BAD-1", StringComparison.Ordinal))
+            .Element("failure")!.Attribute("type")!.Value.Should().Be("critical");
+        aa.Elements("testcase").Single(t => ((string)t.Attribute("name")!).StartsWith("ERR-1", StringComparison.Ordinal))
+            .Element("error")!.Attribute("message")!.Value.Should().Contain("connection refused");
+        aa.Attribute("timestamp")!.Value.Should().MatchRegex(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$", "the Ant schema allows no zone or fraction");
+        aa.Elements().Select(e => e.Name.LocalName).Should().StartWith("properties").And.EndWith(["system-out", "system-err"]);
+    }
+
+    [Fact]
+    public async Task Ctrf_MapsErrorToOther_NeverToPassedOrFailed_AndCarriesRequirements()
+    {
+        var report = await ReportWithAnError();
+
+        var ctrf = JObject.Parse(CtrfReport.Render(report));
+
+        ctrf["reportFormat"]!.ToString().Should().Be("CTRF");
+        ctrf["specVersion"]!.ToString().Should().MatchRegex(@"^\d+\.\d+\.\d+$");
+        var summary = ctrf["results"]!["summary"]!;
+        ((int)summary["tests"]!, (int)summary["passed"]!, (int)summary["failed"]!, (int)summary["skipped"]!, (int)summary["other"]!).Should().Be((4, 1, 1, 1, 1));
+        var err = ctrf["results"]!["tests"]!.Single(t => t["testId"]!.ToString() == "ERR-1");
+        err["status"]!.ToString().Should().Be("other");
+        err["rawStatus"]!.ToString().Should().Be("error");
+        ctrf["results"]!["tests"]!.Single(t => t["testId"]!.ToString() == "BAD-1")["tags"]!.ToObject<string[]>().Should().Equal("CAC-MM-CURFEW-01");
+        Guid.TryParse(ctrf["reportId"]!.ToString(), out _).Should().BeTrue();
+        CtrfReport.Render(report).Should().Be(CtrfReport.Render(report), "rendering the same run twice gives the same bytes");
+    }
+
+    [Fact]
+    public async Task Markdown_ShowsVerdictScorecard_AndOnlyTheCasesThatDidNotPass_FailuresFirst()
+    {
+        var md = MarkdownReport.Render(await ReportWithAnError());
+
+        md.Should().StartWith("## ❌").And.Contain("不符合 / non-conformant");
+        md.Should().Contain("| anti-addiction | 0 | 1 | 1 | 1 | 0% |").And.Contain("| parental-control | 1 | 0 | 0 | 0 | 100% |");
+        md.IndexOf("`BAD-1`", StringComparison.Ordinal).Should().BeLessThan(md.IndexOf("`ERR-1`", StringComparison.Ordinal));
+        md.Should().NotContain("`OK-1`");
+        md.Should().NotContain("<script>", "an app's answer must not inject HTML into a CI summary").And.Contain("&lt;script&gt;");
     }
 }
