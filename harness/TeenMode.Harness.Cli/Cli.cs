@@ -2,10 +2,12 @@ using System.CommandLine;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using TeenMode.Harness.Drivers;
+using TeenMode.Harness.Gating;
 using TeenMode.Harness.Profiling;
 using TeenMode.Harness.Reporting;
 using TeenMode.Harness.Running;
 using TeenMode.Harness.Suites;
+using TeenMode.Harness.Trust;
 using TeenMode.Rules;
 
 namespace TeenMode.Harness.Cli;
@@ -28,7 +30,8 @@ public static class Cli
         var ui = new Ui(stdout, stderr);
         var root = new RootCommand("TeenMode 一致性测试工具 / TeenMode conformance harness")
         {
-            RunCommand(ui), LintCommand(ui), DemoCommand(ui), SelfTestCommand(ui),
+            RunCommand(ui), DemoCommand(ui), SelfTestCommand(ui), ListCommand(ui), LintCommand(ui),
+            KeygenCommand(ui), SignCommand(ui), VerifyCommand(ui), DiffCommand(ui),
         };
 
         var parse = root.Parse(args);
@@ -54,7 +57,9 @@ public static class Cli
         var key = new Option<string?>("--conformance-key") { Description = $"一致性测试密钥（默认读取 {KeyVariable}）/ conformance key (default: ${KeyVariable})" };
         var outDir = new Option<string>("--out") { Description = "报告目录 / report directory", DefaultValueFactory = _ => DefaultOut };
         var timeout = new Option<int>("--timeout") { Description = "单个请求超时秒数 / per-request timeout in seconds", DefaultValueFactory = _ => 15 };
+        var gate = new GateOptions();
         var command = new Command("run", "对目标应用运行一致性套件 / run a conformance suite against an app") { target, suite, profile, key, outDir, timeout };
+        gate.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
             if (!Uri.TryCreate(parse.GetValue(target), UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
@@ -69,7 +74,7 @@ public static class Cli
                 return ExitCodes.UsageError;
             }
 
-            if (!TryLoad(ui, parse.GetValue(suite)!, parse.GetValue(profile)!, out var loadedSuite, out var loadedProfile))
+            if (!TryLoad(ui, parse.GetValue(suite)!, parse.GetValue(profile)!, out var loadedSuite, out var loadedProfile) | !gate.TryRead(ui, parse, out var settings))
             {
                 return ExitCodes.UsageError;
             }
@@ -88,7 +93,7 @@ public static class Cli
 
             using var client = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
             var driver = new HttpDriver(client, uri, loadedProfile, variables, new HttpDriverOptions { RequestTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)) });
-            return await RunAndReportAsync(ui, loadedSuite, loadedProfile, driver, uri.ToString(), parse.GetValue(outDir)!, ct);
+            return await RunAndReportAsync(ui, loadedSuite, loadedProfile, driver, uri.ToString(), parse.GetValue(outDir)!, settings, ct);
         });
         return command;
     }
@@ -138,11 +143,14 @@ public static class Cli
         var outDir = new Option<string>("--out") { Description = "报告目录 / report directory", DefaultValueFactory = _ => DefaultOut };
         var suiteOption = SuiteOption();
         var rules = RulesOption();
+        var gate = new GateOptions();
         var command = new Command("demo", "在本机启动示例应用并运行内置套件 / start the sample app locally and run the built-in suite") { outDir, suiteOption, rules };
+        gate.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
             var rulesPath = parse.GetValue(rules);
-            if (!TryLoad(ui, parse.GetValue(suiteOption)!, ProfileLoader.DefaultProfileId, out var suite, out var profile) | !TryLoadRules(ui, rulesPath))
+            if (!TryLoad(ui, parse.GetValue(suiteOption)!, ProfileLoader.DefaultProfileId, out var suite, out var profile) | !TryLoadRules(ui, rulesPath)
+                | !gate.TryRead(ui, parse, out var settings))
             {
                 return ExitCodes.UsageError;
             }
@@ -152,7 +160,7 @@ public static class Cli
             ui.Out($"示例应用 / sample app: {target.BaseAddress}");
             using var client = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
             var driver = new HttpDriver(client, target.BaseAddress, profile, new Dictionary<string, string> { ["conformanceKey"] = target.ConformanceKey });
-            return await RunAndReportAsync(ui, suite, profile, driver, target.BaseAddress.ToString(), parse.GetValue(outDir)!, ct);
+            return await RunAndReportAsync(ui, suite, profile, driver, target.BaseAddress.ToString(), parse.GetValue(outDir)!, settings, ct);
         });
         return command;
     }
@@ -205,20 +213,257 @@ public static class Cli
         return command;
     }
 
-    private static async Task<int> RunAndReportAsync(Ui ui, Suite suite, AppProfile profile, IDriver driver, string target, string outDir, CancellationToken ct)
+    private static async Task<int> RunAndReportAsync(Ui ui, Suite suite, AppProfile profile, IDriver driver, string target, string outDir, GateSettings gate, CancellationToken ct)
     {
         ui.Out($"套件 / suite: {suite.Id} {suite.Version} · 应用配置 / profile: {profile.Id} {profile.Version} · 目标 / target: {target}");
         var report = await ConformanceRunner.RunAsync(suite, profile, driver, target, new RunOptions { OnCaseFinished = ui.Case }, ct);
+        var decision = Gate.Evaluate(report, gate.FailOn, gate.Waivers, DateOnly.FromDateTime(report.FinishedAt.UtcDateTime));
+        report = report with { Gate = decision };
         var files = await ReportWriter.WriteAsync(report, outDir, ct);
         var s = report.Summary;
         ui.Out($"通过 / passed {s[CaseVerdict.Passed]} · 不通过 / failed {s[CaseVerdict.Failed]} · 错误 / error {s[CaseVerdict.Error]} · 跳过 / skipped {s[CaseVerdict.Skipped]}");
+        foreach (var (id, treatment) in decision.Failures.Where(f => f.Treatment != GateTreatment.Blocking))
+        {
+            ui.Out(treatment == GateTreatment.Waived
+                ? $"已豁免 / waived: {id}"
+                : $"低于 --fail-on {gate.FailOn}，不阻断 / below --fail-on {gate.FailOn}, not blocking: {id}");
+        }
+
+        foreach (var w in decision.StaleWaivers)
+        {
+            ui.Out($"过时豁免（检查已通过，请删除）/ stale waiver (the check passes now; remove it): {w.CheckId} ({w.Owner})");
+        }
+
+        foreach (var w in decision.ExpiredWaivers)
+        {
+            ui.Out($"豁免已过期 / waiver expired: {w.CheckId} ({w.Owner}, {w.Expires:yyyy-MM-dd})");
+        }
+
         ui.Verdict(report.Verdict == RunVerdict.Conformant, $"结论 / verdict: {report.Verdict.Display().ZhCn} / {report.Verdict.Wire()}");
+        if (gate.SigningKeyPem is { } keyPem)
+        {
+            await ReportSigner.SignAsync(files.Directory, keyPem, ct);
+        }
+
         ui.Out($"报告 / reports: {files.Directory}");
         foreach (var file in files.All)
         {
             ui.Out($"  {file}");
         }
-        return report.Verdict.ExitCode();
+
+        if (gate.SigningKeyPem is not null)
+        {
+            ui.Out($"  {Path.Combine(files.Directory, ReportSigner.ManifestName)} + {ReportSigner.SignatureName}");
+        }
+
+        return decision.ExitCode;
+    }
+
+    private static Command ListCommand(Ui ui)
+    {
+        var suiteOption = SuiteOption();
+        var command = new Command("list", "列出套件中的检查项 / list the checks of a suite") { suiteOption };
+        command.SetAction(parse =>
+        {
+            Suite suite;
+            try
+            {
+                suite = SuiteLoader.Resolve(parse.GetValue(suiteOption)!);
+            }
+            catch (TeenModeConfigurationException ex)
+            {
+                ui.ConfigErrors(ex);
+                return ExitCodes.UsageError;
+            }
+
+            ui.Out($"{suite.Id} {suite.Version} — {suite.Title.ZhCn} / {suite.Title.En}");
+            foreach (var group in suite.Checks.GroupBy(c => c.Function, StringComparer.Ordinal))
+            {
+                ui.Out("");
+                ui.Out($"[{group.Key}]");
+                foreach (var c in group)
+                {
+                    ui.Out($"  {c.Id,-28} {c.Severity,-8} {c.Cases().Count(),2} case(s)  {string.Join(", ", c.RequirementIds)}");
+                    ui.Out($"  {"",-28} {c.Title.ZhCn} / {c.Title.En}");
+                }
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command KeygenCommand(Ui ui)
+    {
+        var prefix = new Argument<string>("prefix") { Description = "输出文件前缀，生成 PREFIX.key.pem 与 PREFIX.pub.pem / writes PREFIX.key.pem and PREFIX.pub.pem" };
+        var command = new Command("keygen", "生成 ECDSA P-256 签名密钥对 / create an ECDSA P-256 signing key pair") { prefix };
+        command.SetAction(parse =>
+        {
+            var p = parse.GetValue(prefix)!;
+            var (privatePem, publicPem) = ReportSigner.CreateKeyPair();
+            var privatePath = p + ".key.pem";
+            if (File.Exists(privatePath))
+            {
+                ui.Error($"{privatePath} 已存在，不会覆盖 / already exists; not overwriting a key");
+                return ExitCodes.UsageError;
+            }
+
+            File.WriteAllText(privatePath, privatePem);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(privatePath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+
+            File.WriteAllText(p + ".pub.pem", publicPem);
+            ui.Out($"私钥 / private key: {Path.GetFullPath(privatePath)} (保密 / keep secret)");
+            ui.Out($"公钥 / public key: {Path.GetFullPath(p + ".pub.pem")} (交给审核方 / give to verifiers)");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command SignCommand(Ui ui)
+    {
+        var dir = new Argument<string>("dir") { Description = "报告目录 / report directory" };
+        var key = new Option<string>("--key") { Description = "PEM 私钥文件 / PEM private key file", Required = true };
+        var command = new Command("sign", "为报告目录写入清单与分离签名 / write a manifest and detached signature for a report directory") { dir, key };
+        command.SetAction(async (parse, ct) =>
+        {
+            if (!TryReadKey(ui, parse.GetValue(key)!, out var pem) || !TryDirectory(ui, parse.GetValue(dir)!))
+            {
+                return ExitCodes.UsageError;
+            }
+
+            try
+            {
+                var files = await ReportSigner.SignAsync(parse.GetValue(dir)!, pem, ct);
+                ui.Out($"已签名 {files.Count} 个文件 / signed {files.Count} files: {string.Join(", ", files)}");
+                return 0;
+            }
+            catch (ArgumentException ex)
+            {
+                ui.Error(ex.Message);
+                return ExitCodes.UsageError;
+            }
+        });
+        return command;
+    }
+
+    private static Command VerifyCommand(Ui ui)
+    {
+        var dir = new Argument<string>("dir") { Description = "报告目录 / report directory" };
+        var key = new Option<string>("--public-key") { Description = "PEM 公钥文件 / PEM public key file", Required = true };
+        var command = new Command("verify", "校验报告目录的签名与每个文件 / verify a report directory's signature and every file") { dir, key };
+        command.SetAction(async (parse, ct) =>
+        {
+            if (!TryReadKey(ui, parse.GetValue(key)!, out var pem) || !TryDirectory(ui, parse.GetValue(dir)!))
+            {
+                return ExitCodes.UsageError;
+            }
+
+            try
+            {
+                var result = await ReportSigner.VerifyAsync(parse.GetValue(dir)!, pem, ct);
+                foreach (var problem in result.Problems)
+                {
+                    ui.Error(problem);
+                }
+
+                ui.Verdict(result.Valid, result.Valid ? "签名有效，文件未改动 / signature valid, no file changed" : "校验失败 / verification FAILED");
+                return result.Valid ? 0 : 1;
+            }
+            catch (ArgumentException ex)
+            {
+                ui.Error(ex.Message);
+                return ExitCodes.UsageError;
+            }
+        });
+        return command;
+    }
+
+    private static Command DiffCommand(Ui ui)
+    {
+        var baseline = new Argument<string>("base") { Description = "基线 report.json / baseline report.json" };
+        var current = new Argument<string>("new") { Description = "新的 report.json / new report.json" };
+        var command = new Command("diff", "比较两份报告：新增失败、修复、证据变化 / compare two reports: new failures, fixes, changed evidence") { baseline, current };
+        command.SetAction(parse =>
+        {
+            if (!TryReadReport(ui, parse.GetValue(baseline)!, out var a) | !TryReadReport(ui, parse.GetValue(current)!, out var b))
+            {
+                return ExitCodes.UsageError;
+            }
+
+            var diff = ReportDiff.Compare(a, b);
+            Section("新增失败 / new failures", diff.NewFailures);
+            Section("已修复 / fixed", diff.Fixes);
+            Section("其他结果变化 / other verdict changes", diff.OtherChanges);
+            Section("证据变化 / changed evidence", diff.ChangedEvidence);
+            Section("新增检查 / added cases", diff.Added);
+            Section("移除检查 / removed cases", diff.Removed);
+            return diff.NewFailures.Count > 0 ? ExitCodes.NonConformant : 0;
+
+            void Section(string title, IReadOnlyList<string> items)
+            {
+                ui.Out($"{title}: {items.Count}");
+                foreach (var item in items)
+                {
+                    ui.Out($"  {item}");
+                }
+            }
+        });
+        return command;
+    }
+
+    private static bool TryReadReport(Ui ui, string path, out JObject report)
+    {
+        report = null!;
+        try
+        {
+            using var reader = new JsonTextReader(File.OpenText(path)) { DateParseHandling = DateParseHandling.None };
+            if (JToken.ReadFrom(reader) is JObject { } obj && obj["checks"] is JArray)
+            {
+                report = obj;
+                return true;
+            }
+
+            ui.Error($"{path}: 不是 TeenMode report.json（缺少 checks）/ not a TeenMode report.json (no 'checks')");
+        }
+        catch (JsonReaderException ex)
+        {
+            ui.Error($"{path}:{ex.LineNumber}:{ex.LinePosition}: JSON 语法错误 / JSON syntax error: {ex.Message}");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            ui.Error($"{path}: 无法读取 / cannot read: {ex.Message}");
+        }
+
+        return false;
+    }
+
+    private static bool TryReadKey(Ui ui, string path, out string pem)
+    {
+        pem = "";
+        try
+        {
+            pem = File.ReadAllText(path);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            ui.Error($"{path}: 无法读取密钥 / cannot read key: {ex.Message}");
+            return false;
+        }
+    }
+
+    private static bool TryDirectory(Ui ui, string path)
+    {
+        if (Directory.Exists(path))
+        {
+            return true;
+        }
+
+        ui.Error($"{path}: 目录不存在 / no such directory");
+        return false;
     }
 
     private static Option<string> SuiteOption() =>

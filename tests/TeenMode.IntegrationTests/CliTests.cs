@@ -33,11 +33,7 @@ public sealed class CliTests : IDisposable
     [Fact]
     public async Task Demo_UsesTheGivenRulePack_SoALooserDailyLimitIsCaught()
     {
-        var pack = JObject.Parse(await File.ReadAllTextAsync(SeedPath("rules", "cn-cac-2024.json")));
-        pack["$schema"]?.Parent!.Remove();
-        pack["bands"]![3]!["dailyMinutes"]!["value"] = 90;
-        var file = Path.Combine(_dir.FullName, "loose.json");
-        await File.WriteAllTextAsync(file, pack.ToString());
+        var file = await LooseRulePackAsync();
 
         var (code, _, stderr) = await RunAsync("demo", "--rules", file, "--out", Path.Combine(_dir.FullName, "r"));
 
@@ -46,6 +42,42 @@ public sealed class CliTests : IDisposable
         report["verdict"]!.ToString().Should().Be("non-conformant");
         report["checks"]!.Single(c => c["id"]!.ToString() == "AA-DAILY-LIMIT[band 12-16]")["verdict"]!.ToString().Should().Be("failed");
         report["checks"]!.Where(c => c["checkId"]!.ToString() != "AA-DAILY-LIMIT").Should().OnlyContain(c => c["verdict"]!.ToString() == "passed");
+    }
+
+    [Fact]
+    public async Task Demo_WaivedFailure_DoesNotFailTheGate_ButStaysInTheReport()
+    {
+        var rules = await LooseRulePackAsync();
+        var waivers = Path.Combine(_dir.FullName, "waivers.json");
+        await File.WriteAllTextAsync(waivers, """{ "waivers": [ { "checkId": "AA-DAILY-LIMIT", "reason": "pack under review", "owner": "qa", "expires": "2999-12-31" } ] }""");
+
+        var (code, stdout, stderr) = await RunAsync("demo", "--rules", rules, "--waivers", waivers, "--out", Path.Combine(_dir.FullName, "w"));
+
+        code.Should().Be(0, stderr);
+        stdout.Should().Contain("waived: AA-DAILY-LIMIT[band 12-16]");
+        var report = JObject.Parse(await File.ReadAllTextAsync(Path.Combine(_dir.FullName, "w", "report.json")));
+        report["verdict"]!.ToString().Should().Be("non-conformant");
+        report["gate"]!["failures"]![0]!["treatment"]!.ToString().Should().Be("waived");
+    }
+
+    [Fact]
+    public async Task SignedDemoReports_Verify_AndOneEditedByteIsCaught()
+    {
+        var prefix = Path.Combine(_dir.FullName, "auditor");
+        (await RunAsync("keygen", prefix)).Code.Should().Be(0);
+        var outDir = Path.Combine(_dir.FullName, "signed");
+        (await RunAsync("demo", "--out", outDir, "--sign", prefix + ".key.pem")).Code.Should().Be(0);
+
+        (await RunAsync("verify", outDir, "--public-key", prefix + ".pub.pem")).Code.Should().Be(0);
+
+        var json = Path.Combine(outDir, "report.json");
+        var bytes = await File.ReadAllBytesAsync(json);
+        var at = Array.IndexOf(bytes, (byte)'p', bytes.Length / 2);
+        bytes[at] = (byte)'P';
+        await File.WriteAllBytesAsync(json, bytes);
+        var (code, _, stderr) = await RunAsync("verify", outDir, "--public-key", prefix + ".pub.pem");
+        code.Should().Be(1);
+        stderr.Should().Contain("report.json");
     }
 
     [Theory]
@@ -105,6 +137,16 @@ public sealed class CliTests : IDisposable
         var report = JObject.Parse(await File.ReadAllTextAsync(Path.Combine(outDir, "report.json")));
         report["verdict"]!.ToString().Should().Be("incomplete");
         report["checks"]!.Should().OnlyContain(c => c["verdict"]!.ToString() == "error");
+    }
+
+    /// <summary>The built-in pack with 90 daily minutes for [12,16): the daily-limit check must fail on it.</summary>
+    private async Task<string> LooseRulePackAsync()
+    {
+        var pack = JObject.Parse(await File.ReadAllTextAsync(SeedPath("rules", "cn-cac-2024.json")));
+        pack["bands"]![3]!["dailyMinutes"]!["value"] = 90;
+        var file = Path.Combine(_dir.FullName, "loose.json");
+        await File.WriteAllTextAsync(file, pack.ToString());
+        return file;
     }
 
     private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(params string[] args)

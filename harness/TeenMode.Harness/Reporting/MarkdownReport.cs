@@ -28,6 +28,15 @@ public static class MarkdownReport
         Line(md, $"- 目标 / target: `{report.Target}` · 运行 / run: `{report.RunId}`");
         var s = report.Summary;
         Line(md, $"- 通过 / passed {s[CaseVerdict.Passed]} · 不通过 / failed {s[CaseVerdict.Failed]} · 错误 / error {s[CaseVerdict.Error]} · 跳过 / skipped {s[CaseVerdict.Skipped]}");
+        if (report.Gate is { } gate)
+        {
+            var waived = gate.Failures.Count(f => f.Treatment == Gating.GateTreatment.Waived);
+            var below = gate.Failures.Count(f => f.Treatment == Gating.GateTreatment.BelowThreshold);
+            Line(md, $"- 门禁 / gate: exit {gate.ExitCode} · --fail-on {gate.FailOn} · 豁免 / waived {waived} · 低于阈值 / below threshold {below}"
+                + (gate.StaleWaivers.Count > 0 ? $" · 过时豁免 / stale waivers: {Cell(string.Join(", ", gate.StaleWaivers.Select(w => w.CheckId)))}" : "")
+                + (gate.ExpiredWaivers.Count > 0 ? $" · 已过期 / expired: {Cell(string.Join(", ", gate.ExpiredWaivers.Select(w => w.CheckId)))}" : ""));
+        }
+
         Line(md);
         Line(md, "| 功能 / function | 通过 / passed | 不通过 / failed | 错误 / error | 跳过 / skipped | 得分 / score |");
         Line(md, "|---|---:|---:|---:|---:|---:|");

@@ -49,6 +49,7 @@ public static class ReportJson
             ["startedAt"] = Timestamp(report.StartedAt),
             ["finishedAt"] = Timestamp(report.FinishedAt),
             ["summary"] = summary,
+            ["gate"] = report.Gate is { } gate ? Gate(gate) : null,
             ["checks"] = new JArray(report.Cases.Select(Case)),
         };
     }
@@ -58,6 +59,32 @@ public static class ReportJson
 
     internal static string Timestamp(DateTimeOffset value) =>
         value.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    private static JObject Gate(Gating.GateResult gate) => new()
+    {
+        ["failOn"] = gate.FailOn,
+        ["exitCode"] = gate.ExitCode,
+        ["failures"] = new JArray(gate.Failures.Select(f => new JObject
+        {
+            ["id"] = f.CaseId,
+            ["treatment"] = f.Treatment switch
+            {
+                Gating.GateTreatment.Blocking => "blocking",
+                Gating.GateTreatment.BelowThreshold => "below-threshold",
+                _ => "waived",
+            },
+        })),
+        ["staleWaivers"] = new JArray(gate.StaleWaivers.Select(Waiver)),
+        ["expiredWaivers"] = new JArray(gate.ExpiredWaivers.Select(Waiver)),
+    };
+
+    private static JObject Waiver(Gating.Waiver w) => new()
+    {
+        ["checkId"] = w.CheckId,
+        ["owner"] = w.Owner,
+        ["reason"] = w.Reason,
+        ["expires"] = w.Expires.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+    };
 
     private static JObject Localized(LocalizedText text) => new() { ["zh-CN"] = text.ZhCn, ["en"] = text.En };
 

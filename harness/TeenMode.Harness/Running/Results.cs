@@ -170,6 +170,9 @@ public sealed record RunReport
 
     public required IReadOnlyList<CaseResult> Cases { get; init; }
 
+    /// <summary>The CI gate's decision (severity threshold and waivers), when one was applied.</summary>
+    public Gating.GateResult? Gate { get; init; }
+
     /// <summary>Counts per verdict (every verdict present, zero included).</summary>
     public IReadOnlyDictionary<CaseVerdict, int> Summary =>
         Enum.GetValues<CaseVerdict>().ToDictionary(v => v, v => Cases.Count(c => c.Verdict == v));
