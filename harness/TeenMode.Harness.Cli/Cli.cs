@@ -221,7 +221,7 @@ public static class Cli
         report = report with { Gate = decision };
         var files = await ReportWriter.WriteAsync(report, outDir, ct);
         var s = report.Summary;
-        ui.Out($"通过 / passed {s[CaseVerdict.Passed]} · 不通过 / failed {s[CaseVerdict.Failed]} · 错误 / error {s[CaseVerdict.Error]} · 跳过 / skipped {s[CaseVerdict.Skipped]}");
+        ui.Out($"通过 / passed {s[CaseVerdict.Passed]} · 不通过 / failed {s[CaseVerdict.Failed]} · 错误 / error {s[CaseVerdict.Error]} · 跳过 / skipped {s[CaseVerdict.Skipped]} · 不适用 / n/a {s[CaseVerdict.NotApplicable]}");
         foreach (var (id, treatment) in decision.Failures.Where(f => f.Treatment != GateTreatment.Blocking))
         {
             ui.Out(treatment == GateTreatment.Waived

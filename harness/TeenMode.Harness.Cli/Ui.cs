@@ -34,6 +34,7 @@ internal sealed class Ui(TextWriter stdout, TextWriter stderr)
             CaseVerdict.Passed => ("PASS ", "32"),
             CaseVerdict.Failed => ("FAIL ", "31"),
             CaseVerdict.Error => ("ERROR", "33"),
+            CaseVerdict.NotApplicable => ("N/A  ", "90"),
             _ => ("SKIP ", "90"),
         };
         stdout.WriteLine($"  {Paint(mark, color)} {result.Id}");

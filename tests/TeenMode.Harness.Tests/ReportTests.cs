@@ -36,7 +36,7 @@ public class ReportTests
         json["profile"]!["sha256"]!.ToString().Should().MatchRegex("^[0-9a-f]{64}$");
         json["summary"]!.ToObject<Dictionary<string, int>>().Should().Equal(new Dictionary<string, int>
         {
-            ["total"] = 3, ["passed"] = 1, ["failed"] = 1, ["error"] = 0, ["skipped"] = 1,
+            ["total"] = 3, ["passed"] = 1, ["failed"] = 1, ["error"] = 0, ["skipped"] = 1, ["not-applicable"] = 0,
         });
         var check = json["checks"]![1]!;
         check["id"]!.ToString().Should().Be("BAD-1");
@@ -150,7 +150,7 @@ public class ReportTests
         var md = MarkdownReport.Render(await ReportWithAnError());
 
         md.Should().StartWith("## ❌").And.Contain("不符合 / non-conformant");
-        md.Should().Contain("| anti-addiction | 0 | 1 | 1 | 1 | 0% |").And.Contain("| parental-control | 1 | 0 | 0 | 0 | 100% |");
+        md.Should().Contain("| anti-addiction | 0 | 1 | 1 | 1 | 0 | 0% |").And.Contain("| parental-control | 1 | 0 | 0 | 0 | 0 | 100% |");
         md.IndexOf("`BAD-1`", StringComparison.Ordinal).Should().BeLessThan(md.IndexOf("`ERR-1`", StringComparison.Ordinal));
         md.Should().NotContain("`OK-1`");
         md.Should().NotContain("<script>", "an app's answer must not inject HTML into a CI summary").And.Contain("&lt;script&gt;");

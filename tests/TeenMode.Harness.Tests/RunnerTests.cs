@@ -1,5 +1,6 @@
 using Newtonsoft.Json.Linq;
 using TeenMode.Harness.Drivers;
+using TeenMode.Harness.Profiling;
 using TeenMode.Harness.Running;
 using TeenMode.Harness.Tests.Support;
 
@@ -147,5 +148,41 @@ public class RunnerTests
 
         report.Capabilities.Should().Equal("subject-setup");
         report.Cases[0].Verdict.Should().Be(CaseVerdict.Skipped);
+    }
+
+    [Fact]
+    public async Task DeclaredNotOffered_IsNotApplicable_WithTheStatement_AndTheRunCanStillBeConformant()
+    {
+        var profile = ProfileLoader.LoadBuiltin() with
+        {
+            NotOffered = new Dictionary<string, LocalizedText> { ["payments"] = new("本应用无任何付费功能", "the app has no paid features") },
+        };
+        var driver = new FakeDriver("subject-setup").On("getSubject", _ => (200, new JObject { ["teenMode"] = true }));
+        var suite = TestSuites.Parse(string.Join(",",
+            TestSuites.Check("OK-1", """{ "action": "getSubject", "args": {}, "expect": { "teenMode": true } }"""),
+            TestSuites.Check("PAY-1", """{ "action": "getSubject", "args": {} }""", "\"payments\"")));
+
+        var report = await ConformanceRunner.RunAsync(suite, profile, driver, "http://x/");
+
+        var pay = report.Cases.Single(c => c.Id == "PAY-1");
+        pay.Verdict.Should().Be(CaseVerdict.NotApplicable);
+        pay.Message.Should().Contain("the app has no paid features");
+        driver.Calls.Should().ContainSingle("a not-applicable check sends nothing to the app");
+        report.Verdict.Should().Be(RunVerdict.Conformant);
+        Reporting.ReportJson.Build(report)["notOffered"]!["payments"]!["en"]!.ToString().Should().Be("the app has no paid features");
+    }
+
+    [Fact]
+    public void Profile_DeclaringACapabilityBothOfferedAndNotOffered_IsRejectedAtTheDeclaration()
+    {
+        const string Json = """
+            { "id": "p", "version": "1", "capabilities": ["payments"],
+              "notOffered": { "payments": { "zh-CN": "无", "en": "none" } },
+              "actions": { "info": { "method": "GET", "path": "/i" } } }
+            """;
+
+        var act = () => ProfileLoader.Parse(Json, "p.json");
+
+        act.Should().Throw<TeenModeConfigurationException>().Which.Errors.Single().Line.Should().Be(2);
     }
 }

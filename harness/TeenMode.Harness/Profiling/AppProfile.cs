@@ -22,6 +22,9 @@ public sealed record AppProfile(
     /// <summary>SHA-256 (lower-case hex) of the profile text.</summary>
     public string Sha256 { get; init; } = "";
 
+    /// <summary>Capabilities the app declares it does not offer, with its statement (checks needing them are not-applicable).</summary>
+    public IReadOnlyDictionary<string, LocalizedText> NotOffered { get; init; } = new Dictionary<string, LocalizedText>(StringComparer.Ordinal);
+
     /// <summary>Every variable the profile's own templates (headers, paths, bodies) need besides action args.</summary>
     public IReadOnlyCollection<string> HeaderVariables =>
         Headers.Values.SelectMany(Template.References).Distinct(StringComparer.Ordinal).ToList();
@@ -102,6 +105,17 @@ public static class ProfileLoader
                 extract);
         }
 
+        var notOffered = new Dictionary<string, LocalizedText>(StringComparer.Ordinal);
+        foreach (var declared in (root["notOffered"] as JObject)?.Properties() ?? [])
+        {
+            if (((JArray)root["capabilities"]!).Any(c => (string?)c == declared.Name))
+            {
+                errors.Add(SeedJson.At(file, declared, $"'{declared.Name}' is both offered (capabilities) and declared not offered / 能力不能既提供又声明不提供"));
+            }
+
+            notOffered[declared.Name] = new LocalizedText((string)declared.Value["zh-CN"]!, (string)declared.Value["en"]!);
+        }
+
         if (errors.Count > 0)
         {
             throw new TeenModeConfigurationException(errors.OrderBy(e => e.Line).ThenBy(e => e.Column).ToList());
@@ -117,6 +131,7 @@ public static class ProfileLoader
         {
             Source = file,
             Sha256 = SuiteLoader.Sha256Hex(json),
+            NotOffered = notOffered,
         };
     }
 

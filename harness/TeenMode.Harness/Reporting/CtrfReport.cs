@@ -34,7 +34,7 @@ public static class CtrfReport
                     ["tests"] = report.Cases.Count,
                     ["passed"] = report.Summary[CaseVerdict.Passed],
                     ["failed"] = report.Summary[CaseVerdict.Failed],
-                    ["skipped"] = report.Summary[CaseVerdict.Skipped],
+                    ["skipped"] = report.Summary[CaseVerdict.Skipped] + report.Summary[CaseVerdict.NotApplicable],
                     ["pending"] = 0,
                     ["other"] = report.Summary[CaseVerdict.Error],
                     ["suites"] = report.Cases.Select(c => c.Check.Function).Distinct(StringComparer.Ordinal).Count(),
@@ -65,7 +65,7 @@ public static class CtrfReport
             {
                 CaseVerdict.Passed => "passed",
                 CaseVerdict.Failed => "failed",
-                CaseVerdict.Skipped => "skipped",
+                CaseVerdict.Skipped or CaseVerdict.NotApplicable => "skipped",
                 _ => "other",
             },
             ["rawStatus"] = c.Verdict.Wire(),

@@ -34,7 +34,7 @@ public static class HtmlReport
         th, td { border-bottom: 1px solid var(--line); padding: 6px 8px; text-align: left; vertical-align: top; }
         th { background: #f6f8fa; }
         .badge { display: inline-block; padding: 1px 8px; border-radius: 10px; color: #fff; font-size: .8rem; white-space: nowrap; }
-        .b-passed { background: var(--ok); } .b-failed { background: var(--bad); } .b-error { background: var(--warn); } .b-skipped { background: var(--muted); }
+        .b-passed { background: var(--ok); } .b-failed { background: var(--bad); } .b-error { background: var(--warn); } .b-skipped, .b-not-applicable { background: var(--muted); }
         .req { display: inline-block; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .8rem;
                background: #f6f8fa; border: 1px solid var(--line); border-radius: 4px; padding: 0 4px; margin: 1px; }
         details { margin: 4px 0; } summary { cursor: pointer; color: #0969da; }
@@ -100,14 +100,14 @@ public static class HtmlReport
     private static void Scorecard(StringBuilder h, RunReport report)
     {
         h.Append("<h2>按功能统计 / Scorecard by function</h2>\n<table id=\"scorecard\">\n<thead><tr><th>功能 / Function</th><th>通过 / Passed</th>")
-            .Append("<th>不通过 / Failed</th><th>错误 / Error</th><th>跳过 / Skipped</th></tr></thead>\n<tbody>\n");
+            .Append("<th>不通过 / Failed</th><th>错误 / Error</th><th>跳过 / Skipped</th><th>不适用 / N/A</th></tr></thead>\n<tbody>\n");
         foreach (var group in report.Cases.GroupBy(c => c.Check.Function).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var total = group.Count();
             var passed = group.Count(c => c.Verdict == CaseVerdict.Passed);
             h.Append("<tr><td>").Append(E(CheckFunctions.NameOf(group.Key).ToString())).Append("</td><td>")
                 .Append(passed.ToString(CultureInfo.InvariantCulture)).Append(" / ").Append(total.ToString(CultureInfo.InvariantCulture)).Append("</td>");
-            foreach (var v in new[] { CaseVerdict.Failed, CaseVerdict.Error, CaseVerdict.Skipped })
+            foreach (var v in new[] { CaseVerdict.Failed, CaseVerdict.Error, CaseVerdict.Skipped, CaseVerdict.NotApplicable })
             {
                 h.Append("<td>").Append(group.Count(c => c.Verdict == v).ToString(CultureInfo.InvariantCulture)).Append("</td>");
             }
@@ -219,7 +219,8 @@ public static class HtmlReport
         CaseVerdict.Failed => 0,
         CaseVerdict.Error => 1,
         CaseVerdict.Skipped => 2,
-        _ => 3,
+        CaseVerdict.NotApplicable => 3,
+        _ => 4,
     };
 
     private static string Severity(string severity) => severity switch

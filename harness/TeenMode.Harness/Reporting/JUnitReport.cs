@@ -33,7 +33,7 @@ public static class JUnitReport
                 xml.WriteAttributeString("tests", Count(cases.Count));
                 xml.WriteAttributeString("failures", Count(cases.Count(c => c.Verdict == CaseVerdict.Failed)));
                 xml.WriteAttributeString("errors", Count(cases.Count(c => c.Verdict == CaseVerdict.Error)));
-                xml.WriteAttributeString("skipped", Count(cases.Count(c => c.Verdict == CaseVerdict.Skipped)));
+                xml.WriteAttributeString("skipped", Count(cases.Count(c => c.Verdict is CaseVerdict.Skipped or CaseVerdict.NotApplicable)));
                 xml.WriteAttributeString("time", Seconds(cases.Sum(c => c.DurationMs)));
 
                 xml.WriteStartElement("properties");
@@ -68,7 +68,7 @@ public static class JUnitReport
                             xml.WriteString(detail);
                             xml.WriteEndElement();
                             break;
-                        case CaseVerdict.Skipped:
+                        case CaseVerdict.Skipped or CaseVerdict.NotApplicable:
                             xml.WriteStartElement("skipped");
                             xml.WriteAttributeString("message", c.Message);
                             xml.WriteEndElement();

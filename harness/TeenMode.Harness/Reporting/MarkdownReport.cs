@@ -27,7 +27,7 @@ public static class MarkdownReport
         Line(md, $"- 套件 / suite: `{report.Suite.Id}` {report.Suite.Version} · 应用配置 / profile: `{report.ProfileId}` {report.ProfileVersion}");
         Line(md, $"- 目标 / target: `{report.Target}` · 运行 / run: `{report.RunId}`");
         var s = report.Summary;
-        Line(md, $"- 通过 / passed {s[CaseVerdict.Passed]} · 不通过 / failed {s[CaseVerdict.Failed]} · 错误 / error {s[CaseVerdict.Error]} · 跳过 / skipped {s[CaseVerdict.Skipped]}");
+        Line(md, $"- 通过 / passed {s[CaseVerdict.Passed]} · 不通过 / failed {s[CaseVerdict.Failed]} · 错误 / error {s[CaseVerdict.Error]} · 跳过 / skipped {s[CaseVerdict.Skipped]} · 不适用 / not applicable {s[CaseVerdict.NotApplicable]}");
         if (report.Gate is { } gate)
         {
             var waived = gate.Failures.Count(f => f.Treatment == Gating.GateTreatment.Waived);
@@ -38,15 +38,15 @@ public static class MarkdownReport
         }
 
         Line(md);
-        Line(md, "| 功能 / function | 通过 / passed | 不通过 / failed | 错误 / error | 跳过 / skipped | 得分 / score |");
-        Line(md, "|---|---:|---:|---:|---:|---:|");
+        Line(md, "| 功能 / function | 通过 / passed | 不通过 / failed | 错误 / error | 跳过 / skipped | 不适用 / n/a | 得分 / score |");
+        Line(md, "|---|---:|---:|---:|---:|---:|---:|");
         foreach (var f in FunctionScore.Of(report))
         {
-            Line(md, $"| {f.Function} | {f.Passed} | {f.Failed} | {f.Errors} | {f.Skipped} | {f.Percent}% |");
+            Line(md, $"| {f.Function} | {f.Passed} | {f.Failed} | {f.Errors} | {f.Skipped} | {f.NotApplicable} | {f.Percent}% |");
         }
 
         var notPassed = report.Cases.Where(c => c.Verdict != CaseVerdict.Passed)
-            .OrderBy(c => c.Verdict == CaseVerdict.Failed ? 0 : c.Verdict == CaseVerdict.Error ? 1 : 2)
+            .OrderBy(c => c.Verdict switch { CaseVerdict.Failed => 0, CaseVerdict.Error => 1, CaseVerdict.Skipped => 2, _ => 3 })
             .ToList();
         if (notPassed.Count > 0)
         {

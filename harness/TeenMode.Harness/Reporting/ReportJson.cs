@@ -46,6 +46,7 @@ public static class ReportJson
             ["target"] = report.Target,
             ["targetInfo"] = report.TargetInfo?.DeepClone(),
             ["capabilities"] = new JArray(report.Capabilities),
+            ["notOffered"] = new JObject(report.NotOffered.Select(d => new JProperty(d.Key, Localized(d.Value)))),
             ["startedAt"] = Timestamp(report.StartedAt),
             ["finishedAt"] = Timestamp(report.FinishedAt),
             ["summary"] = summary,

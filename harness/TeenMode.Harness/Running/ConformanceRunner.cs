@@ -72,7 +72,7 @@ public static class ConformanceRunner
                 cancellationToken.ThrowIfCancellationRequested();
                 var result = state.Abort is { } abort
                     ? new CaseResult(@case.Id, check, @case.ParameterSet, CaseVerdict.Error, abort, 0, [])
-                    : await RunCaseAsync(@case, driver, capabilities, runId, state, time, cancellationToken).ConfigureAwait(false);
+                    : await RunCaseAsync(@case, driver, capabilities, profile.NotOffered, runId, state, time, cancellationToken).ConfigureAwait(false);
                 results.Add(result);
                 options.OnCaseFinished?.Invoke(result);
             }
@@ -91,17 +91,27 @@ public static class ConformanceRunner
             FinishedAt = time.GetUtcNow(),
             Capabilities = capabilities.Order(StringComparer.Ordinal).ToList(),
             TargetInfo = targetInfo,
+            NotOffered = profile.NotOffered,
             Cases = results,
         };
     }
 
-    private static async Task<CaseResult> RunCaseAsync(CheckCase @case, IDriver driver, HashSet<string> capabilities, string runId, RunState state, TimeProvider time, CancellationToken ct)
+    private static async Task<CaseResult> RunCaseAsync(CheckCase @case, IDriver driver, HashSet<string> capabilities,
+        IReadOnlyDictionary<string, LocalizedText> notOffered, string runId, RunState state, TimeProvider time, CancellationToken ct)
     {
         var check = @case.Check;
         var evidence = new List<StepEvidence>();
         var started = time.GetTimestamp();
         CaseResult Done(CaseVerdict verdict, string message) =>
             new(@case.Id, check, @case.ParameterSet, verdict, message, (long)time.GetElapsedTime(started).TotalMilliseconds, evidence);
+
+        var declined = check.Capabilities.Where(notOffered.ContainsKey).ToList();
+        if (declined.Count > 0)
+        {
+            var zh = string.Join("；", declined.Select(c => $"{c}：{notOffered[c].ZhCn}"));
+            var en = string.Join("; ", declined.Select(c => $"{c}: {notOffered[c].En}"));
+            return Done(CaseVerdict.NotApplicable, $"不适用，应用声明不提供 {zh} / not applicable, the app declares it does not offer {en}");
+        }
 
         var missing = check.Capabilities.Where(c => !capabilities.Contains(c)).ToList();
         if (missing.Count > 0)

@@ -18,6 +18,9 @@ public enum CaseVerdict
 
     /// <summary>Not run: the profile lacks a required capability or action (the reason says which).</summary>
     Skipped,
+
+    /// <summary>Not run: the app declares it does not offer a feature the check needs (the declaration is recorded).</summary>
+    NotApplicable,
 }
 
 /// <summary>The verdict of a whole run.</summary>
@@ -43,6 +46,7 @@ public static class Verdicts
         CaseVerdict.Failed => "failed",
         CaseVerdict.Error => "error",
         CaseVerdict.Skipped => "skipped",
+        CaseVerdict.NotApplicable => "not-applicable",
         _ => throw new ArgumentOutOfRangeException(nameof(verdict)),
     };
 
@@ -62,6 +66,7 @@ public static class Verdicts
         CaseVerdict.Failed => new("不通过", "failed"),
         CaseVerdict.Error => new("错误", "error"),
         CaseVerdict.Skipped => new("跳过", "skipped"),
+        CaseVerdict.NotApplicable => new("不适用", "not applicable"),
         _ => throw new ArgumentOutOfRangeException(nameof(verdict)),
     };
 
@@ -75,8 +80,8 @@ public static class Verdicts
     };
 
     /// <summary>
-    /// Conformant only when there is at least one case and all passed; any failure makes the run
-    /// non-conformant; otherwise errors or skips make it incomplete.
+    /// Conformant only when at least one case passed and every other case passed or is not applicable
+    /// (declared by the app); any failure makes the run non-conformant; otherwise errors or skips make it incomplete.
     /// </summary>
     public static RunVerdict Aggregate(IEnumerable<CaseVerdict> verdicts)
     {
@@ -87,7 +92,9 @@ public static class Verdicts
             return RunVerdict.NonConformant;
         }
 
-        return list.Count > 0 && list.TrueForAll(v => v == CaseVerdict.Passed) ? RunVerdict.Conformant : RunVerdict.Incomplete;
+        return list.Contains(CaseVerdict.Passed) && list.TrueForAll(v => v is CaseVerdict.Passed or CaseVerdict.NotApplicable)
+            ? RunVerdict.Conformant
+            : RunVerdict.Incomplete;
     }
 
     /// <summary>One verdict for several cases of a check: failed beats error beats skipped beats passed.</summary>
@@ -98,6 +105,7 @@ public static class Verdicts
         return list.Contains(CaseVerdict.Failed) ? CaseVerdict.Failed
             : list.Contains(CaseVerdict.Error) ? CaseVerdict.Error
             : list.Contains(CaseVerdict.Skipped) || list.Count == 0 ? CaseVerdict.Skipped
+            : list.TrueForAll(v => v == CaseVerdict.NotApplicable) ? CaseVerdict.NotApplicable
             : CaseVerdict.Passed;
     }
 
@@ -169,6 +177,9 @@ public sealed record RunReport
     public JToken? TargetInfo { get; init; }
 
     public required IReadOnlyList<CaseResult> Cases { get; init; }
+
+    /// <summary>What the app declared it does not offer (from the profile), recorded as the reason for not-applicable cases.</summary>
+    public IReadOnlyDictionary<string, LocalizedText> NotOffered { get; init; } = new Dictionary<string, LocalizedText>(StringComparer.Ordinal);
 
     /// <summary>The CI gate's decision (severity threshold and waivers), when one was applied.</summary>
     public Gating.GateResult? Gate { get; init; }
