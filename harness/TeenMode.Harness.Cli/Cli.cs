@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using TeenMode.Harness.Drivers;
@@ -46,7 +47,17 @@ public static class Cli
             return ExitCodes.UsageError;
         }
 
-        return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }, cancellationToken);
+        // Ctrl+C (or SIGTERM) cancels the run instead of killing the process, so a partial report is still written.
+        using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        void OnSignal(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            interrupt.Cancel();
+        }
+
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, ProcessTerminationTimeout = null }, interrupt.Token);
     }
 
     private static Command RunCommand(Ui ui)
@@ -74,7 +85,8 @@ public static class Cli
                 return ExitCodes.UsageError;
             }
 
-            if (!TryLoad(ui, parse.GetValue(suite)!, parse.GetValue(profile)!, out var loadedSuite, out var loadedProfile) | !gate.TryRead(ui, parse, out var settings))
+            if (!TryLoad(ui, parse.GetValue(suite)!, parse.GetValue(profile)!, out var loadedSuite, out var loadedProfile)
+                || !gate.TryRead(ui, parse, loadedSuite, out var settings))
             {
                 return ExitCodes.UsageError;
             }
@@ -150,7 +162,7 @@ public static class Cli
         {
             var rulesPath = parse.GetValue(rules);
             if (!TryLoad(ui, parse.GetValue(suiteOption)!, ProfileLoader.DefaultProfileId, out var suite, out var profile) | !TryLoadRules(ui, rulesPath)
-                | !gate.TryRead(ui, parse, out var settings))
+                || !gate.TryRead(ui, parse, suite, out var settings))
             {
                 return ExitCodes.UsageError;
             }
@@ -216,10 +228,30 @@ public static class Cli
     private static async Task<int> RunAndReportAsync(Ui ui, Suite suite, AppProfile profile, IDriver driver, string target, string outDir, GateSettings gate, CancellationToken ct)
     {
         ui.Out($"套件 / suite: {suite.Id} {suite.Version} · 应用配置 / profile: {profile.Id} {profile.Version} · 目标 / target: {target}");
-        var report = await ConformanceRunner.RunAsync(suite, profile, driver, target, new RunOptions { OnCaseFinished = ui.Case }, ct);
+        var options = new RunOptions
+        {
+            OnCaseFinished = ui.Case,
+            MaxParallel = gate.Parallel,
+            OnlyCases = gate.Rerun?.Only,
+            CarriedOver = gate.Rerun?.Carried,
+            RerunOf = gate.Rerun?.RunId,
+        };
+        if (gate.Rerun is { } rerun)
+        {
+            ui.Out($"重跑上次失败或出错的 {rerun.Only.Count} 项，沿用其余 {rerun.Carried.Count} 项结果 / re-running {rerun.Only.Count} failed or errored case(s), carrying over {rerun.Carried.Count}");
+        }
+
+        var report = await ConformanceRunner.RunAsync(suite, profile, driver, target, options, ct);
         var decision = Gate.Evaluate(report, gate.FailOn, gate.Waivers, DateOnly.FromDateTime(report.FinishedAt.UtcDateTime));
         report = report with { Gate = decision };
-        var files = await ReportWriter.WriteAsync(report, outDir, ct);
+
+        // Written even after Ctrl+C: a partial report is still evidence of what ran.
+        var files = await ReportWriter.WriteAsync(report, outDir, CancellationToken.None);
+        if (report.Interrupted)
+        {
+            ui.Error("运行被中断，报告不完整 / the run was interrupted; the report is partial and marked incomplete");
+        }
+
         var s = report.Summary;
         ui.Out($"通过 / passed {s[CaseVerdict.Passed]} · 不通过 / failed {s[CaseVerdict.Failed]} · 错误 / error {s[CaseVerdict.Error]} · 跳过 / skipped {s[CaseVerdict.Skipped]} · 不适用 / n/a {s[CaseVerdict.NotApplicable]}");
         foreach (var (id, treatment) in decision.Failures.Where(f => f.Treatment != GateTreatment.Blocking))
@@ -242,7 +274,7 @@ public static class Cli
         ui.Verdict(report.Verdict == RunVerdict.Conformant, $"结论 / verdict: {report.Verdict.Display().ZhCn} / {report.Verdict.Wire()}");
         if (gate.SigningKeyPem is { } keyPem)
         {
-            await ReportSigner.SignAsync(files.Directory, keyPem, ct);
+            await ReportSigner.SignAsync(files.Directory, keyPem, CancellationToken.None);
         }
 
         ui.Out($"报告 / reports: {files.Directory}");

@@ -185,4 +185,60 @@ public class RunnerTests
 
         act.Should().Throw<TeenModeConfigurationException>().Which.Errors.Single().Line.Should().Be(2);
     }
+
+    [Fact]
+    public async Task ClockFreeCases_Overlap_ButVirtualClockCasesNeverDo()
+    {
+        var driver = new FakeDriver("subject-setup", "virtual-clock")
+        {
+            Delay = TimeSpan.FromMilliseconds(150),
+        }
+            .On("getSubject", _ => (200, new JObject { ["teenMode"] = true }))
+            .On("checkUsage", _ => (200, new JObject { ["allowed"] = true }));
+        var checks = Enumerable.Range(1, 4).Select(i => TestSuites.Check($"FREE-{i}", """{ "action": "getSubject", "args": {}, "expect": { "teenMode": true } }"""))
+            .Concat(Enumerable.Range(1, 3).Select(i => TestSuites.Check($"CLOCK-{i}", """{ "action": "checkUsage", "args": {}, "expect": { "allowed": true } }""", "\"virtual-clock\"")));
+
+        var report = await ConformanceRunner.RunAsync(TestSuites.Parse(string.Join(",", checks)), TestSuites.Profile, driver, "fake://app", new RunOptions { MaxParallel = 3 });
+
+        driver.MaxInFlight["getSubject"].Should().Be(3, "clock-free cases run in parallel up to the bound");
+        driver.MaxInFlight["checkUsage"].Should().Be(1, "cases that move the global clock run one at a time");
+        report.Cases.Select(c => c.Id).Should().Equal("FREE-1", "FREE-2", "FREE-3", "FREE-4", "CLOCK-1", "CLOCK-2", "CLOCK-3");
+        report.Verdict.Should().Be(RunVerdict.Conformant);
+    }
+
+    [Fact]
+    public async Task Interruption_WritesAPartialReport_MarkedIncomplete()
+    {
+        using var cts = new CancellationTokenSource();
+        var driver = new FakeDriver("subject-setup", "virtual-clock").On("checkUsage", _ => (200, new JObject { ["allowed"] = true }));
+        var checks = Enumerable.Range(1, 4).Select(i => TestSuites.Check($"C-{i}", """{ "action": "checkUsage", "args": {}, "expect": { "allowed": true } }""", "\"virtual-clock\""));
+        var options = new RunOptions { OnCaseFinished = r => { if (r.Id == "C-2") { cts.Cancel(); } } };
+
+        var report = await ConformanceRunner.RunAsync(TestSuites.Parse(string.Join(",", checks)), TestSuites.Profile, driver, "fake://app", options, cts.Token);
+
+        report.Interrupted.Should().BeTrue();
+        report.Verdict.Should().Be(RunVerdict.Incomplete);
+        report.Cases.Select(c => c.Verdict).Should().Equal(CaseVerdict.Passed, CaseVerdict.Passed, CaseVerdict.Skipped, CaseVerdict.Skipped);
+        report.Cases[3].Message.Should().Contain("interrupted");
+        driver.Calls.Should().HaveCount(2);
+    }
+
+    [Fact]
+    public async Task Rerun_RunsOnlyTheGivenCases_AndCarriedVerdictsCount()
+    {
+        var driver = new FakeDriver("subject-setup").On("getSubject", _ => (200, new JObject { ["teenMode"] = true }));
+        var suite = TestSuites.Parse(string.Join(",",
+            TestSuites.Check("A", """{ "action": "getSubject", "args": {}, "expect": { "teenMode": true } }"""),
+            TestSuites.Check("B", """{ "action": "getSubject", "args": {}, "expect": { "teenMode": true } }""")));
+
+        var fixedRun = await ConformanceRunner.RunAsync(suite, TestSuites.Profile, driver, "fake://app",
+            new RunOptions { OnlyCases = new HashSet<string> { "B" }, CarriedOver = [new CarriedCase("A", CaseVerdict.Passed)], RerunOf = "r0" });
+        var stillBroken = await ConformanceRunner.RunAsync(suite, TestSuites.Profile, driver, "fake://app",
+            new RunOptions { OnlyCases = new HashSet<string> { "B" }, CarriedOver = [new CarriedCase("A", CaseVerdict.Failed)] });
+
+        fixedRun.Cases.Select(c => c.Id).Should().Equal("B");
+        fixedRun.Verdict.Should().Be(RunVerdict.Conformant);
+        Reporting.ReportJson.Build(fixedRun)["rerunOf"]!.ToString().Should().Be("r0");
+        stillBroken.Verdict.Should().Be(RunVerdict.NonConformant, "a failure carried over from the previous run still counts");
+    }
 }

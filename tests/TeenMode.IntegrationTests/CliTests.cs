@@ -61,6 +61,23 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Rerun_RepeatsOnlyTheFailedCase_AndCarriesTheRest()
+    {
+        var first = Path.Combine(_dir.FullName, "first");
+        (await RunAsync("demo", "--rules", await LooseRulePackAsync(), "--out", first)).Code.Should().Be(1);
+
+        var second = Path.Combine(_dir.FullName, "second");
+        var (code, stdout, stderr) = await RunAsync("demo", "--rerun", Path.Combine(first, "report.json"), "--out", second);
+
+        code.Should().Be(0, stderr);
+        stdout.Should().Contain("re-running 1 failed or errored case(s), carrying over 8");
+        var report = JObject.Parse(await File.ReadAllTextAsync(Path.Combine(second, "report.json")));
+        report["checks"]!.Select(c => c["id"]!.ToString()).Should().Equal("AA-DAILY-LIMIT[band 12-16]");
+        report["carriedOver"]!.Should().HaveCount(8);
+        report["verdict"]!.ToString().Should().Be("conformant");
+    }
+
+    [Fact]
     public async Task SignedDemoReports_Verify_AndOneEditedByteIsCaught()
     {
         var prefix = Path.Combine(_dir.FullName, "auditor");

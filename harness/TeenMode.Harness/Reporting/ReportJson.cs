@@ -50,6 +50,9 @@ public static class ReportJson
             ["startedAt"] = Timestamp(report.StartedAt),
             ["finishedAt"] = Timestamp(report.FinishedAt),
             ["summary"] = summary,
+            ["interrupted"] = report.Interrupted,
+            ["rerunOf"] = report.RerunOf,
+            ["carriedOver"] = new JArray(report.CarriedOver.Select(c => new JObject { ["id"] = c.Id, ["verdict"] = c.Verdict.Wire() })),
             ["gate"] = report.Gate is { } gate ? Gate(gate) : null,
             ["checks"] = new JArray(report.Cases.Select(Case)),
         };

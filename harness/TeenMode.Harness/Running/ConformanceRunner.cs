@@ -18,13 +18,33 @@ public sealed class RunOptions
     /// <summary>A run-unique id (variable <c>${runId}</c>), e.g. for idempotency keys; random when null.</summary>
     public string? RunId { get; set; }
 
-    /// <summary>Called after each case, e.g. to print progress.</summary>
+    /// <summary>Called after each case, e.g. to print progress (never concurrently).</summary>
     public Action<CaseResult>? OnCaseFinished { get; set; }
+
+    /// <summary>
+    /// How many cases that do not need the virtual clock may run at once (default 4). Cases that need it run one
+    /// at a time afterwards: the app's clock is global.
+    /// </summary>
+    public int MaxParallel { get; set; } = 4;
+
+    /// <summary>For a re-run: the previous run's id.</summary>
+    public string? RerunOf { get; set; }
+
+    /// <summary>For a re-run: the previous verdicts of the cases not run again; they count towards the run's verdict.</summary>
+    public IReadOnlyList<CarriedCase>? CarriedOver { get; set; }
+
+    /// <summary>Only the cases with these ids run (e.g. the failed ones of a previous report); null: every case.</summary>
+    public IReadOnlySet<string>? OnlyCases { get; set; }
 }
 
-/// <summary>Runs a suite through a driver, one case at a time (the app's virtual clock is global).</summary>
+/// <summary>Runs a suite through a driver: clock-free cases in parallel (bounded), then the clock cases one at a time.</summary>
 public static class ConformanceRunner
 {
+    /// <summary>The capability of checks that move the app's (global) virtual clock.</summary>
+    public const string VirtualClock = "virtual-clock";
+
+    private const string Interrupted = "运行被中断，未能判定 / the run was interrupted before this case could be judged";
+
     /// <summary>Runs every case of <paramref name="suite"/> and returns the report.</summary>
     public static async Task<RunReport> RunAsync(Suite suite, AppProfile profile, IDriver driver, string target, RunOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -42,11 +62,24 @@ public static class ConformanceRunner
 
         if (driver.Supports("info"))
         {
-            var info = await driver.ExecuteAsync("info", new JObject(), cancellationToken).ConfigureAwait(false);
-            targetInfo = info.Exchange.ResponseBody;
-            if (info.Error is not null)
+            DriverResult? info;
+            try
             {
-                state.Abort = $"目标不可达 / target unreachable: {info.Error.Message}";
+                info = await driver.ExecuteAsync("info", new JObject(), cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                info = null; // interrupted while probing: every case is reported as not run
+            }
+
+            targetInfo = info?.Exchange.ResponseBody;
+            if (info?.Error is { } probeError)
+            {
+                state.Abort = $"目标不可达 / target unreachable: {probeError.Message}";
+            }
+            else if (info is null)
+            {
+                // Interrupted: the cases below are reported as not run.
             }
             else if (info.Status is not (>= 200 and < 300))
             {
@@ -64,23 +97,76 @@ public static class ConformanceRunner
             }
         }
 
-        var results = new List<CaseResult>();
-        foreach (var check in suite.Checks)
+        var cases = suite.Checks.SelectMany(c => c.Cases())
+            .Where(c => options.OnlyCases is null || options.OnlyCases.Contains(c.Id))
+            .ToList();
+        var results = new CaseResult?[cases.Count];
+        var progress = new Lock();
+
+        async Task RunAt(int index)
         {
-            foreach (var @case in check.Cases())
+            var @case = cases[index];
+            CaseResult result;
+            if (cancellationToken.IsCancellationRequested)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var result = state.Abort is { } abort
-                    ? new CaseResult(@case.Id, check, @case.ParameterSet, CaseVerdict.Error, abort, 0, [])
-                    : await RunCaseAsync(@case, driver, capabilities, profile.NotOffered, runId, state, time, cancellationToken).ConfigureAwait(false);
-                results.Add(result);
+                result = new CaseResult(@case.Id, @case.Check, @case.ParameterSet, CaseVerdict.Skipped, Interrupted, 0, []);
+            }
+            else if (state.Abort is { } abort)
+            {
+                result = new CaseResult(@case.Id, @case.Check, @case.ParameterSet, CaseVerdict.Error, abort, 0, []);
+            }
+            else
+            {
+                try
+                {
+                    result = await RunCaseAsync(@case, driver, capabilities, profile.NotOffered, runId, state, time, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    // Ctrl+C mid-request: the case could not be judged; the report still gets written.
+                    result = new CaseResult(@case.Id, @case.Check, @case.ParameterSet, CaseVerdict.Error, Interrupted, 0, []);
+                }
+            }
+
+            results[index] = result;
+            lock (progress)
+            {
                 options.OnCaseFinished?.Invoke(result);
             }
         }
 
+        // Clock-free cases use their own synthetic subjects, so they may overlap; clock cases may not.
+        var clockFree = Enumerable.Range(0, cases.Count).Where(i => !cases[i].Check.Capabilities.Contains(VirtualClock, StringComparer.Ordinal)).ToList();
+        using (var gate = new SemaphoreSlim(Math.Max(1, options.MaxParallel)))
+        {
+            await Task.WhenAll(clockFree.Select(async i =>
+            {
+                await gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+                try
+                {
+                    await RunAt(i).ConfigureAwait(false);
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            })).ConfigureAwait(false);
+        }
+
+        foreach (var i in Enumerable.Range(0, cases.Count).Except(clockFree))
+        {
+            await RunAt(i).ConfigureAwait(false);
+        }
+
+        var finished = results.Select(r => r!).ToList();
+        var interrupted = cancellationToken.IsCancellationRequested;
+        var carried = options.CarriedOver ?? [];
         return new RunReport
         {
-            Verdict = Verdicts.Aggregate(results.Select(r => r.Verdict)),
+            Verdict = interrupted ? RunVerdict.Incomplete : Verdicts.Aggregate(finished.Select(r => r.Verdict).Concat(carried.Select(c => c.Verdict))),
+            Interrupted = interrupted,
+            RerunOf = options.RerunOf,
+            CarriedOver = carried,
             RunId = runId,
             Suite = suite,
             ProfileId = profile.Id,
@@ -92,7 +178,7 @@ public static class ConformanceRunner
             Capabilities = capabilities.Order(StringComparer.Ordinal).ToList(),
             TargetInfo = targetInfo,
             NotOffered = profile.NotOffered,
-            Cases = results,
+            Cases = finished,
         };
     }
 
@@ -271,10 +357,22 @@ public static class ConformanceRunner
         return $"{step1} 字段 {field}：期望 {exp}，实际 {act} / {step2}: field '{field}' expected {exp}, actual {act}{context}";
     }
 
+    // Shared by cases running in parallel: plain reads and writes of a bool and a reference, made visible at once.
     private sealed class RunState
     {
-        public bool AnyResponse { get; set; }
+        private volatile bool _anyResponse;
+        private volatile string? _abort;
 
-        public string? Abort { get; set; }
+        public bool AnyResponse
+        {
+            get => _anyResponse;
+            set => _anyResponse = value;
+        }
+
+        public string? Abort
+        {
+            get => _abort;
+            set => _abort = value;
+        }
     }
 }

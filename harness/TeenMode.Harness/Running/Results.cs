@@ -147,6 +147,9 @@ public sealed record CaseResult(
     long DurationMs,
     IReadOnlyList<StepEvidence> Steps);
 
+/// <summary>A case not run again in a re-run, with its verdict from the previous report.</summary>
+public sealed record CarriedCase(string Id, CaseVerdict Verdict);
+
 /// <summary>A finished run.</summary>
 public sealed record RunReport
 {
@@ -177,6 +180,15 @@ public sealed record RunReport
     public JToken? TargetInfo { get; init; }
 
     public required IReadOnlyList<CaseResult> Cases { get; init; }
+
+    /// <summary>Ctrl+C stopped the run: the report is partial and the verdict is incomplete.</summary>
+    public bool Interrupted { get; init; }
+
+    /// <summary>For a re-run of failed and errored cases: the previous run's id.</summary>
+    public string? RerunOf { get; init; }
+
+    /// <summary>For a re-run: cases taken over from the previous report (they count towards <see cref="Verdict"/>).</summary>
+    public IReadOnlyList<CarriedCase> CarriedOver { get; init; } = [];
 
     /// <summary>What the app declared it does not offer (from the profile), recorded as the reason for not-applicable cases.</summary>
     public IReadOnlyDictionary<string, LocalizedText> NotOffered { get; init; } = new Dictionary<string, LocalizedText>(StringComparer.Ordinal);

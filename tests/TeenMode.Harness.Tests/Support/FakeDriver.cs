@@ -8,7 +8,27 @@ internal sealed class FakeDriver(params string[] capabilities) : IDriver
 {
     private readonly Dictionary<string, Func<JObject, (int Status, JObject Body)>> _actions = new(StringComparer.Ordinal);
 
-    public List<(string Action, JObject Args)> Calls { get; } = [];
+    private readonly Lock _lock = new();
+    private readonly List<(string Action, JObject Args)> _calls = [];
+    private int _inFlight;
+
+    /// <summary>Every call so far, in arrival order (cases may run in parallel).</summary>
+    public IReadOnlyList<(string Action, JObject Args)> Calls
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _calls];
+            }
+        }
+    }
+
+    /// <summary>How long each call takes (to make overlap observable).</summary>
+    public TimeSpan Delay { get; set; }
+
+    /// <summary>The most calls ever in flight at once, per action.</summary>
+    public Dictionary<string, int> MaxInFlight { get; } = new(StringComparer.Ordinal);
 
     public IReadOnlyCollection<string> Capabilities { get; } = capabilities;
 
@@ -23,13 +43,39 @@ internal sealed class FakeDriver(params string[] capabilities) : IDriver
 
     public bool Supports(string action) => _actions.ContainsKey(action);
 
-    public Task<DriverResult> ExecuteAsync(string action, JObject args, CancellationToken cancellationToken = default)
+    public async Task<DriverResult> ExecuteAsync(string action, JObject args, CancellationToken cancellationToken = default)
     {
-        Calls.Add((action, args));
+        lock (_lock)
+        {
+            _calls.Add((action, args));
+            _inFlight++;
+            MaxInFlight[action] = Math.Max(MaxInFlight.GetValueOrDefault(action), _inFlight);
+        }
+
+        try
+        {
+            if (Delay > TimeSpan.Zero)
+            {
+                await Task.Delay(Delay, cancellationToken);
+            }
+
+            return Answer(action, args);
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                _inFlight--;
+            }
+        }
+    }
+
+    private DriverResult Answer(string action, JObject args)
+    {
         if (TransportError is { } error)
         {
-            return Task.FromResult(new DriverResult(new JObject { ["status"] = null },
-                new Exchange("POST", "/" + action, new Dictionary<string, string>(), args, null, new Dictionary<string, string>(), null, 0, 3), error));
+            return new DriverResult(new JObject { ["status"] = null },
+                new Exchange("POST", "/" + action, new Dictionary<string, string>(), args, null, new Dictionary<string, string>(), null, 0, 3), error);
         }
 
         var (status, body) = _actions[action](args);
@@ -40,6 +86,6 @@ internal sealed class FakeDriver(params string[] capabilities) : IDriver
         }
 
         var exchange = new Exchange("POST", "/" + action, new Dictionary<string, string>(), args, status, new Dictionary<string, string>(), body, 1, 1);
-        return Task.FromResult(new DriverResult(fields, exchange, null));
+        return new DriverResult(fields, exchange, null);
     }
 }
