@@ -7,6 +7,19 @@ cd "$(dirname "$0")/.."
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
+# Debian packages some tests need on a fresh machine: Chromium renders report.html as an auditor sees it
+# (with a CJK font for the zh-CN text), xmllint validates junit.xml.
+need=()
+[ -x /usr/bin/chromium ] || need+=(chromium)
+dpkg -s fonts-wqy-zenhei >/dev/null 2>&1 || need+=(fonts-wqy-zenhei)
+command -v xmllint >/dev/null || need+=(libxml2-utils)
+if [ ${#need[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "installing ${need[*]}"
+  $sudo apt-get install -y -q "${need[@]}" >/dev/null || { $sudo apt-get update -q >/dev/null && $sudo apt-get install -y -q "${need[@]}" >/dev/null; }
+fi
+
 dotnet restore TeenMode.sln
 dotnet build TeenMode.sln --no-restore -c Release
 set +e

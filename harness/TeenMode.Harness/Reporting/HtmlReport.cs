@@ -18,11 +18,12 @@ public static class HtmlReport
     private const string Css = """
         :root { color-scheme: light; --ok: #1a7f37; --bad: #cf222e; --warn: #9a6700; --muted: #57606a; --line: #d0d7de; }
         * { box-sizing: border-box; }
-        body { font-family: system-ui, -apple-system, "Segoe UI", "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif;
+        body { font-family: system-ui, -apple-system, "Segoe UI", "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Zen Hei", sans-serif;
                margin: 0 auto; max-width: 1200px; padding: 24px; color: #1f2328; line-height: 1.45; }
         h1 { font-size: 1.6rem; margin: 0 0 4px; }
         h2 { font-size: 1.2rem; margin: 32px 0 8px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
         .meta { color: var(--muted); font-size: .9rem; }
+        .note { border-left: 4px solid var(--warn); padding: .3rem .6rem; background: #fffbea; }
         .meta code { font-size: .85rem; }
         .verdict { margin: 20px 0; padding: 18px 22px; border-radius: 8px; color: #fff; font-size: 1.5rem; font-weight: 700; }
         .verdict small { display: block; font-size: .95rem; font-weight: 400; opacity: .95; }
@@ -73,6 +74,41 @@ public static class HtmlReport
         h.Append("<div class=\"verdict v-").Append(verdict.Wire()).Append("\" id=\"verdict\">")
             .Append("总体结论 / Overall verdict: ").Append(E(verdict.Display().ZhCn)).Append(" / ").Append(E(verdict.Wire().ToUpperInvariant()))
             .Append("<small>").Append(E(verdictNote)).Append("</small></div>\n");
+
+        if (report.Interrupted)
+        {
+            h.Append("<p class=\"note\" id=\"interrupted\">运行被中断，本报告只含中断前的结果 / The run was interrupted; this report holds only what ran before.</p>\n");
+        }
+
+        if (report.RerunOf is { } previous)
+        {
+            h.Append("<p class=\"note\">重跑自运行 / Re-run of run <span class=\"mono\">").Append(E(previous)).Append("</span>: ")
+                .Append(report.CarriedOver.Count.ToString(CultureInfo.InvariantCulture)).Append(" 项结果沿用 / case verdicts carried over.</p>\n");
+        }
+
+        if (report.Gate is { } gate)
+        {
+            var waived = gate.Failures.Count(f => f.Treatment == Gating.GateTreatment.Waived);
+            h.Append("<p class=\"note\" id=\"gate\">门禁 / Gate: exit ").Append(gate.ExitCode.ToString(CultureInfo.InvariantCulture))
+                .Append(" · --fail-on ").Append(E(gate.FailOn)).Append(" · 豁免 / waived ").Append(waived.ToString(CultureInfo.InvariantCulture));
+            foreach (var w in gate.StaleWaivers)
+            {
+                h.Append(" · 过时豁免 / stale waiver: ").Append(E(w.CheckId));
+            }
+
+            foreach (var w in gate.ExpiredWaivers)
+            {
+                h.Append(" · 已过期豁免 / expired waiver: ").Append(E(w.CheckId));
+            }
+
+            h.Append("</p>\n");
+        }
+
+        foreach (var (capability, statement) in report.NotOffered)
+        {
+            h.Append("<p class=\"note\">应用声明不提供 / The app declares it does not offer <code>").Append(E(capability)).Append("</code>: ")
+                .Append(E(statement.ToString())).Append("</p>\n");
+        }
 
         h.Append("<h2>统计 / Counts</h2>\n<div class=\"counts\">");
         h.Append("<div class=\"count\"><b>").Append(report.Cases.Count.ToString(CultureInfo.InvariantCulture)).Append("</b>合计 / total</div>");
