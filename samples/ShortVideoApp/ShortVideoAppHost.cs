@@ -44,6 +44,7 @@ public static class ShortVideoAppHost
             Mutants.Apply(builder.Services, mutant);
         }
 
+        options.ConfigureBuilder?.Invoke(builder);
         var app = builder.Build();
         app.MapTeenMode();
         if (options.ConformanceKey is not null)

@@ -18,6 +18,9 @@ public sealed class ShortVideoAppOptions
     /// <summary>When set, the conformance driver is mapped and this is its shared secret.</summary>
     public string? ConformanceKey { get; set; }
 
+    /// <summary>A last say over the host builder, e.g. <c>b => b.WebHost.UseTestServer()</c> for in-process tests.</summary>
+    public Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? ConfigureBuilder { get; set; }
+
     /// <summary>The hosting environment. The conformance driver refuses to start in Production.</summary>
     public string EnvironmentName { get; set; } = "Development";
 }
