@@ -22,9 +22,13 @@ public sealed record AppProfile(
     /// <summary>SHA-256 (lower-case hex) of the profile text.</summary>
     public string Sha256 { get; init; } = "";
 
-    /// <summary>Every variable the profile's own templates (headers, paths, bodies) need besides action args.</summary>
+    /// <summary>
+    /// Every variable named in a header template, profile-wide or per action (e.g. <c>conformanceKey</c>,
+    /// which a profile may send only on its conformance actions); per-action ones may also be action args.
+    /// </summary>
     public IReadOnlyCollection<string> HeaderVariables =>
-        Headers.Values.SelectMany(Template.References).Distinct(StringComparer.Ordinal).ToList();
+        Headers.Values.Concat(Actions.Values.SelectMany(a => a.Headers.Values))
+            .SelectMany(Template.References).Distinct(StringComparer.Ordinal).ToList();
 }
 
 /// <summary>How one action becomes an HTTP request, and which response fields the harness reads.</summary>
