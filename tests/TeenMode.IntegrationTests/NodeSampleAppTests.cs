@@ -110,6 +110,40 @@ public sealed class NodeSampleAppTests : IAsyncLifetime
         (await client.SendAsync(right)).StatusCode.Should().Be(System.Net.HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task NodeApp_BandsAreHalfOpen_OnTheBirthday()
+    {
+        var app = await StartAsync();
+        await app.SendAsync(HttpMethod.Put, "/__conformance/clock", """{ "wallTime": "2026-03-04T10:00:00" }""");
+
+        var eight = await app.SendAsync(HttpMethod.Post, "/__conformance/kids", """{ "born": "2018-03-04" }""");
+        var notYet = await app.SendAsync(HttpMethod.Post, "/__conformance/kids", """{ "born": "2018-03-05" }""");
+
+        eight.Body.SelectToken("$.ageBand.label")!.ToString().Should().Be("8-12", "age 8 exactly is in [8, 12)");
+        notYet.Body.SelectToken("$.ageBand.label")!.ToString().Should().Be("3-8");
+    }
+
+    [Fact]
+    public async Task NodeApp_DailyBudget_ResetsAtLocalMidnight_NotUtcMidnight()
+    {
+        var app = await StartAsync();
+        // 07:30 in Shanghai is 23:30 UTC of the day before: a UTC day would end an hour later.
+        await app.SendAsync(HttpMethod.Put, "/__conformance/clock", """{ "wallTime": "2026-03-05T07:30:00" }""");
+        var kid = (await app.SendAsync(HttpMethod.Post, "/__conformance/kids", """{ "years": 13 }""")).Body["kidId"]!.ToString();
+        for (var seq = 1; seq <= 60; seq++)
+        {
+            await app.SendAsync(HttpMethod.Post, $"/api/v2/kids/{kid}/screen-time/pings", $$"""{ "device": "d1", "seq": {{seq}}, "secs": 60 }""");
+        }
+
+        await app.SendAsync(HttpMethod.Post, "/__conformance/clock/skip", """{ "secs": 3600 }""");
+        var sameLocalDay = await app.SendAsync(HttpMethod.Get, $"/api/v2/kids/{kid}/screen-time");
+        await app.SendAsync(HttpMethod.Put, "/__conformance/clock", """{ "wallTime": "2026-03-06T06:00:00" }""");
+        var nextLocalDay = await app.SendAsync(HttpMethod.Get, $"/api/v2/kids/{kid}/screen-time");
+
+        sameLocalDay.Body.SelectToken("$.why.code")!.ToString().Should().Be("daily-limit-reached");
+        nextLocalDay.Body["permitted"]!.Value<bool>().Should().BeTrue();
+    }
+
     [Theory]
     [InlineData("production", Key, "NODE_ENV=production")]
     [InlineData("development", "short-key", "16")]
@@ -177,6 +211,7 @@ public sealed class NodeSampleAppTests : IAsyncLifetime
     /// <summary>The Node sample as a child process; reads the URL from its first stdout line.</summary>
     private sealed class NodeApp : IAsyncDisposable
     {
+        private static readonly HttpClient Client = new();
         private readonly Process _process;
         private readonly Task<string> _stderr;
 
@@ -188,6 +223,22 @@ public sealed class NodeSampleAppTests : IAsyncLifetime
         }
 
         public Uri BaseAddress { get; }
+
+        /// <summary>Sends JSON (with the conformance secret) and returns the status and the JSON answer.</summary>
+        public async Task<(int Status, JObject Body)> SendAsync(HttpMethod method, string path, string? json = null)
+        {
+            using var request = new HttpRequestMessage(method, new Uri(BaseAddress, path));
+            request.Headers.Add("X-Conformance-Secret", Key);
+            if (json is not null)
+            {
+                request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+            }
+
+            using var response = await Client.SendAsync(request);
+            var text = await response.Content.ReadAsStringAsync();
+            ((int)response.StatusCode).Should().BeInRange(200, 299, $"{method} {path}: {text}");
+            return ((int)response.StatusCode, JObject.Parse(text));
+        }
 
         public string Stderr => _stderr.IsCompletedSuccessfully ? _stderr.Result : "(still running)";
 
