@@ -290,7 +290,7 @@ function createApp(pack, catalog, secretHash) {
     if (kid.guardian !== null) {
       // Replacing a guardian is itself a guardian decision.
       const problem = await checkGuardianPin(kid, b.currentParentPin);
-      if (problem) return [403, verdict(false, problem === 'no-guardian-bound' ? 'guardian-verification-required' : problem)];
+      if (problem) return [403, verdict(false, problem)];
     }
     kid.guardian = { parentId: b.parentId, pin: await hashPin(b.parentPin), failures: 0, lockedUntil: null };
     return [201, verdict(true, 'guardian-bound')];
