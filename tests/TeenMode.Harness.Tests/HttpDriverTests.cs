@@ -48,6 +48,25 @@ public sealed class HttpDriverTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Evidence_RedactsPins_UnderTheAppsOwnFieldNames_AndPerActionSecretHeaders()
+    {
+        // A profile for an app not built on the SDK: its PIN field and key header have other names.
+        var profile = ProfileLoader.Parse("""
+            { "id": "other", "version": "1", "capabilities": [], "actions": {
+                "bindGuardian": { "method": "POST", "path": "/teenmode/v1/subjects/${subjectId}/guardians",
+                                  "headers": { "X-App-Secret": "${conformanceKey}" },
+                                  "body": { "parentId": "${guardianId}", "parentPin": "${pin}" } } } }
+            """, "other.json");
+
+        var bind = await Driver(profile).ExecuteAsync("bindGuardian", new JObject { ["subjectId"] = "s1", ["guardianId"] = "g1", ["pin"] = "246810" });
+
+        bind.Exchange.RequestBody!["parentPin"]!.ToString().Should().Be("***");
+        bind.Exchange.RequestBody!["parentId"]!.ToString().Should().Be("g1");
+        bind.Exchange.RequestHeaders["X-App-Secret"].Should().Be("***");
+        profile.HeaderVariables.Should().Contain("conformanceKey", "the CLI must ask for a key that only an action header needs");
+    }
+
+    [Fact]
     public async Task NonJsonResponse_IsAnError_NotAFailure()
     {
         var profile = ProfileLoader.Parse("""

@@ -71,7 +71,7 @@ public sealed class HttpDriver : IDriver
         var secrets = profile.Secrets.Append("conformanceKey")
             .Select(name => variables is not null && variables.TryGetValue(name, out var v) ? v : null)
             .OfType<string>();
-        var secretHeaders = profile.Headers
+        var secretHeaders = profile.Headers.Concat(profile.Actions.Values.SelectMany(a => a.Headers))
             .Where(h => Template.References(h.Value).Any(r => profile.Secrets.Contains(r, StringComparer.Ordinal) || r == "conformanceKey"))
             .Select(h => h.Key);
         Redactor = new Redactor(secrets, secretHeaders);
@@ -154,9 +154,14 @@ public sealed class HttpDriver : IDriver
         }
 
         var requestText = body?.ToString(Formatting.None);
-        var evidenceHeaders = headers.ToDictionary(h => h.Key, h => Redactor.Header(h.Key, h.Value), StringComparer.OrdinalIgnoreCase);
-        var evidencePath = Redactor.Text(path);
-        var evidenceBody = Redactor.Json(body);
+
+        // The app may name a PIN field anything ("parentPin"), so credentials are also masked by the step arg they came from.
+        var redactor = Redactor.WithValues(args.Properties()
+            .Where(p => Redactor.IsSensitiveField(p.Name) && p.Value.Type is JTokenType.String or JTokenType.Integer)
+            .Select(p => Template.AsText(p.Value)));
+        var evidenceHeaders = headers.ToDictionary(h => h.Key, h => redactor.Header(h.Key, h.Value), StringComparer.OrdinalIgnoreCase);
+        var evidencePath = redactor.Text(path);
+        var evidenceBody = redactor.Json(body);
         var uri = new Uri(_baseAddress.AbsoluteUri.TrimEnd('/') + path);
         var started = _options.TimeProvider.GetTimestamp();
         var attempts = 0;
@@ -184,7 +189,7 @@ public sealed class HttpDriver : IDriver
                 using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
                 var text = await ReadBodyAsync(response, ct);
                 var recorded = response.Headers.Concat(response.Content.Headers)
-                    .ToDictionary(h => h.Key, h => Redactor.Header(h.Key, string.Join(", ", h.Value)), StringComparer.OrdinalIgnoreCase);
+                    .ToDictionary(h => h.Key, h => redactor.Header(h.Key, string.Join(", ", h.Value)), StringComparer.OrdinalIgnoreCase);
                 return (response.StatusCode, text, recorded, response.Content.Headers.ContentType?.MediaType);
             }, cancellationToken);
         }
@@ -196,7 +201,7 @@ public sealed class HttpDriver : IDriver
                 ? $"请求超时 / request timed out after {attempts} attempt(s) of {_options.RequestTimeout.TotalSeconds:0.#} s: {mapping.Method} {evidencePath}"
                 : $"传输错误 / transport error after {attempts} attempt(s): {mapping.Method} {evidencePath}: {Describe(ex)}";
             return Failure(new Exchange(mapping.Method, evidencePath, evidenceHeaders, evidenceBody, null, Empty, null, Elapsed(started), attempts),
-                new DriverError(kind, Redactor.Text(message)));
+                new DriverError(kind, redactor.Text(message)));
         }
 
         var fields = new JObject { ["status"] = (int)status };
@@ -220,7 +225,7 @@ public sealed class HttpDriver : IDriver
             fields[field] = Select(parsed, jsonPath);
         }
 
-        JToken? evidenceResponse = parsed is not null ? Redactor.Json(parsed) : responseText.Length == 0 ? null : Cut(Redactor.Text(responseText));
+        JToken? evidenceResponse = parsed is not null ? redactor.Json(parsed) : responseText.Length == 0 ? null : Cut(redactor.Text(responseText));
         var exchange = new Exchange(mapping.Method, evidencePath, evidenceHeaders, evidenceBody, (int)status, responseHeaders, evidenceResponse, Elapsed(started), attempts);
         return new DriverResult(fields, exchange, error);
     }

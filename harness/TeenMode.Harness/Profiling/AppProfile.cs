@@ -25,9 +25,13 @@ public sealed record AppProfile(
     /// <summary>Capabilities the app declares it does not offer, with its statement (checks needing them are not-applicable).</summary>
     public IReadOnlyDictionary<string, LocalizedText> NotOffered { get; init; } = new Dictionary<string, LocalizedText>(StringComparer.Ordinal);
 
-    /// <summary>Every variable the profile's own templates (headers, paths, bodies) need besides action args.</summary>
+    /// <summary>
+    /// Every variable named in a header template, profile-wide or per action (e.g. <c>conformanceKey</c>,
+    /// which a profile may send only on its conformance actions); per-action ones may also be action args.
+    /// </summary>
     public IReadOnlyCollection<string> HeaderVariables =>
-        Headers.Values.SelectMany(Template.References).Distinct(StringComparer.Ordinal).ToList();
+        Headers.Values.Concat(Actions.Values.SelectMany(a => a.Headers.Values))
+            .SelectMany(Template.References).Distinct(StringComparer.Ordinal).ToList();
 }
 
 /// <summary>How one action becomes an HTTP request, and which response fields the harness reads.</summary>

@@ -36,6 +36,14 @@ public sealed class Redactor
         _headers.UnionWith(sensitiveHeaders ?? []);
     }
 
+    /// <summary>A redactor that also masks <paramref name="values"/> (e.g. one request's PINs); this one is unchanged.</summary>
+    public Redactor WithValues(IEnumerable<string> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var extra = values.Where(v => v.Length >= 4 && !_secretValues.Contains(v, StringComparer.Ordinal)).ToList();
+        return extra.Count == 0 ? this : new Redactor(_secretValues.Concat(extra), _headers);
+    }
+
     /// <summary>True when a JSON field of this name holds a credential.</summary>
     public static bool IsSensitiveField(string name) => DefaultFields.Contains(name);
 

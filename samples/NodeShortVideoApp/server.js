@@ -1,0 +1,537 @@
+'use strict';
+// A sample short-video backend in plain Node.js (standard library only), NOT built on the TeenMode SDK.
+// Its API is its own (/api/v2/kids/...); teenmode-profile.json tells the harness how to drive it.
+//
+//   node server.js [--port 0] [--rules FILE] [--content FILE] [--exit-with-stdin]
+//
+// Conformance mode (synthetic kids, a virtual clock, test content under /__conformance) is on only when
+// TEENMODE_CONFORMANCE_KEY is set; it needs >= 16 characters and never runs with NODE_ENV=production.
+
+const http = require('node:http');
+const fs = require('node:fs');
+const path = require('node:path');
+const crypto = require('node:crypto');
+const rules = require('./lib/rules');
+const { hashPin, verifyPin } = require('./lib/pin');
+
+const MIN_KEY_LENGTH = 16;
+const MAX_BODY_BYTES = 64 * 1024;
+const SECRET_HEADER = 'x-conformance-secret';
+// App choices, not regulatory numbers: how long a pause ends "continuous use", and PIN brute-force limits.
+const USE_BREAK_SECONDS = 10 * 60;
+const MAX_PIN_FAILURES = 5;
+const PIN_LOCK_SECONDS = 15 * 60;
+
+const REPORTER_KINDS = ['minor', 'guardian', 'other-user', 'anonymous'];
+const CATEGORIES = ['harmful-content', 'bullying', 'sexual-exploitation', 'fraud', 'privacy-leak', 'addictive-design', 'other'];
+const TARGET_KINDS = ['content', 'user'];
+
+const WHY = {
+  'allowed': ['允许使用', 'allowed'],
+  'teen-mode-off': ['未开启青少年模式', 'teen mode is off'],
+  'curfew': ['22:00 至次日 06:00 不提供服务', 'no service during the night-time curfew'],
+  'daily-limit-reached': ['今日使用时长已用完', 'today\'s screen time is used up'],
+  'rest-reminder': ['已连续使用较长时间，请休息一下', 'time for a break'],
+  'content-not-in-pool': ['该内容不在青少年内容池中', 'this item is not in the teen-mode pool'],
+  'content-not-suitable-for-band': ['该内容不适合此年龄段', 'this item is not suited to the age band'],
+  'guardian-verification-required': ['需要监护人验证', 'guardian verification required'],
+  'guardian-verification-failed': ['监护人验证失败', 'guardian verification failed'],
+  'guardian-locked-out': ['验证失败次数过多，请稍后再试', 'too many failed attempts; try later'],
+  'no-guardian-bound': ['尚未绑定监护人', 'no guardian is bound'],
+  'guardian-bound': ['监护人已绑定', 'guardian bound'],
+  'unknown-kid': ['未知的用户', 'unknown kid'],
+  'unknown-video': ['未知的内容', 'unknown video'],
+  'unknown-complaint': ['未知的举报', 'unknown complaint'],
+  'idempotency-key-required': ['缺少 Idempotency-Key 请求头', 'the Idempotency-Key header is required'],
+  'idempotency-key-reused': ['该幂等键已用于不同的举报', 'this idempotency key was used for a different complaint'],
+  'invalid-request': ['请求无效', 'invalid request'],
+  'conformance-secret-required': ['缺少或错误的一致性测试密钥', 'missing or wrong conformance secret'],
+  'not-found': ['未找到', 'not found'],
+};
+
+function why(code, detail) {
+  const [zh, en] = WHY[code] || [code, code];
+  return detail ? { code, zh, en, detail } : { code, zh, en };
+}
+
+// ---- start-up ------------------------------------------------------------------------------------
+
+function parseArgs(argv) {
+  const here = __dirname;
+  const opts = {
+    port: 8080,
+    rules: path.join(here, '..', '..', 'seeds', 'rules', 'cn-cac-2024.json'),
+    content: path.join(here, '..', '..', 'seeds', 'content', 'sample-pool.json'),
+    exitWithStdin: false,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--port') opts.port = Number(argv[++i]);
+    else if (a === '--rules') opts.rules = argv[++i];
+    else if (a === '--content') opts.content = argv[++i];
+    else if (a === '--exit-with-stdin') opts.exitWithStdin = true;
+    else throw new Error(`unknown argument '${a}' / 未知参数`);
+  }
+  if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) throw new Error('--port must be 0..65535 / 端口无效');
+  return opts;
+}
+
+/** Returns the conformance secret, null when conformance mode is off; throws when it may not run here. */
+function conformanceSecret(env) {
+  const key = env.TEENMODE_CONFORMANCE_KEY;
+  if (key === undefined || key === '') return null;
+  if (env.NODE_ENV === 'production') {
+    throw new Error('一致性测试模式不能在生产环境运行（NODE_ENV=production）/ conformance mode never runs with NODE_ENV=production');
+  }
+  if (key.length < MIN_KEY_LENGTH) {
+    throw new Error(`TEENMODE_CONFORMANCE_KEY 至少 ${MIN_KEY_LENGTH} 个字符 / TEENMODE_CONFORMANCE_KEY needs at least ${MIN_KEY_LENGTH} characters`);
+  }
+  return crypto.createHash('sha256').update(key, 'utf8').digest();
+}
+
+function loadContent(file) {
+  const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+  return (doc.items || []).map((item) => ({
+    videoId: String(item.id),
+    caption: String(item.title || ''),
+    topic: String(item.category || 'other'),
+    audiences: Array.isArray(item.bands) ? item.bands.map(String) : [],
+    sensitive: item.mayAffectMinors === true,
+  }));
+}
+
+// ---- state ---------------------------------------------------------------------------------------
+
+function createApp(pack, catalog, secretHash) {
+  const clock = { offsetMs: 0, frozenAt: null };
+  const now = () => (clock.frozenAt !== null ? clock.frozenAt : Date.now() + clock.offsetMs);
+  const kids = new Map();
+  const videos = new Map(catalog.map((v) => [v.videoId, v]));
+  const complaints = new Map(); // number -> ticket
+  const complaintKeys = new Map(); // idempotency key -> { fingerprint, number }
+
+  function kidView(kid) {
+    const local = rules.toLocal(now(), pack.timeZone);
+    const age = kid.born ? rules.ageOn(kid.born, local.date) : null;
+    const band = rules.bandFor(pack, age);
+    return {
+      kidId: kid.kidId,
+      age,
+      born: kid.born,
+      ageBand: band && { label: band.label, minAge: band.fromAge, maxAgeExclusive: band.toAge, dailyMinutes: band.dailyMinutes },
+      teenMode: { on: kid.teen },
+      guardian: { bound: kid.guardian !== null },
+    };
+  }
+
+  function usageToday(kid, localDate) {
+    let day = kid.days.get(localDate);
+    if (!day) {
+      day = { seconds: 0, continuous: 0, lastPingAt: null, seen: new Set() };
+      kid.days.set(localDate, day);
+    }
+    return day;
+  }
+
+  /** The time rules, in order: teen mode off, curfew, daily limit, rest reminder. */
+  function screenTimeVerdict(kid) {
+    const t = now();
+    const local = rules.toLocal(t, pack.timeZone);
+    if (!kid.teen) return verdict(true, 'teen-mode-off');
+    const band = rules.bandFor(pack, kid.born ? rules.ageOn(kid.born, local.date) : null);
+    const day = usageToday(kid, local.date);
+    const limit = band ? band.dailyMinutes * 60 : 0;
+    const secondsLeft = Math.max(0, limit - day.seconds);
+    if (rules.inCurfew(pack, local.secondOfDay)) return verdict(false, 'curfew', { secondsLeft });
+    if (day.seconds >= limit) return verdict(false, 'daily-limit-reached', { secondsLeft: 0 });
+    const continuous = day.lastPingAt !== null && (t - day.lastPingAt) / 1000 <= USE_BREAK_SECONDS ? day.continuous : 0;
+    if (pack.restReminderMinutes !== null && continuous >= pack.restReminderMinutes * 60) {
+      return verdict(true, 'rest-reminder', { secondsLeft, notice: true });
+    }
+    return verdict(true, 'allowed', { secondsLeft });
+  }
+
+  function verdict(permitted, code, extra = {}) {
+    const { notice, ...rest } = extra;
+    return { permitted, verdict: permitted ? (notice ? 'allow-with-notice' : 'allow') : 'deny', why: why(code), ...rest };
+  }
+
+  function videoVerdict(kid, videoId) {
+    const video = videos.get(videoId);
+    if (!kid.teen) return video ? verdict(true, 'teen-mode-off') : verdict(false, 'unknown-video');
+    if (!video || video.sensitive || video.audiences.length === 0) return verdict(false, 'content-not-in-pool');
+    const local = rules.toLocal(now(), pack.timeZone);
+    const band = rules.bandFor(pack, kid.born ? rules.ageOn(kid.born, local.date) : null);
+    if (!band || !video.audiences.includes(band.label)) return verdict(false, 'content-not-suitable-for-band');
+    return verdict(true, 'allowed');
+  }
+
+  /** Checks a PIN against the bound guardian, with a lock after repeated failures. Returns a reason code or null. */
+  async function checkGuardianPin(kid, pin) {
+    if (kid.guardian === null) return 'no-guardian-bound';
+    if (typeof pin !== 'string' || pin === '') return 'guardian-verification-required';
+    const g = kid.guardian;
+    if (g.lockedUntil !== null && now() < g.lockedUntil) return 'guardian-locked-out';
+    if (await verifyPin(pin, g.pin)) {
+      g.failures = 0;
+      g.lockedUntil = null;
+      return null;
+    }
+    g.failures += 1;
+    if (g.failures >= MAX_PIN_FAILURES) {
+      g.failures = 0;
+      g.lockedUntil = now() + PIN_LOCK_SECONDS * 1000;
+    }
+    return 'guardian-verification-failed';
+  }
+
+  // ---- routes ----------------------------------------------------------------------------------
+
+  const routes = [];
+  const route = (method, pattern, handler, opts = {}) => {
+    const names = [];
+    const re = new RegExp('^' + pattern.replace(/:([a-zA-Z]+)/g, (_, n) => { names.push(n); return '([^/]+)'; }) + '$');
+    routes.push({ method, re, names, handler, conformance: opts.conformance === true });
+  };
+
+  // Conformance-only endpoints: mapped only in conformance mode, and every call needs the secret.
+  if (secretHash !== null) {
+    route('GET', '/__conformance/about', () => [200, {
+      app: 'node-short-video',
+      sdk: null,
+      rules: { id: pack.id, version: pack.version, timeZone: pack.timeZone },
+      features: ['subject-setup', 'virtual-clock', 'content-setup', 'guardian', 'reporting'],
+    }], { conformance: true });
+
+    route('POST', '/__conformance/kids', (req, p, body) => {
+      const b = body || {};
+      const errors = {};
+      let born = null;
+      if (b.born !== undefined && b.born !== null) {
+        if (!isDate(b.born)) errors.born = 'yyyy-MM-dd';
+        else born = b.born;
+      } else if (b.years !== undefined && b.years !== null) {
+        if (!Number.isInteger(b.years) || b.years < 0 || b.years > 17) errors.years = '0..17';
+        else born = bornForAge(b.years);
+      }
+      if (b.teen !== undefined && typeof b.teen !== 'boolean') errors.teen = 'boolean';
+      if (Object.keys(errors).length) return invalid(errors);
+      const local = rules.toLocal(now(), pack.timeZone);
+      if (born !== null) {
+        const age = rules.ageOn(born, local.date);
+        if (age < 0 || rules.bandFor(pack, age) === null) return invalid({ born: 'must give an age covered by the rule pack\'s bands' });
+      }
+      const kid = { kidId: 'kid_' + crypto.randomBytes(8).toString('hex'), born, teen: b.teen !== false, guardian: null, days: new Map() };
+      kids.set(kid.kidId, kid);
+      return [201, kidView(kid)];
+    }, { conformance: true });
+
+    const clockView = () => ({
+      utc: new Date(now()).toISOString(),
+      wallTime: rules.toLocal(now(), pack.timeZone).text,
+      zone: pack.timeZone,
+      frozen: clock.frozenAt !== null,
+    });
+    route('GET', '/__conformance/clock', () => [200, clockView()], { conformance: true });
+    route('PUT', '/__conformance/clock', (req, p, body) => {
+      const b = body || {};
+      let instant = null;
+      if (typeof b.wallTime === 'string') instant = rules.fromLocal(b.wallTime, pack.timeZone);
+      else if (typeof b.utc === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(b.utc)) instant = Date.parse(b.utc);
+      if (instant === null || Number.isNaN(instant)) {
+        return invalid({ wallTime: `yyyy-MM-ddTHH:mm:ss in ${pack.timeZone}, or utc as ISO-8601` });
+      }
+      if (b.frozen !== undefined && typeof b.frozen !== 'boolean') return invalid({ frozen: 'boolean' });
+      const frozen = b.frozen !== false; // frozen by default: boundary checks must not drift while they run
+      clock.offsetMs = instant - Date.now();
+      clock.frozenAt = frozen ? instant : null;
+      return [200, clockView()];
+    }, { conformance: true });
+    route('POST', '/__conformance/clock/skip', (req, p, body) => {
+      const secs = body && body.secs;
+      if (!Number.isInteger(secs) || secs < 0 || secs > 366 * 24 * 3600) return invalid({ secs: '0..31622400' });
+      clock.offsetMs += secs * 1000;
+      if (clock.frozenAt !== null) clock.frozenAt += secs * 1000;
+      return [200, clockView()];
+    }, { conformance: true });
+
+    route('POST', '/__conformance/videos', (req, p, body) => {
+      const b = body || {};
+      const errors = {};
+      const videoId = b.videoId === undefined ? 'vid_' + crypto.randomBytes(8).toString('hex') : b.videoId;
+      if (typeof videoId !== 'string' || !/^[A-Za-z0-9_.-]{1,128}$/.test(videoId)) errors.videoId = '1-128 of [A-Za-z0-9_.-]';
+      const audiences = b.audiences === undefined ? [] : b.audiences;
+      if (!Array.isArray(audiences) || !audiences.every((a) => pack.bands.some((band) => band.label === a))) {
+        errors.audiences = `array of ${pack.bands.map((band) => band.label).join(', ')}`;
+      }
+      if (b.sensitive !== undefined && typeof b.sensitive !== 'boolean') errors.sensitive = 'boolean';
+      if (b.caption !== undefined && (typeof b.caption !== 'string' || b.caption.length > 200)) errors.caption = 'string up to 200';
+      if (b.topic !== undefined && (typeof b.topic !== 'string' || b.topic.length > 32)) errors.topic = 'string up to 32';
+      if (Object.keys(errors).length) return invalid(errors);
+      const video = { videoId, caption: b.caption || '合成测试视频 / synthetic video', topic: b.topic || 'education', audiences, sensitive: b.sensitive === true };
+      videos.set(videoId, video);
+      return [201, { video }];
+    }, { conformance: true });
+  }
+
+  const withKid = (handler) => (req, p, body, query) => {
+    const kid = kids.get(p.kid);
+    return kid ? handler(kid, req, p, body, query) : [404, { why: why('unknown-kid') }];
+  };
+
+  route('GET', '/api/v2/kids/:kid', withKid((kid) => [200, kidView(kid)]));
+
+  route('POST', '/api/v2/kids/:kid/guardian', withKid(async (kid, req, p, body) => {
+    const b = body || {};
+    const errors = {};
+    if (typeof b.parentId !== 'string' || b.parentId.length < 1 || b.parentId.length > 128) errors.parentId = '1-128 characters';
+    if (typeof b.parentPin !== 'string' || !/^\d{6,12}$/.test(b.parentPin)) errors.parentPin = '6-12 digits';
+    if (Object.keys(errors).length) return invalid(errors);
+    if (kid.guardian !== null) {
+      // Replacing a guardian is itself a guardian decision.
+      const problem = await checkGuardianPin(kid, b.currentParentPin);
+      if (problem) return [403, verdict(false, problem)];
+    }
+    kid.guardian = { parentId: b.parentId, pin: await hashPin(b.parentPin), failures: 0, lockedUntil: null };
+    return [201, verdict(true, 'guardian-bound')];
+  }));
+
+  // One endpoint turns teen mode on or off; turning it off needs the guardian's PIN.
+  route('PUT', '/api/v2/kids/:kid/teen-mode', withKid(async (kid, req, p, body) => {
+    const b = body || {};
+    if (typeof b.on !== 'boolean') return invalid({ on: 'boolean' });
+    if (b.on) {
+      kid.teen = true;
+      return [200, verdict(true, 'allowed')];
+    }
+    const problem = await checkGuardianPin(kid, b.parentPin);
+    if (problem) return [403, verdict(false, problem)];
+    kid.teen = false;
+    return [200, verdict(true, 'teen-mode-off')];
+  }));
+
+  route('POST', '/api/v2/kids/:kid/screen-time/pings', withKid((kid, req, p, body) => {
+    const b = body || {};
+    const errors = {};
+    if (typeof b.device !== 'string' || b.device.length < 1 || b.device.length > 128) errors.device = '1-128 characters';
+    if (!Number.isInteger(b.seq) || b.seq < 0) errors.seq = 'non-negative integer';
+    if (!Number.isInteger(b.secs) || b.secs < 0 || b.secs > 3600) errors.secs = '0..3600';
+    if (Object.keys(errors).length) return invalid(errors);
+    const t = now();
+    const local = rules.toLocal(t, pack.timeZone);
+    const day = usageToday(kid, local.date);
+    const key = `${b.device}\u0000${b.seq}`;
+    if (!day.seen.has(key)) {
+      // A retried ping (same device and sequence) is counted once.
+      day.seen.add(key);
+      if (day.lastPingAt === null || (t - day.lastPingAt) / 1000 > USE_BREAK_SECONDS) day.continuous = 0;
+      day.seconds += b.secs;
+      day.continuous += b.secs;
+      day.lastPingAt = t;
+    }
+    return [200, screenTimeVerdict(kid)];
+  }));
+
+  route('GET', '/api/v2/kids/:kid/screen-time', withKid((kid) => [200, screenTimeVerdict(kid)]));
+
+  route('GET', '/api/v2/kids/:kid/videos/:video/access', withKid((kid, req, p) => [200, videoVerdict(kid, p.video)]));
+
+  route('GET', '/api/v2/kids/:kid/feed', withKid((kid, req, p, body, query) => {
+    const after = Number(query.get('after') || 0);
+    const max = Number(query.get('max') || 20);
+    if (!Number.isInteger(after) || after < 0 || !Number.isInteger(max) || max < 1 || max > 50) {
+      return invalid({ after: 'non-negative integer', max: '1..50' });
+    }
+    const gate = screenTimeVerdict(kid);
+    if (!gate.permitted) return [200, { videos: [], next: null, why: gate.why }];
+    const all = [...videos.values()].filter((v) => videoVerdict(kid, v.videoId).permitted);
+    const page = all.slice(after, after + max);
+    return [200, { videos: page, next: after + max < all.length ? String(after + max) : null, why: why('allowed') }];
+  }));
+
+  route('POST', '/api/v2/complaints', (req, p, body) => {
+    const token = req.headers['idempotency-key'];
+    if (typeof token !== 'string' || token.length < 8 || token.length > 200) {
+      return [400, { why: why('idempotency-key-required', '8-200 characters') }];
+    }
+    const b = body || {};
+    const errors = {};
+    if (!REPORTER_KINDS.includes(b.from)) errors.from = REPORTER_KINDS.join(' | ');
+    if (!CATEGORIES.includes(b.reason)) errors.reason = CATEGORIES.join(' | ');
+    const about = b.about || {};
+    if (!TARGET_KINDS.includes(about.kind)) errors['about.kind'] = TARGET_KINDS.join(' | ');
+    if (typeof about.ref !== 'string' || about.ref.length < 1 || about.ref.length > 128) errors['about.ref'] = '1-128 characters';
+    if (b.reporter !== undefined && (typeof b.reporter !== 'string' || b.reporter.length > 128)) errors.reporter = 'up to 128 characters';
+    if (b.details !== undefined && (typeof b.details !== 'string' || b.details.length > 2000)) errors.details = 'up to 2000 characters';
+    if (Object.keys(errors).length) return invalid(errors);
+    const fields = { from: b.from, reporter: b.reporter || null, reason: b.reason, kind: about.kind, ref: about.ref, details: b.details || null };
+    const fingerprint = crypto.createHash('sha256').update(JSON.stringify(fields)).digest('hex');
+    const earlier = complaintKeys.get(token);
+    if (earlier) {
+      if (earlier.fingerprint !== fingerprint) return [409, { why: why('idempotency-key-reused') }];
+      return [200, { ticket: publicTicket(complaints.get(earlier.number)) }, { 'Idempotent-Replayed': 'true' }];
+    }
+    // Stored before the receipt is returned, so a receipt always names a complaint that exists.
+    const ticket = { number: 'C-' + crypto.randomBytes(6).toString('hex').toUpperCase(), state: 'received', filedAt: new Date(now()).toISOString(), ...fields };
+    complaints.set(ticket.number, ticket);
+    complaintKeys.set(token, { fingerprint, number: ticket.number });
+    return [201, { ticket: publicTicket(ticket) }];
+  });
+
+  route('GET', '/api/v2/complaints/:number', (req, p) => {
+    const ticket = complaints.get(p.number);
+    return ticket ? [200, { ticket: publicTicket(ticket) }] : [404, { why: why('unknown-complaint') }];
+  });
+
+  function publicTicket(t) {
+    // The receipt names the complaint, never the reporter or the free text.
+    return { number: t.number, state: t.state, reason: t.reason, filedAt: t.filedAt };
+  }
+
+  function bornForAge(years) {
+    // Half a year past the birthday, so the age holds for the next 180 days of the (virtual) clock.
+    const local = rules.toLocal(now(), pack.timeZone);
+    const d = new Date(Date.UTC(local.year - years, local.month - 1, local.day));
+    d.setUTCDate(d.getUTCDate() - 180);
+    return d.toISOString().slice(0, 10);
+  }
+
+  function secretOk(req) {
+    const given = req.headers[SECRET_HEADER];
+    if (typeof given !== 'string') return false;
+    // Compare digests: equal lengths for timingSafeEqual, and no early exit on the key's length.
+    return crypto.timingSafeEqual(crypto.createHash('sha256').update(given, 'utf8').digest(), secretHash);
+  }
+
+  function findRoute(method, pathname) {
+    for (const r of routes) {
+      const m = r.re.exec(pathname);
+      if (m && r.method === method) {
+        const params = {};
+        r.names.forEach((n, i) => { params[n] = decodeURIComponent(m[i + 1]); });
+        return { r, params };
+      }
+    }
+    return null;
+  }
+
+  async function handle(req, res) {
+    let url;
+    let match = null;
+    try {
+      url = new URL(req.url, 'http://localhost');
+      match = findRoute(req.method, url.pathname);
+    } catch {
+      return send(res, 400, { why: why('invalid-request', 'bad path encoding') });
+    }
+    if (!match) return send(res, 404, { why: why('not-found') });
+    if (match.r.conformance && !secretOk(req)) {
+      return send(res, 401, { why: why('conformance-secret-required', `send the secret in ${SECRET_HEADER}`) });
+    }
+    let body = null;
+    if (req.method !== 'GET') {
+      const read = await readJson(req);
+      if (read.error) return send(res, read.status, { why: why('invalid-request', read.error) });
+      body = read.value;
+    }
+    const [status, payload, headers] = await match.r.handler(req, match.params, body, url.searchParams);
+    return send(res, status, payload, headers);
+  }
+
+  return { handle, now };
+}
+
+function invalid(errors) {
+  return [400, { why: why('invalid-request'), errors }];
+}
+
+function isDate(s) {
+  return typeof s === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s + 'T00:00:00Z'))
+    && new Date(s + 'T00:00:00Z').toISOString().slice(0, 10) === s;
+}
+
+function readJson(req) {
+  return new Promise((resolve) => {
+    const chunks = [];
+    let size = 0;
+    let done = false;
+    req.on('data', (chunk) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES && !done) {
+        done = true;
+        resolve({ status: 413, error: `body larger than ${MAX_BODY_BYTES} bytes` });
+        req.resume();
+        return;
+      }
+      if (!done) chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (done) return;
+      done = true;
+      const text = Buffer.concat(chunks).toString('utf8');
+      if (text.trim() === '') return resolve({ value: null });
+      try {
+        const value = JSON.parse(text);
+        if (value === null || typeof value !== 'object' || Array.isArray(value)) return resolve({ status: 400, error: 'body must be a JSON object' });
+        resolve({ value });
+      } catch {
+        resolve({ status: 400, error: 'body is not valid JSON' });
+      }
+    });
+    req.on('error', () => { if (!done) { done = true; resolve({ status: 400, error: 'request aborted' }); } });
+  });
+}
+
+function send(res, status, payload, headers = {}) {
+  const text = JSON.stringify(payload);
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-store',
+    ...headers,
+  });
+  res.end(text);
+}
+
+function main() {
+  let opts;
+  let secretHash;
+  let pack;
+  let catalog;
+  try {
+    opts = parseArgs(process.argv.slice(2));
+    secretHash = conformanceSecret(process.env);
+    pack = rules.loadRulePack(opts.rules);
+    catalog = loadContent(opts.content);
+  } catch (err) {
+    process.stderr.write(`node-short-video: ${err.message}\n`);
+    process.exit(2);
+  }
+  const app = createApp(pack, catalog, secretHash);
+  const server = http.createServer((req, res) => {
+    app.handle(req, res).catch((err) => {
+      // Log the failure kind only: request bodies may hold PINs or personal data.
+      process.stderr.write(`node-short-video: internal error on ${req.method} request: ${err && err.name}\n`);
+      if (!res.headersSent) send(res, 500, { why: why('invalid-request', 'internal error') });
+      else res.destroy();
+    });
+  });
+  server.listen(opts.port, '127.0.0.1', () => {
+    const { port } = server.address();
+    process.stdout.write(`listening http://127.0.0.1:${port}\n`);
+    process.stdout.write(`rule pack ${pack.id} ${pack.version} (${pack.timeZone}); conformance mode ${secretHash ? 'ON' : 'off'}\n`);
+  });
+  const stop = () => server.close(() => process.exit(0));
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  if (opts.exitWithStdin) {
+    // Lets a test harness that dies without cleaning up take this process with it.
+    process.stdin.on('end', () => process.exit(0));
+    process.stdin.on('error', () => process.exit(0));
+    process.stdin.resume();
+  }
+}
+
+if (require.main === module) main();
+
+module.exports = { createApp, conformanceSecret, loadContent };
