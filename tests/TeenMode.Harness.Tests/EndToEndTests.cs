@@ -10,7 +10,7 @@ public sealed class EndToEndTests : IAsyncLifetime
 {
     private const string Suite = """
         {
-          "id": "e2e", "version": "1", "title": { "zh-CN": "端到端", "en": "End to end" },
+          "formatVersion": 2, "id": "e2e", "version": "1", "title": { "zh-CN": "端到端", "en": "End to end" },
           "checks": [
             {
               "id": "E2E-EXIT", "title": { "zh-CN": "错误 PIN 不能退出", "en": "A wrong PIN cannot exit" },

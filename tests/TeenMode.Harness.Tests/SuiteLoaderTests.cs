@@ -161,4 +161,15 @@ public class SuiteLoaderTests
 
     internal static string RepoRoot() =>
         typeof(SuiteLoaderTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepoRoot").Value!;
+
+    [Fact]
+    public void OtherFormatVersion_IsRejected_AtTheVersion()
+    {
+        var json = TestSuites.Document(TestSuites.Check("A-1", """{ "action": "getSubject", "args": {} }"""))
+            .Replace("\"formatVersion\": 2", "\"formatVersion\": 1", StringComparison.Ordinal);
+
+        var act = () => SuiteLoader.Parse(json, "old.json");
+
+        act.Should().Throw<TeenModeConfigurationException>().Which.Errors.Should().Contain(e => e.Line == 2 && e.Message.Contains("formatVersion", StringComparison.Ordinal));
+    }
 }

@@ -33,6 +33,7 @@ public static class ReportJson
             ["suite"] = new JObject
             {
                 ["id"] = report.Suite.Id,
+                ["formatVersion"] = Suites.SuiteLoader.FormatVersion,
                 ["version"] = report.Suite.Version,
                 ["title"] = Localized(report.Suite.Title),
                 ["sha256"] = report.Suite.Sha256,

@@ -15,6 +15,9 @@ public static class SuiteLoader
     /// <summary>The schema file in <c>seeds/schemas</c>.</summary>
     public const string SchemaName = "suite.schema.json";
 
+    /// <summary>The suite format this harness reads (the file's <c>formatVersion</c>).</summary>
+    public const int FormatVersion = 2;
+
     /// <summary>Variables every case has: a run-unique id, the case id and the check id.</summary>
     public static IReadOnlyList<string> BuiltinVariables { get; } = ["runId", "caseId", "checkId"];
 

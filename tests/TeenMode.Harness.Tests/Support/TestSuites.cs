@@ -10,7 +10,7 @@ internal static class TestSuites
     /// <summary>Wraps checks (a JSON array body) into a suite document.</summary>
     public static string Document(string checks) => $$"""
         {
-          "id": "test-suite",
+          "formatVersion": 2, "id": "test-suite",
           "version": "1",
           "title": { "zh-CN": "测试", "en": "Test" },
           "checks": [{{checks}}]
