@@ -52,6 +52,9 @@ public static class Mutants
                 break;
             case "report-not-idempotent":
                 services.Replace(ServiceDescriptor.Singleton<IReportStore>(sp => new ForgetfulReportStore(sp.GetRequiredService<SqliteTeenModeStore>())));
+
+                // Filing goes through the workflow store since issue 6; forget keys there too.
+                services.Replace(ServiceDescriptor.Singleton<IReportWorkflowStore>(sp => ReportingMutants.Forgetful(sp.GetRequiredService<SqliteTeenModeStore>())));
                 break;
             default:
                 throw new ArgumentException($"Unknown mutant '{name}'. Known: {string.Join(", ", All.Select(m => m.Name))}.", nameof(name));
