@@ -34,6 +34,7 @@ public sealed class ReportingMetrics : IDisposable
             meter = meterFactory.Create(MeterName);
         }
 
+        Meter = meter;
         _filed = meter.CreateCounter<long>("teenmode.reporting.reports_filed", "{report}", "Reports filed, by category.");
         _transitions = meter.CreateCounter<long>("teenmode.reporting.transitions", "{transition}", "Workflow transitions, by category and new status.");
         _timeToTriage = meter.CreateHistogram<double>("teenmode.reporting.time_to_triage", "s", "Time from receipt to triage.");
@@ -41,6 +42,9 @@ public sealed class ReportingMetrics : IDisposable
         _notices = meter.CreateCounter<long>("teenmode.reporting.authority_notices", "{attempt}", "Authority-notice delivery rounds, by outcome.");
         meter.CreateObservableGauge("teenmode.reporting.overdue", () => Interlocked.Read(ref _overdue), "{report}", "Open reports past a deadline, as last counted.");
     }
+
+    /// <summary>The meter the instruments live on.</summary>
+    internal Meter Meter { get; }
 
     /// <summary>The overdue count last reported.</summary>
     public long Overdue => Interlocked.Read(ref _overdue);
