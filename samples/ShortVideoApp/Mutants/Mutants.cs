@@ -27,6 +27,7 @@ public static class Mutants
         new("exit-without-verification", "Any guardian PIN verifies, so teen mode can be left without the guardian.", ["PC-EXIT-GUARDIAN"]),
         new("pool-unfiltered", "The content pool allows every item, whatever its bands.", ["CP-OUT-OF-POOL"]),
         new("report-not-idempotent", "Each filing gets a new receipt even with the same idempotency key.", ["RP-RECEIPT-IDEMPOTENT"]),
+        .. ReportingMutants.All,
     ];
 
     /// <summary>Swaps the service that <paramref name="name"/> breaks.</summary>
@@ -57,6 +58,11 @@ public static class Mutants
                 services.Replace(ServiceDescriptor.Singleton<IReportWorkflowStore>(sp => ReportingMutants.Forgetful(sp.GetRequiredService<SqliteTeenModeStore>())));
                 break;
             default:
+                if (ReportingMutants.TryApply(services, name))
+                {
+                    break;
+                }
+
                 throw new ArgumentException($"Unknown mutant '{name}'. Known: {string.Join(", ", All.Select(m => m.Name))}.", nameof(name));
         }
     }
