@@ -129,7 +129,7 @@ public sealed class AuthorityDispatchOptions
     /// <summary>Time limit of one attempt (Polly timeout). Default 10 s.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How long the circuit stays open once the sink keeps failing. Default 30 s.</summary>
+    /// <summary>How long the circuit stays open once the sink keeps failing (Polly allows 0.5 s or more). Default 30 s.</summary>
     public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Wait before the next round after a failed one; doubles per failed round up to <see cref="MaxBackoff"/>. Default 30 s.</summary>
