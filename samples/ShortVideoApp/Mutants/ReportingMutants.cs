@@ -12,7 +12,7 @@ internal static class ReportingMutants
     /// <summary>The reporting mutants.</summary>
     public static IReadOnlyList<MutantInfo> All { get; } =
     [
-        new("report-refused-in-teen-mode", "A minor in teen mode cannot file a report (the entry is hidden in teen mode).", ["RP-INTAKE-TEEN-MODE"]),
+        new("report-refused-in-teen-mode", "A minor in teen mode cannot file a report (the entry is hidden in teen mode, or blocked with the app during the curfew).", ["RP-INTAKE-TEEN-MODE"]),
         new("report-status-frozen", "Workflow steps answer OK but are never stored, so the reporter never sees progress.", ["RP-STATUS-READABLE"]),
         new("escalation-dropped", "Reports of harm to a minor are stored without their authority notice.", ["RP-ESCALATION-SINK"]),
         new("report-deadline-doubled", "Report deadlines are twice the rule pack's, so late reports are not flagged.", ["RP-DEADLINE-OVERDUE"]),
