@@ -125,6 +125,38 @@ public abstract partial class StoreContractTests
         delivered.LastError.Should().BeNull();
     }
 
+    [Fact]
+    public async Task Workflow_ConcurrentReviewersMovingTheSameReport_ExactlyOneWins()
+    {
+        await using var store = await CreateStoreAsync();
+        var workflow = store.Get<IReportWorkflowStore>();
+        var f = NewFiling("rpt-1", "key-1", withNotice: false);
+        await workflow.FileAsync(f.Record, f.Tracking, f.Notice);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() => workflow.TransitionAsync("rpt-1",
+            new ReportTransition(ReportStatus.Received, ReportStatus.Triaged, Start.AddMinutes(1), "reviewer-" + i, null), []))));
+
+        results.Count(r => r).Should().Be(1);
+        (await workflow.GetTrackingAsync("rpt-1"))!.History.Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task Workflow_ConcurrentFilingsWithOneKey_StoreOneReportAndOneNotice()
+    {
+        await using var store = await CreateStoreAsync();
+        var workflow = store.Get<IReportWorkflowStore>();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+        {
+            var f = NewFiling("rpt-" + i, "same-key", withNotice: true);
+            return Task.Run(() => workflow.FileAsync(f.Record, f.Tracking, f.Notice));
+        }));
+
+        results.Count(r => r.Created).Should().Be(1);
+        results.Select(r => r.Stored.Id).Distinct().Should().ContainSingle();
+        (await workflow.ListNoticesAsync(100)).Should().ContainSingle();
+    }
+
     private static (ReportRecord Record, ReportTracking Tracking, AuthorityNotice? Notice) NewFiling(
         string id, string key, bool withNotice, DateTimeOffset? receivedAt = null, string subjectId = "kid-1")
     {

@@ -55,8 +55,13 @@ public sealed partial class InMemoryTeenModeStore : IReportWorkflowStore
             var moved = report with { Status = transition.To };
             _reportsById[reportId] = moved;
             _reportsByKey[report.IdempotencyKey] = moved;
-            var tracking = _tracking.GetValueOrDefault(reportId) ?? new ReportTracking(reportId, ReportContext.None, report.ReceivedAt, report.ReceivedAt, false, [], []);
-            _tracking[reportId] = tracking with { History = [.. tracking.History, transition], Actions = [.. tracking.Actions, .. actions] };
+
+            // A report stored without tracking (filed before the workflow existed) only changes status; the audit log keeps its steps.
+            if (_tracking.TryGetValue(reportId, out var tracking))
+            {
+                _tracking[reportId] = tracking with { History = [.. tracking.History, transition], Actions = [.. tracking.Actions, .. actions] };
+            }
+
             return Task.FromResult(true);
         }
     }

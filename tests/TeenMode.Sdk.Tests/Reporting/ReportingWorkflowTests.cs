@@ -175,6 +175,24 @@ public sealed class ReportingWorkflowTests
         view.Tracking.Actions.Should().BeEmpty();
     }
 
+    [Fact]
+    public async Task ReportFiledBeforeTheWorkflowExisted_StillHasAViewWithPackDeadlines_AndMovesThroughTheWorkflow()
+    {
+        using var host = new ReportingHost(Start);
+        var legacy = new ReportRecord("rpt_legacy", "key-old", "hash", Harmful, ReportStatus.Received, Start);
+        await host.Services.GetRequiredService<IReportStore>().AddOrGetAsync(legacy);
+
+        var view = await host.Channel.GetViewAsync("rpt_legacy");
+        var decision = await host.Review.TriageAsync("rpt_legacy", "r");
+
+        view!.Tracking.TriageDueAt.Should().Be(Start + host.Rules.For(ReportCategory.HarmfulContent).TriageWithin);
+        decision.IsAllowed.Should().BeTrue();
+        var after = await host.Channel.GetViewAsync("rpt_legacy");
+        after!.Report.Status.Should().Be(ReportStatus.Triaged);
+        after.Overdue.Should().BeFalse();
+        (await host.Audit.ReadAsync()).Should().Contain(e => e.Event.Action == "report-triaged" && e.Event.Target == "rpt_legacy");
+    }
+
     private sealed class RefusingExecutor : IReportActionExecutor
     {
         public Task<bool> ExecuteAsync(ReportRecord report, ReportAction action, CancellationToken cancellationToken = default) => Task.FromResult(false);
