@@ -1,6 +1,7 @@
 using ShortVideoApp;
 
-// Usage: ShortVideoApp [--db FILE] [--urls URL] [--rules FILE] [--mutant NAME]
+// Usage: ShortVideoApp [--db FILE] [--urls URL] [--rules FILE] [--mutant NAME] [--authority-sink URL]
+// Authority webhook secret: TEENMODE_AUTHORITY_SECRET; reviewers' API key: TEENMODE_REVIEWER_KEY.
 // The conformance driver is mapped only when TEENMODE_CONFORMANCE_KEY is set (never in Production).
 var options = new ShortVideoAppOptions
 {
@@ -10,6 +11,9 @@ var options = new ShortVideoAppOptions
     Mutant = Arg("--mutant"),
     ConformanceKey = Environment.GetEnvironmentVariable("TEENMODE_CONFORMANCE_KEY"),
     EnvironmentName = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? "Development",
+    AuthoritySinkUrl = Arg("--authority-sink") is { } sink ? new Uri(sink) : null,
+    AuthoritySinkSecret = Environment.GetEnvironmentVariable("TEENMODE_AUTHORITY_SECRET"),
+    ReviewerKey = Environment.GetEnvironmentVariable("TEENMODE_REVIEWER_KEY"),
 };
 
 await using var running = await ShortVideoAppHost.StartAsync(options);

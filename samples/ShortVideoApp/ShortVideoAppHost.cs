@@ -8,7 +8,7 @@ using TeenMode.ContentPool;
 namespace ShortVideoApp;
 
 /// <summary>Builds and starts the sample short-video app on the TeenMode SDK with SQLite.</summary>
-public static class ShortVideoAppHost
+public static partial class ShortVideoAppHost
 {
     /// <summary>Builds the app without starting it.</summary>
     /// <exception cref="ArgumentException">An unknown mutant name.</exception>
@@ -39,6 +39,8 @@ public static class ShortVideoAppHost
             });
         }
 
+        ConfigureReporting(teenMode, options);
+
         if (options.Mutant is { } mutant)
         {
             Mutants.Apply(builder.Services, mutant);
@@ -50,6 +52,11 @@ public static class ShortVideoAppHost
         if (options.ConformanceKey is not null)
         {
             app.MapTeenModeConformanceDriver();
+        }
+
+        if (options.ReviewerKey is { } reviewerKey)
+        {
+            MapReview(app, reviewerKey);
         }
 
         AppEndpoints.Map(app);

@@ -23,4 +23,16 @@ public sealed class ShortVideoAppOptions
 
     /// <summary>The hosting environment. The conformance driver refuses to start in Production.</summary>
     public string EnvironmentName { get; set; } = "Development";
+
+    /// <summary>Where authority notices (escalated reports) are POSTed; null: the conformance recording sink when the driver is on, otherwise they stay queued.</summary>
+    public Uri? AuthoritySinkUrl { get; set; }
+
+    /// <summary>The HMAC-SHA256 secret of the authority webhook (at least 32 characters).</summary>
+    public string? AuthoritySinkSecret { get; set; }
+
+    /// <summary>Tunes the background delivery of authority notices (e.g. short backoffs in tests).</summary>
+    public Action<TeenMode.Reporting.AuthorityDispatchOptions>? AuthorityDispatch { get; set; }
+
+    /// <summary>When set, the reviewers' API is mapped under /teenmode/v1/review and needs this key in <c>X-Reviewer-Key</c>.</summary>
+    public string? ReviewerKey { get; set; }
 }

@@ -34,11 +34,7 @@ public static class TeenModeEndpointRouteBuilderExtensions
         api.MapGet("/subjects/{subjectId}/content/{itemId}", async (string subjectId, string itemId, IContentPool pool, CancellationToken ct) =>
             Query(await pool.CheckAsync(subjectId, itemId, ct)));
         api.MapGet("/subjects/{subjectId}/feed", FeedAsync);
-        api.MapPost("/reports", FileReportAsync);
-        api.MapGet("/reports/{reportId}", async (string reportId, IReportingChannel channel, CancellationToken ct) =>
-            await channel.GetAsync(reportId, ct) is { } report
-                ? Json.Ok(Dto.Of(report))
-                : Json.Problem(StatusCodes.Status404NotFound, "unknown-report", "举报不存在", "No such report"));
+        ReportingEndpoints.MapPublic(api);
         return api;
     }
 
@@ -167,51 +163,5 @@ public static class TeenModeEndpointRouteBuilderExtensions
 
         var page = await pool.GetFeedAsync(subjectId, cursor, limit ?? 20, ct);
         return page is null ? UnknownSubject() : Json.Ok(new { items = page.Items.Select(Dto.Of), nextCursor = page.NextCursor });
-    }
-
-    private static async Task<IResult> FileReportAsync(HttpRequest request, IReportingChannel channel, CancellationToken ct)
-    {
-        var key = request.Headers["Idempotency-Key"].ToString();
-        var (body, problem) = await Json.ReadObjectAsync(request);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        var f = new FieldReader(body!);
-        if (string.IsNullOrWhiteSpace(key) || key.Length > 200)
-        {
-            f.Add("Idempotency-Key", "header is required (1 to 200 characters) / 缺少 Idempotency-Key 请求头");
-        }
-
-        var kind = f.Enum<ReporterKind>("reporterKind", required: true);
-        var reporterId = f.String("reporterId", required: false, maxLength: 128);
-        var category = f.Enum<ReportCategory>("category", required: true);
-        var targetKind = f.String("targetKind", maxLength: 16);
-        if (targetKind is not null and not "content" and not "user")
-        {
-            f.Add("targetKind", "must be content or user / 取值应为 content 或 user");
-        }
-
-        var targetId = f.String("targetId", maxLength: 128);
-        var description = f.String("description", required: false, maxLength: 4000);
-        if (!f.Ok)
-        {
-            return Json.Invalid(f.Errors);
-        }
-
-        var filing = await channel.FileAsync(new ReportSubmission(kind!.Value, reporterId, category!.Value, targetKind!, targetId!, description), key, ct);
-        if (filing.Receipt is null)
-        {
-            return Json.Problem(StatusCodes.Status409Conflict, filing.Refusal!.Reason.Value, "幂等键已用于另一份举报", "The idempotency key was used for a different report",
-                "Use a new Idempotency-Key for a new report; the earlier report is unchanged.");
-        }
-
-        if (filing.Replayed)
-        {
-            request.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
-        }
-
-        return Json.Ok(Dto.Of(filing.Receipt), filing.Replayed ? StatusCodes.Status200OK : StatusCodes.Status201Created);
     }
 }

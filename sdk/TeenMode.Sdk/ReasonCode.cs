@@ -62,12 +62,22 @@ public readonly struct ReasonCode : IEquatable<ReasonCode>
     /// <summary>An idempotency key was reused with a different request.</summary>
     public static ReasonCode IdempotencyKeyReused { get; } = new("idempotency-key-reused");
 
+    /// <summary>No report has that id.</summary>
+    public static ReasonCode UnknownReport { get; } = new("unknown-report");
+
+    /// <summary>The report's status does not allow that step now (e.g. closing a report nobody has triaged, or another reviewer moved it first).</summary>
+    public static ReasonCode ReportTransitionNotAllowed { get; } = new("report-transition-not-allowed");
+
+    /// <summary>The app could not carry out a report action (take down, block, unlink); nothing was recorded.</summary>
+    public static ReasonCode ReportActionFailed { get; } = new("report-action-failed");
+
     /// <summary>Every well-known reason code, for documentation and for the harness.</summary>
     public static IReadOnlyList<ReasonCode> WellKnown { get; } =
     [
         Allowed, TeenModeOff, Curfew, DailyLimitReached, RestReminder, ContentNotInPool,
         ContentNotSuitableForBand, GuardianVerificationRequired, GuardianVerificationFailed,
         NoGuardianBound, UnknownSubject, DuplicateHeartbeat, StoreUnavailable, IdempotencyKeyReused,
+        UnknownReport, ReportTransitionNotAllowed, ReportActionFailed,
     ];
 
     /// <inheritdoc />

@@ -15,7 +15,7 @@ using TeenMode.Subjects;
 namespace TeenMode;
 
 /// <summary>Registers the SDK.</summary>
-public static class TeenModeServiceCollectionExtensions
+public static partial class TeenModeServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the teen-mode services with in-memory stores (replace them with a durable store such as
@@ -61,7 +61,7 @@ public static class TeenModeServiceCollectionExtensions
         services.TryAddSingleton<IUsageGate, UsageGate>();
         services.TryAddSingleton<IParentalControl, ParentalControlService>();
         services.TryAddSingleton<IContentPool, ContentPoolService>();
-        services.TryAddSingleton<IReportingChannel, ReportingChannel>();
+        AddReporting(services);
         return new TeenModeBuilder(services);
     }
 

@@ -152,6 +152,6 @@ public sealed class EndToEndTests : IAsyncLifetime
 
         code.Should().Be(ExitCodes.Conformant, stdout + stderr);
         stdout.Should().Contain("conformant");
-        JObject.Parse(await File.ReadAllTextAsync(Path.Combine(OutDir, "report.json")))["summary"]!["passed"]!.Value<int>().Should().Be(9);
+        JObject.Parse(await File.ReadAllTextAsync(Path.Combine(OutDir, "report.json")))["summary"]!["passed"]!.Value<int>().Should().Be(13);
     }
 }

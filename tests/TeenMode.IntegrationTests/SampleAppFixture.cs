@@ -26,15 +26,17 @@ internal sealed class SampleApp : IAsyncDisposable
 
     public string DatabasePath => Path.Combine(_dir, "app.db");
 
-    public static async Task<SampleApp> StartAsync(string? mutant = null, string? dir = null)
+    public static async Task<SampleApp> StartAsync(string? mutant = null, string? dir = null, Action<ShortVideoAppOptions>? configure = null)
     {
         dir ??= Directory.CreateTempSubdirectory("teenmode-it-").FullName;
-        var app = await ShortVideoAppHost.StartAsync(new ShortVideoAppOptions
+        var options = new ShortVideoAppOptions
         {
             DatabasePath = Path.Combine(dir, "app.db"),
             ConformanceKey = Key,
             Mutant = mutant,
-        });
+        };
+        configure?.Invoke(options);
+        var app = await ShortVideoAppHost.StartAsync(options);
         return new SampleApp(dir, app);
     }
 

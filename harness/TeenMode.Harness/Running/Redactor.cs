@@ -15,6 +15,9 @@ public sealed class Redactor
     {
         "pin", "guardianPin", "existingGuardianPin", "newPin", "password", "passcode", "secret", "sharedSecret",
         "conformanceKey", "accessToken", "refreshToken", "apiKey", "idCardNumber",
+
+        // A report's free text may hold personal data.
+        "description",
     };
 
     private static readonly HashSet<string> DefaultHeaders = new(StringComparer.OrdinalIgnoreCase)

@@ -31,6 +31,13 @@ public static class ActionVocabulary
         ["fileReport"] = "File a report (args: idempotencyKey, reporterKind, category, targetKind, targetId, description → reportId, status).",
         ["getReport"] = "Read a report's status (args: reportId → status).",
         ["getGuardianUsageReport"] = "Read the guardian's usage report (args: subjectId).",
+
+        // Reporting channel (issue 6).
+        ["reviewReport"] = "Move a report through the workflow as a reviewer (args: reportId, step triage|action|reject|close, actions, reason → allowed, reasonCode).",
+        ["listSubjectReports"] = "List the reports about a minor, as the guardian sees them (args: subjectId → count, firstStatus, firstOutcome).",
+        ["listOverdueReports"] = "List overdue reports (args: reportId filter → count, reportIds).",
+        ["dispatchAuthorityNotices"] = "Deliver queued authority notices now (→ due, delivered, failed).",
+        ["getAuthorityReceipts"] = "What the authority sink received for a report (args: reportId → count, idempotencyKeys).",
     };
 
     /// <summary>True when <paramref name="action"/> is in the vocabulary.</summary>

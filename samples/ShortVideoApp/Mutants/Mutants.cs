@@ -27,6 +27,7 @@ public static class Mutants
         new("exit-without-verification", "Any guardian PIN verifies, so teen mode can be left without the guardian.", ["PC-EXIT-GUARDIAN"]),
         new("pool-unfiltered", "The content pool allows every item, whatever its bands.", ["CP-OUT-OF-POOL"]),
         new("report-not-idempotent", "Each filing gets a new receipt even with the same idempotency key.", ["RP-RECEIPT-IDEMPOTENT"]),
+        .. ReportingMutants.All,
     ];
 
     /// <summary>Swaps the service that <paramref name="name"/> breaks.</summary>
@@ -52,8 +53,16 @@ public static class Mutants
                 break;
             case "report-not-idempotent":
                 services.Replace(ServiceDescriptor.Singleton<IReportStore>(sp => new ForgetfulReportStore(sp.GetRequiredService<SqliteTeenModeStore>())));
+
+                // Filing goes through the workflow store since issue 6; forget keys there too.
+                services.Replace(ServiceDescriptor.Singleton<IReportWorkflowStore>(sp => ReportingMutants.Forgetful(sp.GetRequiredService<SqliteTeenModeStore>())));
                 break;
             default:
+                if (ReportingMutants.TryApply(services, name))
+                {
+                    break;
+                }
+
                 throw new ArgumentException($"Unknown mutant '{name}'. Known: {string.Join(", ", All.Select(m => m.Name))}.", nameof(name));
         }
     }

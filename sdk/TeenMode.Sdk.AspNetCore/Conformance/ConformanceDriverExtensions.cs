@@ -24,7 +24,7 @@ public static class ConformanceDriverExtensions
 
     private const int MinSecretLength = 16;
 
-    private static readonly string[] Capabilities = ["subject-setup", "virtual-clock", "content-setup", "guardian", "reporting"];
+    private static readonly string[] Capabilities = ["subject-setup", "virtual-clock", "content-setup", "guardian", "reporting", "report-review", "authority-sink"];
 
     /// <summary>
     /// Replaces the app's clock with a <see cref="ConformanceClock"/> and registers the driver's options.
@@ -78,6 +78,7 @@ public static class ConformanceDriverExtensions
         group.MapGet("/clock", (ConformanceClock clock, RulePack pack) => Json.Ok(Describe(clock, pack)));
         group.MapPut("/clock", SetClockAsync);
         group.MapPost("/clock/advance", AdvanceClockAsync);
+        ConformanceReportingExtensions.Map(group);
         return group;
     }
 

@@ -45,6 +45,9 @@ public sealed class RulePack
     /// <summary>The bands in ascending order; together they cover ages 0 to 18 without gaps.</summary>
     public IReadOnlyList<BandRules> Bands { get; }
 
+    /// <summary>Report deadlines and escalation per category, or null when the pack has no reporting section.</summary>
+    public ReportingRules? Reporting { get; internal init; }
+
     /// <summary>The youngest band, which is the most protective.</summary>
     public BandRules MostProtective => Bands[0];
 

@@ -101,13 +101,14 @@ public static class RulePackLoader
             errors.Add(SeedJson.At(file, root["bands"], $"bands end at {expectedFrom}; they must cover ages 0 to 18"));
         }
 
+        var reporting = ReportingRules.Parse(root["reporting"], file, errors);
         if (errors.Count > 0)
         {
             throw new TeenModeConfigurationException(errors.OrderBy(e => e.Line).ThenBy(e => e.Column).ToList());
         }
 
         var title = new LocalizedText((string)root["title"]!["zh-CN"]!, (string)root["title"]!["en"]!);
-        return new RulePack((string)root["id"]!, (string)root["version"]!, title, zone!, bands);
+        return new RulePack((string)root["id"]!, (string)root["version"]!, title, zone!, bands) { Reporting = reporting };
     }
 
     private static Sourced<int>? Minutes(JToken? token) =>

@@ -1,0 +1,264 @@
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+using TeenMode.Audit;
+
+namespace TeenMode.Reporting;
+
+/// <summary>The answer of a sink to one delivery attempt.</summary>
+/// <param name="Accepted">True when the sink took the notice (a duplicate it already has counts as accepted).</param>
+/// <param name="Error">Why not, without personal data (e.g. <c>HTTP 503</c>).</param>
+public sealed record AuthorityDelivery(bool Accepted, string? Error)
+{
+    /// <summary>Accepted.</summary>
+    public static AuthorityDelivery Ok { get; } = new(true, null);
+}
+
+/// <summary>Where authority notices go (a police or CAC gateway, a compliance team's inbox). Must de-duplicate by idempotency key.</summary>
+public interface IAuthoritySink
+{
+    /// <summary>Delivers one notice. May throw on transport failure; the dispatcher retries.</summary>
+    Task<AuthorityDelivery> DeliverAsync(AuthorityNotice notice, CancellationToken cancellationToken = default);
+}
+
+/// <summary>The default sink: none is configured, so notices stay in the outbox (never dropped) until one is.</summary>
+internal sealed class UnconfiguredAuthoritySink : IAuthoritySink
+{
+    public Task<AuthorityDelivery> DeliverAsync(AuthorityNotice notice, CancellationToken cancellationToken = default) =>
+        Task.FromResult(new AuthorityDelivery(false, "no authority sink configured"));
+}
+
+/// <summary>Settings of <see cref="HttpWebhookAuthoritySink"/>.</summary>
+public sealed class AuthorityWebhookOptions
+{
+    /// <summary>The absolute http(s) URL notices are POSTed to.</summary>
+    public Uri? Url { get; set; }
+
+    /// <summary>The HMAC-SHA256 key; at least 32 characters. The sink checks <c>X-TeenMode-Signature</c> with it.</summary>
+    public string? Secret { get; set; }
+
+    internal void Validate()
+    {
+        if (Url is null || !Url.IsAbsoluteUri || (Url.Scheme != Uri.UriSchemeHttp && Url.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new TeenModeConfigurationException("AuthorityWebhookOptions.Url must be an absolute http or https URL.");
+        }
+
+        if (Secret is null || Secret.Length < 32)
+        {
+            throw new TeenModeConfigurationException("AuthorityWebhookOptions.Secret must be at least 32 characters.");
+        }
+    }
+}
+
+/// <summary>
+/// POSTs each notice's JSON payload to a webhook with <c>Idempotency-Key</c> (the same on every attempt) and
+/// <c>X-TeenMode-Signature: sha256=&lt;hex HMAC-SHA256 of the body&gt;</c>. Any 2xx answer means accepted.
+/// </summary>
+public sealed class HttpWebhookAuthoritySink : IAuthoritySink, IDisposable
+{
+    /// <summary>The signature header.</summary>
+    public const string SignatureHeader = "X-TeenMode-Signature";
+
+    private readonly HttpClient _client;
+    private readonly Uri _url;
+    private readonly byte[] _key;
+
+    /// <summary>Creates the sink; <paramref name="handler"/> is for tests.</summary>
+    /// <exception cref="TeenModeConfigurationException">The URL or secret is missing or unfit.</exception>
+    public HttpWebhookAuthoritySink(AuthorityWebhookOptions options, HttpMessageHandler? handler = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _url = options.Url!;
+        _key = Encoding.UTF8.GetBytes(options.Secret!);
+
+        // The dispatcher's pipeline owns timeouts; pooled connections are renewed so DNS changes are seen.
+        _client = new HttpClient(handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+    }
+
+    /// <summary>The signature value for <paramref name="body"/> under <paramref name="secret"/>: <c>sha256=</c> and lower-case hex.</summary>
+    public static string Sign(string secret, byte[] body)
+    {
+        ArgumentNullException.ThrowIfNull(secret);
+        ArgumentNullException.ThrowIfNull(body);
+        return "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
+    }
+
+    /// <inheritdoc />
+    public async Task<AuthorityDelivery> DeliverAsync(AuthorityNotice notice, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(notice);
+        var body = Encoding.UTF8.GetBytes(notice.Payload);
+        using var request = new HttpRequestMessage(HttpMethod.Post, _url) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        request.Headers.TryAddWithoutValidation("Idempotency-Key", notice.IdempotencyKey);
+        request.Headers.TryAddWithoutValidation(SignatureHeader, "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(_key, body)));
+        using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        return response.IsSuccessStatusCode ? AuthorityDelivery.Ok : new AuthorityDelivery(false, $"HTTP {(int)response.StatusCode}");
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _client.Dispose();
+}
+
+/// <summary>Operational settings of the authority-notice dispatcher (not regulatory numbers).</summary>
+public sealed class AuthorityDispatchOptions
+{
+    /// <summary>How often a host's background loop calls <see cref="IAuthorityNoticeDispatcher.DispatchPendingAsync"/>. Default 10 s.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Notices per round. Default 50.</summary>
+    public int BatchSize { get; set; } = 50;
+
+    /// <summary>Retries inside one round (Polly retry). Default 2.</summary>
+    public int RetriesPerRound { get; set; } = 2;
+
+    /// <summary>First delay between retries in a round (exponential, jittered). Default 1 s.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Time limit of one attempt (Polly timeout). Default 10 s.</summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long the circuit stays open once the sink keeps failing (Polly allows 0.5 s or more). Default 30 s.</summary>
+    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Wait before the next round after a failed one; doubles per failed round up to <see cref="MaxBackoff"/>. Default 30 s.</summary>
+    public TimeSpan Backoff { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The longest wait between rounds. Default 1 h.</summary>
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromHours(1);
+}
+
+/// <summary>What one dispatch round did.</summary>
+public sealed record AuthorityDispatchResult(int Due, int Delivered, int Failed);
+
+/// <summary>Delivers queued authority notices: at least once, each with its idempotency key.</summary>
+public interface IAuthorityNoticeDispatcher
+{
+    /// <summary>Tries every due, undelivered notice once (with in-round retries); failures are rescheduled in the store.</summary>
+    Task<AuthorityDispatchResult> DispatchPendingAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>Reads undelivered notices from the store and pushes them through a Polly pipeline (retry, circuit breaker, timeout).</summary>
+internal sealed class AuthorityNoticeDispatcher : IAuthorityNoticeDispatcher, IDisposable
+{
+    private readonly IReportWorkflowStore _store;
+    private readonly IAuthoritySink _sink;
+    private readonly IAuditLog _audit;
+    private readonly ReportingMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly AuthorityDispatchOptions _options;
+    private readonly ILogger _logger;
+    private readonly ResiliencePipeline<AuthorityDelivery> _pipeline;
+    private readonly SemaphoreSlim _round = new(1, 1);
+
+    public AuthorityNoticeDispatcher(IReportWorkflowStore store, IAuthoritySink sink, IAuditLog audit, ReportingMetrics metrics, TimeProvider time,
+        IOptions<AuthorityDispatchOptions> options, ILogger<AuthorityNoticeDispatcher>? logger = null)
+    {
+        _store = store;
+        _sink = sink;
+        _audit = audit;
+        _metrics = metrics;
+        _time = time;
+        _options = options.Value;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        var handle = new PredicateBuilder<AuthorityDelivery>()
+            .Handle<Exception>(e => e is not OperationCanceledException and not BrokenCircuitException)
+            .HandleResult(r => !r.Accepted);
+        var builder = new ResiliencePipelineBuilder<AuthorityDelivery> { TimeProvider = time };
+        if (_options.RetriesPerRound > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions<AuthorityDelivery>
+            {
+                ShouldHandle = handle,
+                MaxRetryAttempts = _options.RetriesPerRound,
+                Delay = _options.RetryDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+            });
+        }
+
+        _pipeline = builder
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<AuthorityDelivery>
+            {
+                ShouldHandle = handle,
+                FailureRatio = 0.5,
+                MinimumThroughput = 4,
+                SamplingDuration = TimeSpan.FromSeconds(60),
+                BreakDuration = _options.BreakDuration,
+            })
+            .AddTimeout(_options.AttemptTimeout)
+            .Build();
+    }
+
+    public async Task<AuthorityDispatchResult> DispatchPendingAsync(CancellationToken cancellationToken = default)
+    {
+        // One round at a time per process: the background loop and an explicit call must not send twice in parallel.
+        await _round.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var due = await _store.GetDueNoticesAsync(_time.GetUtcNow(), _options.BatchSize, cancellationToken).ConfigureAwait(false);
+            int delivered = 0, failed = 0;
+            foreach (var notice in due)
+            {
+                var attempts = notice.Attempts + 1;
+                AuthorityDelivery outcome;
+                try
+                {
+                    outcome = await _pipeline.ExecuteAsync(async token => await _sink.DeliverAsync(notice, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    outcome = new AuthorityDelivery(false, ex.GetType().Name);
+                }
+
+                if (outcome.Accepted)
+                {
+                    await _store.MarkNoticeDeliveredAsync(notice.Id, attempts, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+                    await _audit.AppendAsync(new AuditEvent("system", "authority-notice-delivered", null, notice.ReportId,
+                        new Dictionary<string, string> { ["noticeId"] = notice.Id, ["attempts"] = attempts.ToString(System.Globalization.CultureInfo.InvariantCulture) }),
+                        cancellationToken).ConfigureAwait(false);
+                    _metrics.NoticeRound(true);
+                    delivered++;
+                }
+                else
+                {
+                    var next = _time.GetUtcNow() + BackoffFor(attempts);
+                    await _store.MarkNoticeFailedAsync(notice.Id, attempts, next, outcome.Error ?? "refused", cancellationToken).ConfigureAwait(false);
+                    _metrics.NoticeRound(false);
+                    LogFailed(_logger, notice.Id, attempts, outcome.Error ?? "refused", null);
+                    failed++;
+                }
+            }
+
+            return new AuthorityDispatchResult(due.Count, delivered, failed);
+        }
+        finally
+        {
+            _round.Release();
+        }
+    }
+
+    public void Dispose() => _round.Dispose();
+
+    private TimeSpan BackoffFor(int attempts)
+    {
+        var factor = Math.Pow(2, Math.Min(attempts - 1, 20));
+        var wait = TimeSpan.FromTicks((long)Math.Min(_options.Backoff.Ticks * factor, _options.MaxBackoff.Ticks));
+        return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+    }
+
+    private static readonly Action<ILogger, string, int, string, Exception?> LogFailed = LoggerMessage.Define<string, int, string>(
+        LogLevel.Warning, new EventId(6001, "AuthorityNoticeNotDelivered"),
+        "Authority notice {NoticeId} not delivered (round {Attempts}): {Error}; it stays in the outbox.");
+}
