@@ -60,7 +60,9 @@ public static class TeenModeServiceCollectionExtensions
         services.TryAddSingleton<ISubjectService, SubjectService>();
         services.TryAddSingleton<IUsageGate, UsageGate>();
         services.TryAddSingleton<IParentalControl, ParentalControlService>();
+        services.TryAddSingleton<IContentPolicy, ContentPolicy>();
         services.TryAddSingleton<IContentPool, ContentPoolService>();
+        services.TryAddSingleton<IContentCuration, ContentCuration>();
         services.TryAddSingleton<IReportingChannel, ReportingChannel>();
         return new TeenModeBuilder(services);
     }
