@@ -166,6 +166,9 @@ public static class TeenModeEndpointRouteBuilderExtensions
             return Json.Invalid(new Dictionary<string, string[]> { ["limit"] = ["must be between 1 and 100 / 取值范围 1 至 100"] });
         }
 
+        // An empty parameter (e.g. from a URL template) means "not given".
+        category = string.IsNullOrEmpty(category) ? null : category;
+        cursor = string.IsNullOrEmpty(cursor) ? null : cursor;
         if (category is not null && !ContentCategories.IsKnown(category))
         {
             return Json.Invalid(new Dictionary<string, string[]> { ["category"] = [$"must be one of {string.Join(", ", ContentCategories.All)} / 分类无效"] });
