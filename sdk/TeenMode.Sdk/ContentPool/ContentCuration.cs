@@ -7,10 +7,17 @@ using TeenMode.Rules;
 
 namespace TeenMode.ContentPool;
 
-internal sealed class ContentCuration(IContentCatalog catalog, IContentPolicy policy, IAuditLog audit, RulePack pack, TimeProvider time) : IContentCuration
+/// <summary>The SDK's <see cref="IContentCuration"/>: richness from the rule pack's thresholds, audited rating changes and imports.</summary>
+/// <param name="catalog">The catalog.</param>
+/// <param name="policy">Decides what counts as servable for the richness report.</param>
+/// <param name="audit">Where rating changes and imports are logged.</param>
+/// <param name="pack">The rule pack (bands and thresholds).</param>
+/// <param name="time">The clock.</param>
+public sealed class ContentCuration(IContentCatalog catalog, IContentPolicy policy, IAuditLog audit, RulePack pack, TimeProvider time) : IContentCuration
 {
     private const int BatchSize = 1000;
 
+    /// <inheritdoc />
     public async Task<RichnessReport> GetRichnessAsync(CancellationToken cancellationToken = default)
     {
         var bands = pack.Bands.Select(b => b.Band).ToArray();
@@ -58,6 +65,7 @@ internal sealed class ContentCuration(IContentCatalog catalog, IContentPolicy po
         return new RichnessReport(pack.Id, thresholds is not null, thresholds, rows, total, time.GetUtcNow());
     }
 
+    /// <inheritdoc />
     public async Task<ContentItem?> ChangeRatingAsync(RatingChange change, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(change);
@@ -90,6 +98,7 @@ internal sealed class ContentCuration(IContentCatalog catalog, IContentPolicy po
         return after;
     }
 
+    /// <inheritdoc />
     public async Task<ContentImportResult> ImportAsync(string reviewerId, string text, ContentFileFormat format, bool allowPartial = false, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(reviewerId);
@@ -114,6 +123,7 @@ internal sealed class ContentCuration(IContentCatalog catalog, IContentPolicy po
         return new ContentImportResult(items, errors, items.Count);
     }
 
+    /// <inheritdoc />
     public Task ExportAsync(TextWriter writer, ContentFileFormat format, CancellationToken cancellationToken = default) =>
         ContentFile.WriteAsync(writer, AllAsync(catalog, cancellationToken), format, cancellationToken);
 
