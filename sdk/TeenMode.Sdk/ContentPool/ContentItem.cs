@@ -27,8 +27,16 @@ public sealed record ContentItem(
         (Flags & (ContentLabels.Advertisement | ContentLabels.ExternalLink)) != 0 && (Flags & ContentLabels.AllowListed) == 0;
 
     /// <summary>True when the item is in the teen-mode pool for <paramref name="band"/>.</summary>
-    public bool IsServableTo(AgeBand band) =>
-        !MayAffectMinors && !HasForbiddenTopic && !IsUnreviewedCommercialOrExternal && SuitableBands.Contains(band);
+    public bool IsServableTo(AgeBand band) => IsServableInTeenMode(MayAffectMinors, Flags) && SuitableBands.Contains(band);
+
+    /// <summary>
+    /// True when an item with these flags may be served in teen mode at all (to the bands it is labelled for):
+    /// not may-affect, no forbidden topic, no advertisement or external link unless allow-listed.
+    /// </summary>
+    public static bool IsServableInTeenMode(bool mayAffectMinors, ContentLabels flags) =>
+        !mayAffectMinors
+        && (flags & ContentLabels.ForbiddenTopics) == 0
+        && ((flags & (ContentLabels.Advertisement | ContentLabels.ExternalLink)) == 0 || (flags & ContentLabels.AllowListed) != 0);
 }
 
 /// <summary>Flags on a content item.</summary>
