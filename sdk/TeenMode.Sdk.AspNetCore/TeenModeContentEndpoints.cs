@@ -156,7 +156,18 @@ public static class TeenModeContentEndpoints
             f.Add("bands", "is required (may be empty) / 必填（可为空数组）");
         }
 
-        var mayAffect = f.Boolean("mayAffectMinors") ?? false;
+        // A rating is stated whole: a missing flag must not silently clear may-affect or a topic label.
+        var mayAffect = f.Boolean("mayAffectMinors");
+        if (mayAffect is null && !f.Errors.ContainsKey("mayAffectMinors"))
+        {
+            f.Add("mayAffectMinors", "is required / 必填");
+        }
+
+        if (body!["flags"] is null)
+        {
+            f.Add("flags", "is required (may be empty) / 必填（可为空数组）");
+        }
+
         var labels = Labels(body!, f);
         var reason = f.String("reason", required: false, maxLength: 200);
         if (!f.Ok)
@@ -164,7 +175,7 @@ public static class TeenModeContentEndpoints
             return Json.Invalid(f.Errors);
         }
 
-        var changed = await curation.ChangeRatingAsync(new RatingChange(reviewerId!, itemId, bands!, mayAffect, labels, reason), ct);
+        var changed = await curation.ChangeRatingAsync(new RatingChange(reviewerId!, itemId, bands!, mayAffect!.Value, labels, reason), ct);
         return changed is null
             ? Json.Problem(StatusCodes.Status404NotFound, ReasonCode.ContentNotInPool.Value, "内容不存在", "No such content item")
             : Json.Ok(Dto.Of(changed));

@@ -73,8 +73,9 @@ public sealed class ContentApiTests
             """{ "reviewerId": "r-9", "bands": ["8-12"], "flags": ["gossip"] }""");
 
         status.Should().Be(400);
-        ((JObject)problem["errors"]!).Properties().Select(p => p.Name).Should().Equal("flags");
-        (await app.SendAsync(HttpMethod.Put, "/teenmode/v1/admin/content/missing/rating", """{ "reviewerId": "r", "bands": [] }""")).Status.Should().Be(404);
+        problem["title"]!.ToString().Should().Contain("请求无效").And.Contain("invalid");
+        ((JObject)problem["errors"]!).Properties().Select(p => p.Name).Should().BeEquivalentTo("flags", "mayAffectMinors");
+        (await app.SendAsync(HttpMethod.Put, "/teenmode/v1/admin/content/missing/rating", """{ "reviewerId": "r", "bands": [], "mayAffectMinors": false, "flags": [] }""")).Status.Should().Be(404);
         (await app.App.Services.GetRequiredService<IAuditLog>().ReadAsync()).Should().NotContain(e => e.Event.Action == "content-rating-changed");
     }
 

@@ -186,6 +186,35 @@ public sealed class ContentPoolRulesTests
     }
 
     [Fact]
+    public async Task RulePackWithoutContentPoolRules_RichnessIsNotAssessed_AndNoBandIsAudioFirst()
+    {
+        var pack = Newtonsoft.Json.Linq.JObject.Parse(SeedJson.ReadEmbedded("rules/cn-cac-2024.json"));
+        pack.Remove("contentPool");
+        var path = Path.Combine(Path.GetTempPath(), $"teenmode-pack-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(path, pack.ToString());
+        try
+        {
+            using var host = new TeenModeHost(TeenModeHost.Local(2026, 3, 6, 10), o => o.RulePackPath = path);
+            await host.Catalog.UpsertAsync([
+                new ContentItem("a", "视频", "education", [Youngest]),
+                new ContentItem("b", "音频", "music", [Youngest], Format: ContentFormat.Audio)]);
+            await host.RegisterAsync("baby", OneYearOld);
+
+            var report = await host.Services.GetRequiredService<IContentCuration>().GetRichnessAsync();
+            var feed = await host.Content.GetFeedAsync("baby", new FeedRequest(Limit: 10));
+
+            report.Assessed.Should().BeFalse();
+            report.ThinBands.Should().BeEmpty();
+            report.Bands.Single(b => b.Band == Youngest).Items.Should().Be(2);
+            feed!.Items.Select(i => i.Id).Should().Equal("a", "b");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void RulePack_BadAudioFirstBand_IsReportedWithFileLineAndColumn()
     {
         var json = SeedJson.ReadEmbedded("rules/cn-cac-2024.json").Replace("\"bands\": [\"0-3\"]", "\"bands\": [\"3-0\"]", StringComparison.Ordinal);
