@@ -46,17 +46,19 @@ public abstract partial class StoreContractTests
                   { "id": "new-1", "title": "好的条目", "category": "science", "bands": ["8-12"] },
                   { "id": "new-2", "title": "坏的分类", "category": "gossip", "bands": ["8-12"] },
                   { "id": "new-3", "title": "坏的年龄段", "category": "news",
-                    "bands": ["8-13x"] }
+                    "bands": ["8-13x"] },
+                  { "id": "new-4", "title": "不在规则包的年龄段", "category": "news", "bands": ["5-9"] }
                 ]
               }
               """
-            : "id,title,category,bands\nkeep-1,replaced title,music,0-3\nnew-1,好的条目,science,8-12\nnew-2,坏的分类,gossip,8-12\nnew-3,坏的年龄段,news,8-13x\n";
+            : "id,title,category,bands\nkeep-1,replaced title,music,0-3\nnew-1,好的条目,science,8-12\nnew-2,坏的分类,gossip,8-12\nnew-3,坏的年龄段,news,8-13x\nnew-4,不在规则包的年龄段,news,5-9\n";
 
         var result = await curation.ImportAsync("reviewer-1", file, format);
 
         result.Stored.Should().Be(0);
-        var (categoryLine, bandsLine) = format == ContentFileFormat.Json ? (6, 8) : (4, 5);
-        result.Errors.Select(e => (e.Line, e.Field)).Should().Equal((categoryLine, "category"), (bandsLine, "bands"));
+        var (categoryLine, bandsLine, unknownBandLine) = format == ContentFileFormat.Json ? (6, 8, 9) : (4, 5, 6);
+        result.Errors.Select(e => (e.Line, e.Field)).Should().Equal((categoryLine, "category"), (bandsLine, "bands"), (unknownBandLine, "bands"));
+        result.Errors[^1].Message.Should().Contain("'5-9' is not a band of the rule pack");
         result.Errors.Should().OnlyContain(e => e.Message.Contains(" / ", StringComparison.Ordinal), "messages are zh-CN / English");
         (await store.Content.ListAsync(null, 100, _ => true)).Should().BeEquivalentTo(ExistingCatalog, o => o.WithStrictOrdering());
         (await store.Audit.ReadAsync(0, 100)).Should().BeEmpty("nothing was imported, so nothing is logged");

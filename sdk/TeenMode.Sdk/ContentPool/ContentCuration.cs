@@ -103,7 +103,7 @@ public sealed class ContentCuration(IContentCatalog catalog, IContentPolicy poli
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(reviewerId);
         ArgumentNullException.ThrowIfNull(text);
-        var (items, errors) = ContentFile.Read(text, format);
+        var (items, errors) = ContentFile.Read(text, format, pack.Bands.Select(b => b.Band).ToList());
         if ((errors.Count > 0 && !allowPartial) || items.Count == 0)
         {
             return new ContentImportResult(items, errors, 0);

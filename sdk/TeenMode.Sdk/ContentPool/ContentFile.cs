@@ -94,7 +94,10 @@ public static class ContentFile
     }
 
     /// <summary>Reads every item of a file; invalid rows are left out and reported.</summary>
-    public static (IReadOnlyList<ContentItem> Items, IReadOnlyList<ContentImportError> Errors) Read(string text, ContentFileFormat format)
+    /// <param name="text">The file.</param>
+    /// <param name="format">JSON or CSV.</param>
+    /// <param name="knownBands">When given, a band outside these (e.g. the rule pack's) is an error too.</param>
+    public static (IReadOnlyList<ContentItem> Items, IReadOnlyList<ContentImportError> Errors) Read(string text, ContentFileFormat format, IReadOnlyCollection<AgeBand>? knownBands = null)
     {
         ArgumentNullException.ThrowIfNull(text);
         var items = new List<ContentItem>();
@@ -103,7 +106,7 @@ public static class ContentFile
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var row in rows)
         {
-            if (row.Build(errors) is { } item)
+            if (row.Build(errors, knownBands) is { } item)
             {
                 if (seen.TryGetValue(item.Id, out var firstLine))
                 {
@@ -423,7 +426,7 @@ public static class ContentFile
 
         public void Error(string field, int at, string message) => _errors.Add(new ContentImportError(at, field, message));
 
-        public ContentItem? Build(List<ContentImportError> errors)
+        public ContentItem? Build(List<ContentImportError> errors, IReadOnlyCollection<AgeBand>? knownBands)
         {
             var id = Text("id", MaxIdLength);
             if (id is not null && !IsValidId(id))
@@ -451,7 +454,11 @@ public static class ContentFile
                 {
                     if (AgeBand.TryParse(part, out var band) && band.ToAge <= 18)
                     {
-                        if (!bands.Contains(band))
+                        if (knownBands is not null && !knownBands.Contains(band))
+                        {
+                            Error("bands", bandText.Line, $"不是规则包中的年龄段 / '{part}' is not a band of the rule pack ({string.Join(", ", knownBands.Select(b => b.Id))})");
+                        }
+                        else if (!bands.Contains(band))
                         {
                             bands.Add(band);
                         }
