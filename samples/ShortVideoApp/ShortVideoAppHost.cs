@@ -59,6 +59,18 @@ public static partial class ShortVideoAppHost
             MapReview(app, reviewerKey);
         }
 
+        if (options.ConformanceKey is { } adminKey)
+        {
+            // The content admin API (import, export, rating) changes what minors see. A real app puts it behind its
+            // reviewer login; the sample, which has none, opens it only with the conformance key.
+            app.MapTeenModeContentAdmin().AddEndpointFilter(async (context, next) =>
+                System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+                    System.Text.Encoding.UTF8.GetBytes(context.HttpContext.Request.Headers[ConformanceDriverExtensions.KeyHeader].ToString()),
+                    System.Text.Encoding.UTF8.GetBytes(adminKey))
+                    ? await next(context)
+                    : Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "需要审核人权限 / Reviewer access required"));
+        }
+
         AppEndpoints.Map(app);
         return app;
     }

@@ -34,6 +34,7 @@ public static class TeenModeEndpointRouteBuilderExtensions
         api.MapGet("/subjects/{subjectId}/content/{itemId}", async (string subjectId, string itemId, IContentPool pool, CancellationToken ct) =>
             Query(await pool.CheckAsync(subjectId, itemId, ct)));
         api.MapGet("/subjects/{subjectId}/feed", FeedAsync);
+        TeenModeContentEndpoints.MapContent(api);
         ReportingEndpoints.MapPublic(api);
         return api;
     }
@@ -154,14 +155,27 @@ public static class TeenModeEndpointRouteBuilderExtensions
             : Json.Invalid(f.Errors);
     }
 
-    private static async Task<IResult> FeedAsync(string subjectId, string? cursor, int? limit, IContentPool pool, CancellationToken ct)
+    private static async Task<IResult> FeedAsync(string subjectId, string? cursor, int? limit, string? q, string? category, IContentPool pool, CancellationToken ct)
     {
         if (limit is < 1 or > 100)
         {
             return Json.Invalid(new Dictionary<string, string[]> { ["limit"] = ["must be between 1 and 100 / 取值范围 1 至 100"] });
         }
 
-        var page = await pool.GetFeedAsync(subjectId, cursor, limit ?? 20, ct);
+        // An empty parameter (e.g. from a URL template) means "not given".
+        category = string.IsNullOrEmpty(category) ? null : category;
+        cursor = string.IsNullOrEmpty(cursor) ? null : cursor;
+        if (category is not null && !ContentCategories.IsKnown(category))
+        {
+            return Json.Invalid(new Dictionary<string, string[]> { ["category"] = [$"must be one of {string.Join(", ", ContentCategories.All)} / 分类无效"] });
+        }
+
+        if (q is { Length: > 100 })
+        {
+            return Json.Invalid(new Dictionary<string, string[]> { ["q"] = ["must be at most 100 characters / 搜索词过长"] });
+        }
+
+        var page = await pool.GetFeedAsync(subjectId, new FeedRequest(cursor, limit ?? 20, q, category), ct);
         return page is null ? UnknownSubject() : Json.Ok(new { items = page.Items.Select(Dto.Of), nextCursor = page.NextCursor });
     }
 }

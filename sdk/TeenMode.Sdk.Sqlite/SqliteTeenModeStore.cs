@@ -1,7 +1,6 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using TeenMode.AntiAddiction;
-using TeenMode.ContentPool;
 using TeenMode.ParentalControl;
 using TeenMode.Reporting;
 using TeenMode.Subjects;
@@ -15,7 +14,7 @@ namespace TeenMode.Sqlite;
 /// file never double count or lose a write.
 /// </summary>
 /// <remarks>The schema is created on first use and versioned with <c>PRAGMA user_version</c>.</remarks>
-public sealed partial class SqliteTeenModeStore : ISubjectStore, IUsageLedgerStore, IGuardianStore, IContentCatalog, IReportStore, IDisposable
+public sealed partial class SqliteTeenModeStore : ISubjectStore, IUsageLedgerStore, IGuardianStore, IReportStore, IDisposable
 {
     /// <summary>The schema version this code writes and understands.</summary>
     public const int SchemaVersion = 1;
@@ -25,7 +24,7 @@ public sealed partial class SqliteTeenModeStore : ISubjectStore, IUsageLedgerSto
         "id, idempotency_key, request_hash, reporter_kind, reporter_id, category, target_kind, target_id, description, status, received_at";
 
     // One script per function (each partial file adds its own); all are applied at start-up.
-    private static readonly string[] Schemas = [SchemaV1, SchemaAudit, SchemaReporting];
+    private static readonly string[] Schemas = [SchemaV1, SchemaAudit, SchemaReporting, SchemaContent];
 
     private const string SchemaV1 = """
         CREATE TABLE IF NOT EXISTS subjects (
@@ -305,108 +304,6 @@ public sealed partial class SqliteTeenModeStore : ISubjectStore, IUsageLedgerSto
     }
 
     /// <inheritdoc />
-    async Task<ContentItem?> IContentCatalog.GetAsync(string itemId, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(itemId);
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT id, title, category, bands, may_affect_minors FROM content_items WHERE id = $id;";
-            command.Parameters.AddWithValue("$id", itemId);
-            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadItem(reader) : null;
-            }
-        }
-    }
-
-    /// <inheritdoc />
-    public async Task UpsertAsync(IEnumerable<ContentItem> items, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(items);
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            // One transaction: a catalog import lands whole or not at all, and far faster than a commit per item.
-            using var transaction = connection.BeginTransaction(deferred: false);
-            using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = """
-                INSERT INTO content_items (id, sort_key, title, category, bands, may_affect_minors)
-                VALUES ($id, $key, $title, $category, $bands, $minors)
-                ON CONFLICT (id) DO UPDATE SET
-                    title = excluded.title, category = excluded.category,
-                    bands = excluded.bands, may_affect_minors = excluded.may_affect_minors;
-                """;
-            var id = command.Parameters.Add("$id", SqliteType.Text);
-            var key = command.Parameters.Add("$key", SqliteType.Blob);
-            var title = command.Parameters.Add("$title", SqliteType.Text);
-            var category = command.Parameters.Add("$category", SqliteType.Text);
-            var bands = command.Parameters.Add("$bands", SqliteType.Text);
-            var minors = command.Parameters.Add("$minors", SqliteType.Integer);
-            foreach (var item in items)
-            {
-                ArgumentNullException.ThrowIfNull(item, nameof(items));
-                id.Value = item.Id;
-                key.Value = OrdinalKey(item.Id);
-                title.Value = item.Title;
-                category.Value = item.Category;
-                bands.Value = string.Join(',', item.SuitableBands.Select(b => b.Id));
-                minors.Value = item.MayAffectMinors;
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
-        }
-    }
-
-    /// <inheritdoc />
-    public async Task<IReadOnlyList<ContentItem>> ListAsync(string? afterId, int limit, Func<ContentItem, bool> filter, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(filter);
-        var page = new List<ContentItem>();
-        if (limit <= 0)
-        {
-            return page;
-        }
-
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            using var command = connection.CreateCommand();
-            const string Select = "SELECT id, title, category, bands, may_affect_minors FROM content_items";
-            if (afterId is null)
-            {
-                command.CommandText = Select + " ORDER BY sort_key;";
-            }
-            else
-            {
-                command.CommandText = Select + " WHERE sort_key > $after ORDER BY sort_key;";
-                command.Parameters.Add("$after", SqliteType.Blob).Value = OrdinalKey(afterId);
-            }
-
-            // The filter is C#, so rows are stepped through along the sort_key index until the page is full;
-            // SQLite reads lazily, so only as many rows as needed are touched.
-            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                while (page.Count < limit && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    var item = ReadItem(reader);
-                    if (filter(item))
-                    {
-                        page.Add(item);
-                    }
-                }
-            }
-
-            return page;
-        }
-    }
-
-    /// <inheritdoc />
     public async Task<(ReportRecord Stored, bool Created)> AddOrGetAsync(ReportRecord record, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(record);
@@ -613,12 +510,6 @@ public sealed partial class SqliteTeenModeStore : ISubjectStore, IUsageLedgerSto
         Enum.Parse<AgeSource>(reader.GetString(3)),
         reader.GetBoolean(4),
         ParseInstant(reader.GetString(5)));
-
-    private static ContentItem ReadItem(SqliteDataReader reader)
-    {
-        var bands = reader.GetString(3).Split(',', StringSplitOptions.RemoveEmptyEntries).Select(ParseBand).ToArray();
-        return new ContentItem(reader.GetString(0), reader.GetString(1), reader.GetString(2), bands, reader.GetBoolean(4));
-    }
 
     private static ReportRecord ReadReport(SqliteDataReader reader) => new(
         reader.GetString(0),

@@ -41,6 +41,23 @@ public readonly struct ReasonCode : IEquatable<ReasonCode>
     /// <summary>The item is in the pool but not suitable for the subject's age band.</summary>
     public static ReasonCode ContentNotSuitableForBand { get; } = new("content-not-suitable-for-band");
 
+    // Content pool (issue 4).
+
+    /// <summary>Normal mode: the item may affect minors, so the app shows a prominent notice before it (a notice, not a denial).</summary>
+    public static ReasonCode MayAffectMinorsNotice { get; } = new("may-affect-minors-notice");
+
+    /// <summary>The item is themed on fan fundraising, vote-ranking or traffic manipulation: never offered in teen mode.</summary>
+    public static ReasonCode ForbiddenTopic { get; } = new("forbidden-topic");
+
+    /// <summary>A commercial advertisement that no reviewer allow-listed, in teen mode.</summary>
+    public static ReasonCode AdvertisementBlocked { get; } = new("advertisement-blocked");
+
+    /// <summary>An external link that no reviewer allow-listed, in teen mode.</summary>
+    public static ReasonCode ExternalLinkBlocked { get; } = new("external-link-blocked");
+
+    /// <summary>The item may affect minors, so it never goes on the home first screen, a pop-up or a hot list.</summary>
+    public static ReasonCode ProminentPlacementForbidden { get; } = new("prominent-placement-forbidden");
+
     /// <summary>The action needs a guardian's verification, and none was given.</summary>
     public static ReasonCode GuardianVerificationRequired { get; } = new("guardian-verification-required");
 
@@ -78,6 +95,7 @@ public readonly struct ReasonCode : IEquatable<ReasonCode>
         ContentNotSuitableForBand, GuardianVerificationRequired, GuardianVerificationFailed,
         NoGuardianBound, UnknownSubject, DuplicateHeartbeat, StoreUnavailable, IdempotencyKeyReused,
         UnknownReport, ReportTransitionNotAllowed, ReportActionFailed,
+        MayAffectMinorsNotice, ForbiddenTopic, AdvertisementBlocked, ExternalLinkBlocked, ProminentPlacementForbidden,
     ];
 
     /// <inheritdoc />

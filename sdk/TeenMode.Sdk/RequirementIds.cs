@@ -11,4 +11,24 @@ public static class RequirementIds
 
     /// <summary>Report channels must exist and be handled promptly.</summary>
     public static IReadOnlyList<string> ReportChannel { get; } = ["REG-MINOR-07", "MPL-78", "CAC-MM-REPORT-01"];
+
+    // Content pool (issue 4).
+
+    /// <summary>Items that may affect minors carry a prominent notice before display; unwarned ones are not transmitted.</summary>
+    public static IReadOnlyList<string> MayAffectNotice { get; } = ["REG-MINOR-23", "REG-MINOR-29"];
+
+    /// <summary>Items that may affect minors stay out of services for minors and out of prominent placements.</summary>
+    public static IReadOnlyList<string> ProminentPlacement { get; } = ["REG-MINOR-24"];
+
+    /// <summary>No fan-fundraising, vote-ranking or traffic-manipulation topics for minors.</summary>
+    public static IReadOnlyList<string> ForbiddenTopics { get; } = ["REG-MINOR-45", "CAC-MMD-FUNC-01"];
+
+    /// <summary>No commercial marketing aimed at minors.</summary>
+    public static IReadOnlyList<string> Advertising { get; } = ["REG-MINOR-24"];
+
+    /// <summary>External-link risks in minors' mode are controlled.</summary>
+    public static IReadOnlyList<string> ExternalLinks { get; } = ["CAC-MM-ADDICT-01"];
+
+    /// <summary>Rating changes are reviewed and labelled by band.</summary>
+    public static IReadOnlyList<string> Rating { get; } = ["CAC-MM-CONTENT-01", "CAC-MMD-CONTENT-01"];
 }

@@ -60,7 +60,9 @@ public static partial class TeenModeServiceCollectionExtensions
         services.TryAddSingleton<ISubjectService, SubjectService>();
         services.TryAddSingleton<IUsageGate, UsageGate>();
         services.TryAddSingleton<IParentalControl, ParentalControlService>();
+        services.TryAddSingleton<IContentPolicy, ContentPolicy>();
         services.TryAddSingleton<IContentPool, ContentPoolService>();
+        services.TryAddSingleton<IContentCuration, ContentCuration>();
         AddReporting(services);
         return new TeenModeBuilder(services);
     }

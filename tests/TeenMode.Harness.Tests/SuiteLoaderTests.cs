@@ -15,8 +15,9 @@ public class SuiteLoaderTests
 
         suite.Id.Should().Be("cn-minor-mode");
         suite.Checks.Select(c => c.Id).Should().Equal(
-            "AA-CURFEW-BOUNDARY", "AA-DAILY-LIMIT", "PC-EXIT-GUARDIAN", "CP-OUT-OF-POOL", "RP-RECEIPT-IDEMPOTENT",
-            "RP-INTAKE-TEEN-MODE", "RP-STATUS-READABLE", "RP-ESCALATION-SINK", "RP-DEADLINE-OVERDUE");
+            "AA-CURFEW-BOUNDARY", "AA-DAILY-LIMIT", "PC-EXIT-GUARDIAN", "CP-OUT-OF-POOL",
+            "CP-FEED-BAND", "CP-MAY-AFFECT", "CP-HOT-LIST", "CP-FORBIDDEN-TOPIC", "CP-ADS-LINKS", "CP-AUDIO-FIRST", "CP-RICHNESS",
+            "RP-RECEIPT-IDEMPOTENT", "RP-INTAKE-TEEN-MODE", "RP-STATUS-READABLE", "RP-ESCALATION-SINK", "RP-DEADLINE-OVERDUE");
         suite.Checks.SelectMany(c => c.Cases()).Select(c => c.Id).Should().Contain(
             ["AA-CURFEW-BOUNDARY[21:59:59 allowed]", "AA-CURFEW-BOUNDARY[22:00:00 denied]", "AA-DAILY-LIMIT[band 16-18]", "PC-EXIT-GUARDIAN"]);
         suite.Sha256.Should().MatchRegex("^[0-9a-f]{64}$");
@@ -27,8 +28,10 @@ public class SuiteLoaderTests
     public void ShippedSuite_FileOnDisk_LoadsThroughResolve()
     {
         var path = Path.Combine(RepoRoot(), "seeds", "suites", "cn-minor-mode.json");
-        SuiteLoader.Resolve(path).Checks.Should().HaveCount(9);
-        SuiteLoader.Resolve("cn-minor-mode").Checks.Should().HaveCount(9);
+        var embedded = SuiteLoader.LoadEmbedded();
+        SuiteLoader.Resolve(path).Sha256.Should().Be(embedded.Sha256);
+        SuiteLoader.Resolve(path).Checks.Should().HaveCount(embedded.Checks.Count);
+        SuiteLoader.Resolve("cn-minor-mode").Checks.Should().HaveCount(embedded.Checks.Count);
     }
 
     [Fact]

@@ -22,7 +22,13 @@ public static class ActionVocabulary
         ["heartbeat"] = "Report usage time (args: subjectId, deviceId, sequence, seconds → allowed, outcome, reasonCode).",
         ["checkUsage"] = "May the subject use the app now (args: subjectId → allowed, outcome, reasonCode).",
         ["checkContent"] = "May the subject open an item (args: subjectId, itemId → allowed, reasonCode).",
-        ["loadFeed"] = "Load the subject's feed (args: subjectId, cursor, limit).",
+        ["loadFeed"] = "Load the subject's feed or search it (args: subjectId, cursor, limit, q, category → firstId, secondId, firstFormat, mayAffectItem).",
+
+        // Content pool (issue 4).
+        ["loadHotList"] = "Load the hot list (args: subjectId, limit → firstId, mayAffectItem).",
+        ["checkPlacement"] = "May an item go in a prominent placement (args: subjectId, itemId, placement: home-first-screen, popup, hot-list → allowed, reasonCode).",
+        ["getContentRichness"] = "Read the pool richness report (→ assessed, firstBand, thinBand).",
+
         ["purchase"] = "Attempt a purchase (args: subjectId, amount).",
         ["collectField"] = "Collect a personal-information field (args: subjectId, field, purpose).",
         ["giveConsent"] = "Record a guardian's consent (args: subjectId, purpose).",

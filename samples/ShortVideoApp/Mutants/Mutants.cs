@@ -16,7 +16,7 @@ public sealed record MutantInfo(string Name, string Description, IReadOnlyList<s
 /// Deliberately broken variants of the sample app, each swapping one SDK service for a faulty one.
 /// They exist to prove that every harness check can fail; they are never enabled by default.
 /// </summary>
-public static class Mutants
+public static partial class Mutants
 {
     /// <summary>Every mutant.</summary>
     public static IReadOnlyList<MutantInfo> All { get; } =
@@ -26,6 +26,15 @@ public static class Mutants
         new("daily-limit-off-by-one", "The daily budget denies only after one minute too many.", ["AA-DAILY-LIMIT"]),
         new("exit-without-verification", "Any guardian PIN verifies, so teen mode can be left without the guardian.", ["PC-EXIT-GUARDIAN"]),
         new("pool-unfiltered", "The content pool allows every item, whatever its bands.", ["CP-OUT-OF-POOL"]),
+
+        // Content pool (issue 4).
+        new("band-ignored", "The content policy ignores the suitability bands: any pool item suits every band.", ["CP-FEED-BAND"]),
+        new("may-affect-served", "Items that may affect minors are served in teen mode and shown without a notice in normal mode.", ["CP-MAY-AFFECT"]),
+        new("hot-list-unfiltered", "Items that may affect minors may go in prominent placements such as the hot list.", ["CP-HOT-LIST"]),
+        new("forbidden-topic-allowed", "Fan-fundraising, vote-ranking and traffic-manipulation topics are served in teen mode.", ["CP-FORBIDDEN-TOPIC"]),
+        new("ads-in-teen-mode", "Unreviewed advertisements and external links are served in teen mode.", ["CP-ADS-LINKS"]),
+        new("audio-not-first", "The youngest band's feed no longer lists audio items first.", ["CP-AUDIO-FIRST"]),
+        new("thin-pool", "The catalog drops every item for band 0-3 on import, leaving that band's pool empty.", ["CP-RICHNESS"]),
         new("report-not-idempotent", "Each filing gets a new receipt even with the same idempotency key.", ["RP-RECEIPT-IDEMPOTENT"]),
         .. ReportingMutants.All,
     ];
@@ -50,6 +59,9 @@ public static class Mutants
                 break;
             case "pool-unfiltered":
                 services.Replace(ServiceDescriptor.Singleton<IContentPool>(sp => new UnfilteredPool(sp.GetRequiredService<IContentCatalog>())));
+                break;
+            case "band-ignored" or "may-affect-served" or "hot-list-unfiltered" or "forbidden-topic-allowed" or "ads-in-teen-mode" or "audio-not-first" or "thin-pool":
+                ApplyContent(services, name);
                 break;
             case "report-not-idempotent":
                 services.Replace(ServiceDescriptor.Singleton<IReportStore>(sp => new ForgetfulReportStore(sp.GetRequiredService<SqliteTeenModeStore>())));
@@ -97,6 +109,15 @@ public static class Mutants
 
         public async Task<ContentPage?> GetFeedAsync(string subjectId, string? cursor, int limit, CancellationToken cancellationToken = default) =>
             new(await catalog.ListAsync(cursor, limit, _ => true, cancellationToken), null);
+
+        public async Task<ContentPage?> GetFeedAsync(string subjectId, FeedRequest request, CancellationToken cancellationToken = default) =>
+            new(await catalog.ListAsync(request.Cursor, request.Limit, i => request.Query is null || i.Title.Contains(request.Query, StringComparison.OrdinalIgnoreCase), cancellationToken), null);
+
+        public async Task<ContentPage?> GetHotListAsync(string subjectId, int limit, CancellationToken cancellationToken = default) =>
+            new(await catalog.ListAsync(null, limit, _ => true, cancellationToken), null);
+
+        public Task<Decision> CheckPlacementAsync(string subjectId, string itemId, ContentPlacement placement, CancellationToken cancellationToken = default) =>
+            Task.FromResult(Decision.Allow());
     }
 
     private sealed class ForgetfulReportStore(IReportStore inner) : IReportStore

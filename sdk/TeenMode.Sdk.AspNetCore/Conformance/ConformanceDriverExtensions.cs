@@ -230,12 +230,25 @@ public static class ConformanceDriverExtensions
         var category = f.String("category", required: false, maxLength: 32) ?? "education";
         var bands = f.Bands("bands") ?? [];
         var mayAffect = f.Boolean("mayAffectMinors") ?? false;
+        var labels = TeenModeContentEndpoints.Labels(body!, f);
+        var formatText = f.String("format", required: false, maxLength: 16) ?? "video";
+        if (!ContentFile.TryParseFormat(formatText, out var format))
+        {
+            f.Add("format", "must be video, audio or article / 格式无效");
+        }
+
+        var popularity = f.Integer("popularity", required: false, 0, long.MaxValue) ?? 0;
+        if (!ContentCategories.IsKnown(category))
+        {
+            f.Add("category", $"must be one of {string.Join(", ", ContentCategories.All)} / 分类无效");
+        }
+
         if (!f.Ok)
         {
             return Json.Invalid(f.Errors);
         }
 
-        var item = new ContentItem(id, title, category, bands, mayAffect);
+        var item = new ContentItem(id, title, category, bands, mayAffect, labels, format, popularity);
         await catalog.UpsertAsync([item], ct);
         return Json.Ok(new { itemId = id, item = Dto.Of(item) }, StatusCodes.Status201Created);
     }

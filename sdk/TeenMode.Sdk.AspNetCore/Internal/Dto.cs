@@ -33,6 +33,12 @@ internal static class Dto
         category = i.Category,
         bands = i.SuitableBands.Select(b => b.Id),
         mayAffectMinors = i.MayAffectMinors,
+        format = ContentFile.FormatWireName(i.Format),
+        flags = ContentFile.FlagWireNames(i.Flags),
+        popularity = i.Popularity,
+
+        // Normal mode shows may-affect items only behind this prominent notice (teen mode never gets them).
+        notice = i.MayAffectMinors ? ReasonCode.MayAffectMinorsNotice.Value : null,
     };
 
     public static object Of(ReportReceipt r) => new

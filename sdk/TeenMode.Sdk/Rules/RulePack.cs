@@ -19,7 +19,7 @@ public sealed record BandRules(AgeBand Band, Sourced<int> DailyMinutes, Sourced<
 /// A jurisdiction's teen-mode numbers, loaded from <c>seeds/rules/*.json</c>.
 /// Days and curfews are computed in <see cref="TimeZone"/>.
 /// </summary>
-public sealed class RulePack
+public sealed partial class RulePack
 {
     internal RulePack(string id, string version, LocalizedText title, TimeZoneInfo timeZone, IReadOnlyList<BandRules> bands)
     {

@@ -4,7 +4,7 @@ using Newtonsoft.Json.Linq;
 namespace TeenMode.Rules;
 
 /// <summary>Loads and validates rule packs; every problem is reported with file, line and column.</summary>
-public static class RulePackLoader
+public static partial class RulePackLoader
 {
     /// <summary>The id of the pack used when none is configured.</summary>
     public const string DefaultPackId = "cn-cac-2024";
@@ -96,6 +96,7 @@ public static class RulePackLoader
             }
         }
 
+        var contentPool = ContentPoolRules(root, file, errors);
         if (expectedFrom != 18)
         {
             errors.Add(SeedJson.At(file, root["bands"], $"bands end at {expectedFrom}; they must cover ages 0 to 18"));
@@ -108,7 +109,7 @@ public static class RulePackLoader
         }
 
         var title = new LocalizedText((string)root["title"]!["zh-CN"]!, (string)root["title"]!["en"]!);
-        return new RulePack((string)root["id"]!, (string)root["version"]!, title, zone!, bands) { Reporting = reporting };
+        return new RulePack((string)root["id"]!, (string)root["version"]!, title, zone!, bands) { Reporting = reporting, ContentPool = contentPool };
     }
 
     private static Sourced<int>? Minutes(JToken? token) =>

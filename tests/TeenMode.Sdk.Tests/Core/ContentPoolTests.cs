@@ -80,7 +80,8 @@ public sealed class ContentPoolTests
         }
         while (cursor is not null);
 
-        var expected = sample.Where(i => i.SuitableBands.Contains(band) && !i.MayAffectMinors)
+        // Suitable for the band, not may-affect, no forbidden topic, no unreviewed ad or external link.
+        var expected = sample.Where(i => i.SuitableBands.Contains(band) && !i.MayAffectMinors && !i.HasForbiddenTopic && !i.IsUnreviewedCommercialOrExternal)
             .Select(i => i.Id).Order(StringComparer.Ordinal).ToList();
         expected.Should().NotBeEmpty();
         seen.Select(i => i.Id).Should().Equal(expected);

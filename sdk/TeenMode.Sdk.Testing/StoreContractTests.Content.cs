@@ -1,0 +1,145 @@
+using FluentAssertions;
+using TeenMode.Audit;
+using TeenMode.ContentPool;
+using TeenMode.Rules;
+using Xunit;
+
+namespace TeenMode.Testing;
+
+// Content pool (issue 4): the full item round-trips, and imports through the store are all-or-nothing.
+public abstract partial class StoreContractTests
+{
+    private static readonly ContentItem[] ExistingCatalog =
+    [
+        new("keep-1", "宝宝儿歌：小星星", "music", [new AgeBand(0, 3)], Format: ContentFormat.Audio, Popularity: 10),
+        new("keep-2", "科普实验室：指南针的原理", "science", [new AgeBand(8, 12), new AgeBand(12, 16)], Popularity: 20),
+    ];
+
+    [Fact]
+    public async Task Content_FlagsFormatAndPopularity_RoundTrip()
+    {
+        await using var store = await CreateStoreAsync();
+        var item = new ContentItem("v1", "偶像投票打榜攻略", "entertainment", [new AgeBand(16, 18)], true,
+            ContentLabels.VoteRanking | ContentLabels.ExternalLink | ContentLabels.AllowListed, ContentFormat.Article, long.MaxValue);
+
+        await store.Content.UpsertAsync([item]);
+
+        (await store.Content.GetAsync("v1")).Should().BeEquivalentTo(item);
+        (await store.Content.ListAsync(null, 10, _ => true)).Single().Should().BeEquivalentTo(item);
+    }
+
+    [Theory]
+    [InlineData(ContentFileFormat.Json)]
+    [InlineData(ContentFileFormat.Csv)]
+    public async Task Content_MalformedImport_NamesLineAndField_AndLeavesTheCatalogUnchanged(ContentFileFormat format)
+    {
+        await using var store = await CreateStoreAsync();
+        await store.Content.UpsertAsync(ExistingCatalog);
+        var (curation, log) = Curation(store);
+        using var _ = log;
+        var file = format == ContentFileFormat.Json
+            ? """
+              {
+                "version": "1",
+                "items": [
+                  { "id": "keep-1", "title": "replaced title", "category": "music", "bands": ["0-3"] },
+                  { "id": "new-1", "title": "好的条目", "category": "science", "bands": ["8-12"] },
+                  { "id": "new-2", "title": "坏的分类", "category": "gossip", "bands": ["8-12"] },
+                  { "id": "new-3", "title": "坏的年龄段", "category": "news",
+                    "bands": ["8-13x"] },
+                  { "id": "new-4", "title": "不在规则包的年龄段", "category": "news", "bands": ["5-9"] }
+                ]
+              }
+              """
+            : "id,title,category,bands\nkeep-1,replaced title,music,0-3\nnew-1,好的条目,science,8-12\nnew-2,坏的分类,gossip,8-12\nnew-3,坏的年龄段,news,8-13x\nnew-4,不在规则包的年龄段,news,5-9\n";
+
+        var result = await curation.ImportAsync("reviewer-1", file, format);
+
+        result.Stored.Should().Be(0);
+        var (categoryLine, bandsLine, unknownBandLine) = format == ContentFileFormat.Json ? (6, 8, 9) : (4, 5, 6);
+        result.Errors.Select(e => (e.Line, e.Field)).Should().Equal((categoryLine, "category"), (bandsLine, "bands"), (unknownBandLine, "bands"));
+        result.Errors[^1].Message.Should().Contain("'5-9' is not a band of the rule pack");
+        result.Errors.Should().OnlyContain(e => e.Message.Contains(" / ", StringComparison.Ordinal), "messages are zh-CN / English");
+        (await store.Content.ListAsync(null, 100, _ => true)).Should().BeEquivalentTo(ExistingCatalog, o => o.WithStrictOrdering());
+        (await store.Audit.ReadAsync(0, 100)).Should().BeEmpty("nothing was imported, so nothing is logged");
+    }
+
+    [Fact]
+    public async Task Content_PartialImport_WhenAsked_StoresTheValidRowsOnly()
+    {
+        await using var store = await CreateStoreAsync();
+        await store.Content.UpsertAsync(ExistingCatalog);
+        var (curation, log) = Curation(store);
+        using var _ = log;
+
+        var result = await curation.ImportAsync("reviewer-1", "id,title,category,bands\nnew-1,好的条目,science,8-12\nnew-2,坏的分类,gossip,8-12\n", ContentFileFormat.Csv, allowPartial: true);
+
+        result.Stored.Should().Be(1);
+        result.Errors.Select(e => (e.Line, e.Field)).Should().Equal((3, "category"));
+        (await store.Content.ListAsync(null, 100, _ => true)).Select(i => i.Id).Should().Equal("keep-1", "keep-2", "new-1");
+        (await store.Audit.ReadAsync(0, 100)).Should().ContainSingle().Which.Event.Action.Should().Be("content-imported");
+    }
+
+    [Theory]
+    [InlineData(ContentFileFormat.Json)]
+    [InlineData(ContentFileFormat.Csv)]
+    public async Task Content_Export_ThenImportIntoAnEmptyStore_GivesTheSameCatalog(ContentFileFormat format)
+    {
+        await using var source = await CreateStoreAsync();
+        ContentItem[] items =
+        [
+            .. ExistingCatalog,
+            new("tricky", "标题含逗号, \"引号\" 和\n换行", "culture", [], true, ContentLabels.Advertisement | ContentLabels.FanFundraising, ContentFormat.Article, 7),
+        ];
+        await source.Content.UpsertAsync(items);
+        var (exporter, sourceLog) = Curation(source);
+        using var _ = sourceLog;
+        using var text = new StringWriter();
+
+        await exporter.ExportAsync(text, format);
+
+        await using var target = await CreateStoreAsync();
+        var (importer, targetLog) = Curation(target);
+        using var __ = targetLog;
+        var result = await importer.ImportAsync("reviewer-1", text.ToString(), format);
+        result.Errors.Should().BeEmpty();
+        (await target.Content.ListAsync(null, 100, _ => true)).Should().BeEquivalentTo(items.OrderBy(i => i.Id, StringComparer.Ordinal), o => o.WithStrictOrdering());
+    }
+
+    [Fact]
+    public async Task Content_RatingChange_IsAuditedWithBeforeAndAfter_AndApplied()
+    {
+        await using var store = await CreateStoreAsync();
+        await store.Content.UpsertAsync(ExistingCatalog);
+        var (curation, log) = Curation(store);
+        using var _ = log;
+
+        var changed = await curation.ChangeRatingAsync(new RatingChange("r-7", "keep-2", [new AgeBand(12, 16)], true, ContentLabels.None, "imitation risk"));
+        var unknown = await curation.ChangeRatingAsync(new RatingChange("r-7", "missing", [], false, ContentLabels.None));
+
+        unknown.Should().BeNull();
+        changed.Should().BeEquivalentTo(ExistingCatalog[1] with { SuitableBands = [new AgeBand(12, 16)], MayAffectMinors = true });
+        (await store.Content.GetAsync("keep-2")).Should().BeEquivalentTo(changed);
+        var entry = (await store.Audit.ReadAsync(0, 100)).Should().ContainSingle().Subject;
+        entry.Event.Actor.Should().Be("reviewer:r-7");
+        entry.Event.Action.Should().Be("content-rating-changed");
+        entry.Event.Target.Should().Be("keep-2");
+        entry.Event.Details.Should().Contain(new Dictionary<string, string>
+        {
+            ["bandsBefore"] = "8-12,12-16",
+            ["bandsAfter"] = "12-16",
+            ["mayAffectMinorsBefore"] = "false",
+            ["mayAffectMinorsAfter"] = "true",
+            ["reason"] = "imitation risk",
+        });
+        (await log.VerifyAsync()).Valid.Should().BeTrue();
+    }
+
+    private static (ContentCuration Curation, AuditLog Log) Curation(StoreUnderTest store)
+    {
+        var clock = new ManualTimeProvider(Start);
+        var pack = RulePackLoader.LoadEmbedded(RulePackLoader.DefaultPackId);
+        var log = new AuditLog(store.Audit, clock);
+        return (new ContentCuration(store.Content, new ContentPolicy(pack), log, pack, clock), log);
+    }
+}
