@@ -70,10 +70,11 @@ public sealed class CliTests : IDisposable
         var (code, stdout, stderr) = await RunAsync("demo", "--rerun", Path.Combine(first, "report.json"), "--out", second);
 
         code.Should().Be(0, stderr);
-        stdout.Should().Contain("re-running 1 failed or errored case(s), carrying over 8");
+        var others = TeenMode.Harness.Suites.SuiteLoader.LoadEmbedded().Checks.Sum(c => c.Cases().Count()) - 1;
+        stdout.Should().Contain($"re-running 1 failed or errored case(s), carrying over {others}");
         var report = JObject.Parse(await File.ReadAllTextAsync(Path.Combine(second, "report.json")));
         report["checks"]!.Select(c => c["id"]!.ToString()).Should().Equal("AA-DAILY-LIMIT[band 12-16]");
-        report["carriedOver"]!.Should().HaveCount(8);
+        report["carriedOver"]!.Should().HaveCount(others);
         report["verdict"]!.ToString().Should().Be("conformant");
     }
 
