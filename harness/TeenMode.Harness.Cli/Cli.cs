@@ -69,7 +69,7 @@ public static class Cli
         var outDir = new Option<string>("--out") { Description = "报告目录 / report directory", DefaultValueFactory = _ => DefaultOut };
         var timeout = new Option<int>("--timeout") { Description = "单个请求超时秒数 / per-request timeout in seconds", DefaultValueFactory = _ => 15 };
         var gate = new GateOptions();
-        var command = new Command("run", "对目标应用运行一致性套件 / run a conformance suite against an app") { target, suite, profile, key, outDir, timeout };
+        var command = new Command("run", Describe("对目标应用运行一致性套件 / run a conformance suite against an app", "  teenmode run --target http://127.0.0.1:5080 --conformance-key \"$KEY\"\n  teenmode run --target https://staging.example.cn --profile my-app.json --fail-on major --waivers waivers.json --sign auditor.key.pem\n  teenmode run --target http://127.0.0.1:5080 --rerun teenmode-report/report.json --out rerun")) { target, suite, profile, key, outDir, timeout };
         gate.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
@@ -113,7 +113,7 @@ public static class Cli
     private static Command LintCommand(Ui ui)
     {
         var files = new Argument<string[]>("files") { Description = "套件或应用配置文件 / suite or profile files", Arity = ArgumentArity.OneOrMore };
-        var command = new Command("lint", "检查套件、应用配置或规则包文件 / check suite, profile or rule pack files") { files };
+        var command = new Command("lint", Describe("检查套件、应用配置或规则包文件 / check suite, profile or rule pack files", "  teenmode lint seeds/suites/cn-minor-mode.json my-app-profile.json my-rules.json")) { files };
         command.SetAction(parse =>
         {
             var ok = true;
@@ -156,7 +156,7 @@ public static class Cli
         var suiteOption = SuiteOption();
         var rules = RulesOption();
         var gate = new GateOptions();
-        var command = new Command("demo", "在本机启动示例应用并运行内置套件 / start the sample app locally and run the built-in suite") { outDir, suiteOption, rules };
+        var command = new Command("demo", Describe("在本机启动示例应用并运行内置套件 / start the sample app locally and run the built-in suite", "  teenmode demo\n  teenmode demo --rules my-rules.json --out demo-report")) { outDir, suiteOption, rules };
         gate.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
@@ -182,7 +182,7 @@ public static class Cli
         var outDir = new Option<string?>("--out") { Description = "可选：每个变体的报告目录 / optional: directory for each variant's reports" };
         var suiteOption = SuiteOption();
         var rules = RulesOption();
-        var command = new Command("selftest", "对合规应用和每个变异体运行套件，证明每项检查都能发现问题 / run the suite against the compliant app and every mutant") { outDir, suiteOption, rules };
+        var command = new Command("selftest", Describe("对合规应用和每个变异体运行套件，证明每项检查都能发现问题 / run the suite against the compliant app and every mutant", "  teenmode selftest\n  teenmode selftest --out selftest-reports")) { outDir, suiteOption, rules };
         command.SetAction(async (parse, ct) =>
         {
             var rulesPath = parse.GetValue(rules);
@@ -241,6 +241,7 @@ public static class Cli
             ui.Out($"重跑上次失败或出错的 {rerun.Only.Count} 项，沿用其余 {rerun.Carried.Count} 项结果 / re-running {rerun.Only.Count} failed or errored case(s), carrying over {rerun.Carried.Count}");
         }
 
+        ui.Total = suite.Checks.SelectMany(c => c.Cases()).Count(c => gate.Rerun is null || gate.Rerun.Only.Contains(c.Id));
         var report = await ConformanceRunner.RunAsync(suite, profile, driver, target, options, ct);
         var decision = Gate.Evaluate(report, gate.FailOn, gate.Waivers, DateOnly.FromDateTime(report.FinishedAt.UtcDateTime));
         report = report with { Gate = decision };
@@ -294,7 +295,7 @@ public static class Cli
     private static Command ListCommand(Ui ui)
     {
         var suiteOption = SuiteOption();
-        var command = new Command("list", "列出套件中的检查项 / list the checks of a suite") { suiteOption };
+        var command = new Command("list", Describe("列出套件中的检查项 / list the checks of a suite", "  teenmode list\n  teenmode list --suite my-suite.json")) { suiteOption };
         command.SetAction(parse =>
         {
             Suite suite;
@@ -328,7 +329,7 @@ public static class Cli
     private static Command KeygenCommand(Ui ui)
     {
         var prefix = new Argument<string>("prefix") { Description = "输出文件前缀，生成 PREFIX.key.pem 与 PREFIX.pub.pem / writes PREFIX.key.pem and PREFIX.pub.pem" };
-        var command = new Command("keygen", "生成 ECDSA P-256 签名密钥对 / create an ECDSA P-256 signing key pair") { prefix };
+        var command = new Command("keygen", Describe("生成 ECDSA P-256 签名密钥对 / create an ECDSA P-256 signing key pair", "  teenmode keygen auditor")) { prefix };
         command.SetAction(parse =>
         {
             var p = parse.GetValue(prefix)!;
@@ -358,7 +359,7 @@ public static class Cli
     {
         var dir = new Argument<string>("dir") { Description = "报告目录 / report directory" };
         var key = new Option<string>("--key") { Description = "PEM 私钥文件 / PEM private key file", Required = true };
-        var command = new Command("sign", "为报告目录写入清单与分离签名 / write a manifest and detached signature for a report directory") { dir, key };
+        var command = new Command("sign", Describe("为报告目录写入清单与分离签名 / write a manifest and detached signature for a report directory", "  teenmode sign teenmode-report --key auditor.key.pem")) { dir, key };
         command.SetAction(async (parse, ct) =>
         {
             if (!TryReadKey(ui, parse.GetValue(key)!, out var pem) || !TryDirectory(ui, parse.GetValue(dir)!))
@@ -385,7 +386,7 @@ public static class Cli
     {
         var dir = new Argument<string>("dir") { Description = "报告目录 / report directory" };
         var key = new Option<string>("--public-key") { Description = "PEM 公钥文件 / PEM public key file", Required = true };
-        var command = new Command("verify", "校验报告目录的签名与每个文件 / verify a report directory's signature and every file") { dir, key };
+        var command = new Command("verify", Describe("校验报告目录的签名与每个文件 / verify a report directory's signature and every file", "  teenmode verify teenmode-report --public-key auditor.pub.pem")) { dir, key };
         command.SetAction(async (parse, ct) =>
         {
             if (!TryReadKey(ui, parse.GetValue(key)!, out var pem) || !TryDirectory(ui, parse.GetValue(dir)!))
@@ -417,7 +418,7 @@ public static class Cli
     {
         var baseline = new Argument<string>("base") { Description = "基线 report.json / baseline report.json" };
         var current = new Argument<string>("new") { Description = "新的 report.json / new report.json" };
-        var command = new Command("diff", "比较两份报告：新增失败、修复、证据变化 / compare two reports: new failures, fixes, changed evidence") { baseline, current };
+        var command = new Command("diff", Describe("比较两份报告：新增失败、修复、证据变化 / compare two reports: new failures, fixes, changed evidence", "  teenmode diff baseline/report.json teenmode-report/report.json")) { baseline, current };
         command.SetAction(parse =>
         {
             if (!TryReadReport(ui, parse.GetValue(baseline)!, out var a) | !TryReadReport(ui, parse.GetValue(current)!, out var b))
@@ -497,6 +498,9 @@ public static class Cli
         ui.Error($"{path}: 目录不存在 / no such directory");
         return false;
     }
+
+    // Help text with examples: System.CommandLine prints the description under the usage line.
+    private static string Describe(string text, string examples) => $"{text}\n\n示例 / Examples:\n{examples}";
 
     private static Option<string> SuiteOption() =>
         new("--suite") { Description = "套件文件或内置套件编号 / suite file or built-in suite id", DefaultValueFactory = _ => SuiteLoader.DefaultSuiteId };

@@ -27,8 +27,14 @@ internal sealed class Ui(TextWriter stdout, TextWriter stderr)
         }
     }
 
+    /// <summary>How many cases the current run has, for the progress counter (0: no counter).</summary>
+    public int Total { get; set; }
+
+    private int _done;
+
     public void Case(CaseResult result)
     {
+        _done++;
         var (mark, color) = result.Verdict switch
         {
             CaseVerdict.Passed => ("PASS ", "32"),
@@ -37,7 +43,8 @@ internal sealed class Ui(TextWriter stdout, TextWriter stderr)
             CaseVerdict.NotApplicable => ("N/A  ", "90"),
             _ => ("SKIP ", "90"),
         };
-        stdout.WriteLine($"  {Paint(mark, color)} {result.Id}");
+        var counter = Total > 0 ? $"[{_done.ToString(System.Globalization.CultureInfo.InvariantCulture).PadLeft(Total.ToString(System.Globalization.CultureInfo.InvariantCulture).Length)}/{Total}] " : "";
+        stdout.WriteLine($"  {counter}{Paint(mark, color)} {result.Id}");
         if (result.Verdict != CaseVerdict.Passed)
         {
             stdout.WriteLine($"        {result.Message}");

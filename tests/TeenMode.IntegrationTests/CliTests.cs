@@ -99,6 +99,24 @@ public sealed class CliTests : IDisposable
     }
 
     [Theory]
+    [InlineData("run")]
+    [InlineData("demo")]
+    [InlineData("selftest")]
+    [InlineData("list")]
+    [InlineData("lint")]
+    [InlineData("keygen")]
+    [InlineData("sign")]
+    [InlineData("verify")]
+    [InlineData("diff")]
+    public async Task EveryCommand_HasHelpWithExamples(string command)
+    {
+        var (code, stdout, _) = await RunAsync(command, "--help");
+
+        code.Should().Be(0);
+        stdout.Should().Contain("Examples:").And.Contain($"teenmode {command}");
+    }
+
+    [Theory]
     [InlineData("demo")]
     [InlineData("selftest")]
     [InlineData("lint")]
