@@ -25,6 +25,11 @@ const PIN_LOCK_SECONDS = 15 * 60;
 const REPORTER_KINDS = ['minor', 'guardian', 'other-user', 'anonymous'];
 const CATEGORIES = ['harmful-content', 'bullying', 'sexual-exploitation', 'fraud', 'privacy-leak', 'addictive-design', 'other'];
 const TARGET_KINDS = ['content', 'user'];
+// Content vocabulary (labels a reviewer puts on a video). These name kinds of content, not regulatory numbers.
+const KINDS = ['video', 'audio', 'article'];
+const TAGS = ['advertisement', 'external-link', 'fan-fundraising', 'vote-ranking', 'traffic-manipulation', 'allow-listed'];
+const FORBIDDEN_TOPIC_TAGS = ['fan-fundraising', 'vote-ranking', 'traffic-manipulation'];
+const SLOTS = ['home-first-screen', 'popup', 'hot-list'];
 
 const WHY = {
   'allowed': ['允许使用', 'allowed'],
@@ -34,6 +39,11 @@ const WHY = {
   'rest-reminder': ['已连续使用较长时间，请休息一下', 'time for a break'],
   'content-not-in-pool': ['该内容不在青少年内容池中', 'this item is not in the teen-mode pool'],
   'content-not-suitable-for-band': ['该内容不适合此年龄段', 'this item is not suited to the age band'],
+  'forbidden-topic': ['该内容涉及未成年人禁止的话题（应援集资、投票打榜、流量造假等）', 'this item is about a topic kept from minors (fan fundraising, vote ranking, traffic manipulation)'],
+  'advertisement-blocked': ['青少年模式不展示未经审核的广告', 'no unreviewed advertising in teen mode'],
+  'external-link-blocked': ['青少年模式不提供未经审核的外部链接', 'no unreviewed external links in teen mode'],
+  'may-affect-minors-notice': ['该内容可能影响未成年人身心健康，请先阅读提示', 'this item may affect minors: show the notice first'],
+  'prominent-placement-forbidden': ['该内容不得在首屏、弹窗或热搜等显著位置展示', 'this item may not go on the first screen, in a pop-up or on the hot list'],
   'guardian-verification-required': ['需要监护人验证', 'guardian verification required'],
   'guardian-verification-failed': ['监护人验证失败', 'guardian verification failed'],
   'guardian-locked-out': ['验证失败次数过多，请稍后再试', 'too many failed attempts; try later'],
@@ -97,6 +107,9 @@ function loadContent(file) {
     topic: String(item.category || 'other'),
     audiences: Array.isArray(item.bands) ? item.bands.map(String) : [],
     sensitive: item.mayAffectMinors === true,
+    kind: KINDS.includes(item.format) ? item.format : 'video',
+    tags: Array.isArray(item.flags) ? item.flags.map(String) : [],
+    views: Number.isFinite(item.popularity) && item.popularity >= 0 ? item.popularity : 0,
   }));
 }
 
@@ -156,14 +169,49 @@ function createApp(pack, catalog, secretHash) {
     return { permitted, verdict: permitted ? (notice ? 'allow-with-notice' : 'allow') : 'deny', why: why(code), ...rest };
   }
 
-  function videoVerdict(kid, videoId) {
-    const video = videos.get(videoId);
-    if (!kid.teen) return video ? verdict(true, 'teen-mode-off') : verdict(false, 'unknown-video');
-    if (!video || video.sensitive || video.audiences.length === 0) return verdict(false, 'content-not-in-pool');
+  /** The band label whose pool the kid sees in teen mode, or null in normal mode. */
+  function teenBandOf(kid) {
+    if (!kid.teen) return null;
     const local = rules.toLocal(now(), pack.timeZone);
     const band = rules.bandFor(pack, kid.born ? rules.ageOn(kid.born, local.date) : null);
-    if (!band || !video.audiences.includes(band.label)) return verdict(false, 'content-not-suitable-for-band');
+    return band ? band.label : '';
+  }
+
+  /**
+   * May a video be opened. Teen mode (bandLabel set): only the band's pool — labelled for the band, not sensitive,
+   * no forbidden topic, no unreviewed ad or external link; the topic rules come before the band label.
+   * Normal mode (bandLabel null): everything, a sensitive video behind the may-affect-minors notice.
+   */
+  function poolVerdict(video, bandLabel) {
+    if (bandLabel === null) {
+      if (!video) return verdict(false, 'unknown-video');
+      return video.sensitive ? verdict(true, 'may-affect-minors-notice', { notice: true }) : verdict(true, 'teen-mode-off');
+    }
+    if (!video || video.audiences.length === 0) return verdict(false, 'content-not-in-pool');
+    if (video.tags.some((t) => FORBIDDEN_TOPIC_TAGS.includes(t))) return verdict(false, 'forbidden-topic');
+    if (video.sensitive) return verdict(false, 'content-not-in-pool');
+    if (!video.tags.includes('allow-listed')) {
+      if (video.tags.includes('advertisement')) return verdict(false, 'advertisement-blocked');
+      if (video.tags.includes('external-link')) return verdict(false, 'external-link-blocked');
+    }
+    if (!video.audiences.includes(bandLabel)) return verdict(false, 'content-not-suitable-for-band');
     return verdict(true, 'allowed');
+  }
+
+  function videoVerdict(kid, videoId) {
+    return poolVerdict(videos.get(videoId), teenBandOf(kid));
+  }
+
+  /** Prominent slots (first screen, pop-up, hot list) never carry a sensitive video, in either mode. */
+  function slotVerdict(video, bandLabel) {
+    if (video && video.sensitive) return verdict(false, 'prominent-placement-forbidden');
+    const open = poolVerdict(video, bandLabel);
+    return open.permitted ? verdict(true, 'allowed') : open;
+  }
+
+  function videoOut(video, bandLabel) {
+    const open = poolVerdict(video, bandLabel);
+    return { ...video, notice: open.verdict === 'allow-with-notice' ? open.why.code : null };
   }
 
   /** Checks a PIN against the bound guardian, with a lock after repeated failures. Returns a reason code or null. */
@@ -267,8 +315,14 @@ function createApp(pack, catalog, secretHash) {
       if (b.sensitive !== undefined && typeof b.sensitive !== 'boolean') errors.sensitive = 'boolean';
       if (b.caption !== undefined && (typeof b.caption !== 'string' || b.caption.length > 200)) errors.caption = 'string up to 200';
       if (b.topic !== undefined && (typeof b.topic !== 'string' || b.topic.length > 32)) errors.topic = 'string up to 32';
+      if (b.kind !== undefined && !KINDS.includes(b.kind)) errors.kind = KINDS.join(' | ');
+      if (b.tags !== undefined && (!Array.isArray(b.tags) || !b.tags.every((t) => TAGS.includes(t)))) errors.tags = `array of ${TAGS.join(', ')}`;
+      if (b.views !== undefined && !(Number.isFinite(b.views) && b.views >= 0)) errors.views = 'non-negative number';
       if (Object.keys(errors).length) return invalid(errors);
-      const video = { videoId, caption: b.caption || '合成测试视频 / synthetic video', topic: b.topic || 'education', audiences, sensitive: b.sensitive === true };
+      const video = {
+        videoId, caption: b.caption || '合成测试视频 / synthetic video', topic: b.topic || 'education', audiences, sensitive: b.sensitive === true,
+        kind: b.kind || 'video', tags: [...new Set(b.tags || [])], views: b.views || 0,
+      };
       videos.set(videoId, video);
       return [201, { video }];
     }, { conformance: true });
@@ -336,18 +390,86 @@ function createApp(pack, catalog, secretHash) {
 
   route('GET', '/api/v2/kids/:kid/videos/:video/access', withKid((kid, req, p) => [200, videoVerdict(kid, p.video)]));
 
+  // The feed, or a search with ?search= (caption contains, case-insensitive); ?topic= narrows to one topic.
+  // It lists what the kid may open; whether the kid may watch right now is the screen-time verdict, asked by the player.
   route('GET', '/api/v2/kids/:kid/feed', withKid((kid, req, p, body, query) => {
     const after = Number(query.get('after') || 0);
     const max = Number(query.get('max') || 20);
     if (!Number.isInteger(after) || after < 0 || !Number.isInteger(max) || max < 1 || max > 50) {
       return invalid({ after: 'non-negative integer', max: '1..50' });
     }
-    const gate = screenTimeVerdict(kid);
-    if (!gate.permitted) return [200, { videos: [], next: null, why: gate.why }];
-    const all = [...videos.values()].filter((v) => videoVerdict(kid, v.videoId).permitted);
-    const page = all.slice(after, after + max);
+    const search = (query.get('search') || '').trim().toLowerCase();
+    const topic = query.get('topic') || '';
+    const band = teenBandOf(kid);
+    const open = (v) => (band !== null || search !== ''
+      ? poolVerdict(v, band).permitted
+      // The normal-mode home feed is a prominent slot: sensitive videos are reached by search or link only.
+      : slotVerdict(v, null).permitted);
+    let all = [...videos.values()].filter((v) => (topic === '' || v.topic === topic)
+      && (search === '' || v.caption.toLowerCase().includes(search)) && open(v));
+    if (band !== null && pack.contentPool !== null && pack.contentPool.audioFirstBands.includes(band)) {
+      // Bands the rule pack marks audio-first list audio before everything else (stable: catalog order within each).
+      all = [...all.filter((v) => v.kind === 'audio'), ...all.filter((v) => v.kind !== 'audio')];
+    }
+    const page = all.slice(after, after + max).map((v) => videoOut(v, band));
     return [200, { videos: page, next: after + max < all.length ? String(after + max) : null, why: why('allowed') }];
   }));
+
+  // Trending: most viewed first (ties by id); never a sensitive video; in teen mode only the band's pool.
+  route('GET', '/api/v2/kids/:kid/trending', withKid((kid, req, p, body, query) => {
+    const max = Number(query.get('max') || 20);
+    if (!Number.isInteger(max) || max < 1 || max > 50) return invalid({ max: '1..50' });
+    const band = teenBandOf(kid);
+    const top = [...videos.values()].filter((v) => slotVerdict(v, band).permitted)
+      .sort((a, b) => (b.views - a.views) || (a.videoId < b.videoId ? -1 : a.videoId > b.videoId ? 1 : 0))
+      .slice(0, max);
+    return [200, { videos: top.map((v) => videoOut(v, band)), why: why('allowed') }];
+  }));
+
+  route('GET', '/api/v2/kids/:kid/videos/:video/slots/:slot', withKid((kid, req, p) => {
+    if (!SLOTS.includes(p.slot)) return invalid({ slot: SLOTS.join(' | ') });
+    const video = videos.get(p.video);
+    if (!video) return [200, verdict(false, 'content-not-in-pool')];
+    return [200, slotVerdict(video, teenBandOf(kid))];
+  }));
+
+  // How rich each band's teen-mode pool is, against the rule pack's thresholds. Only videos the band may open count.
+  route('GET', '/api/v2/catalog/richness', () => {
+    const limits = pack.contentPool && pack.contentPool.richness;
+    let catalogSize = 0;
+    const perBand = pack.bands.map((band) => ({ label: band.label, count: 0, byTopic: {}, topicsCovered: 0, sparse: false, reasons: [] }));
+    for (const video of videos.values()) {
+      catalogSize += 1;
+      for (const row of perBand) {
+        const open = poolVerdict(video, row.label);
+        if (open.permitted && open.verdict === 'allow') {
+          row.count += 1;
+          row.byTopic[video.topic] = (row.byTopic[video.topic] || 0) + 1;
+        }
+      }
+    }
+    if (limits) {
+      for (const row of perBand) {
+        row.topicsCovered = Object.values(row.byTopic).filter((n) => n >= limits.minItemsPerCategory).length;
+        if (row.count < limits.minItemsPerBand) {
+          row.reasons.push(`可供内容 ${row.count} 条，少于 ${limits.minItemsPerBand} 条 / ${row.count} servable videos, fewer than ${limits.minItemsPerBand}`);
+        }
+        if (row.topicsCovered < limits.minCategoriesPerBand) {
+          row.reasons.push(`达标分类 ${row.topicsCovered} 个，少于 ${limits.minCategoriesPerBand} 个 / ${row.topicsCovered} topics with at least ${limits.minItemsPerCategory} videos, fewer than ${limits.minCategoriesPerBand}`);
+        }
+        row.sparse = row.reasons.length > 0;
+      }
+    }
+    return [200, {
+      rules: pack.id,
+      checked: !!limits,
+      limits: limits || null,
+      sparse: perBand.filter((r) => r.sparse).map((r) => r.label),
+      perBand,
+      catalogSize,
+      at: new Date(now()).toISOString(),
+    }];
+  });
 
   route('POST', '/api/v2/complaints', (req, p, body) => {
     const token = req.headers['idempotency-key'];
