@@ -30,6 +30,11 @@ const KINDS = ['video', 'audio', 'article'];
 const TAGS = ['advertisement', 'external-link', 'fan-fundraising', 'vote-ranking', 'traffic-manipulation', 'allow-listed'];
 const FORBIDDEN_TOPIC_TAGS = ['fan-fundraising', 'vote-ranking', 'traffic-manipulation'];
 const SLOTS = ['home-first-screen', 'popup', 'hot-list'];
+// Complaint handling: what moderators may do, and what a bullied kid is offered. App choices, not regulatory numbers.
+const MEASURES = ['take-down-content', 'block-user', 'restrict-user', 'unlink-contact', 'preserve-evidence'];
+const SAFETY_OPTIONS = { bullying: ['block-strangers', 'limit-visibility', 'disable-messages'] };
+const MAX_PROOF = 20;
+const KEBAB = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
 const WHY = {
   'allowed': ['允许使用', 'allowed'],
@@ -52,6 +57,7 @@ const WHY = {
   'unknown-kid': ['未知的用户', 'unknown kid'],
   'unknown-video': ['未知的内容', 'unknown video'],
   'unknown-complaint': ['未知的举报', 'unknown complaint'],
+  'report-transition-not-allowed': ['举报当前状态不允许此操作', 'the complaint\'s state does not allow this step'],
   'idempotency-key-required': ['缺少 Idempotency-Key 请求头', 'the Idempotency-Key header is required'],
   'idempotency-key-reused': ['该幂等键已用于不同的举报', 'this idempotency key was used for a different complaint'],
   'invalid-request': ['请求无效', 'invalid request'],
@@ -122,6 +128,10 @@ function createApp(pack, catalog, secretHash) {
   const videos = new Map(catalog.map((v) => [v.videoId, v]));
   const complaints = new Map(); // number -> ticket
   const complaintKeys = new Map(); // idempotency key -> { fingerprint, number }
+  let complaintSeq = 0;
+  // The authority sink. In conformance mode it is an in-memory recorder (idempotency key -> notice payload);
+  // otherwise there is none in this sample, and notices stay queued in the outbox.
+  const authorityInbox = secretHash !== null ? new Map() : null;
 
   function kidView(kid) {
     const local = rules.toLocal(now(), pack.timeZone);
@@ -248,7 +258,7 @@ function createApp(pack, catalog, secretHash) {
       app: 'node-short-video',
       sdk: null,
       rules: { id: pack.id, version: pack.version, timeZone: pack.timeZone },
-      features: ['subject-setup', 'virtual-clock', 'content-setup', 'guardian', 'reporting'],
+      features: ['subject-setup', 'virtual-clock', 'content-setup', 'guardian', 'reporting', 'report-review', 'authority-sink'],
     }], { conformance: true });
 
     route('POST', '/__conformance/kids', (req, p, body) => {
@@ -471,6 +481,41 @@ function createApp(pack, catalog, secretHash) {
     }];
   });
 
+  const iso = (ms) => (ms === null ? null : new Date(ms).toISOString());
+  const HOUR_MS = 3600 * 1000;
+
+  /** Deadlines and escalation of a complaint reason, from the rule pack's reporting section. */
+  function reportingRules(reason) {
+    const c = pack.reporting && pack.reporting.categories[reason];
+    return c || { triageHours: null, resolveHours: null, escalate: false };
+  }
+
+  /** Late strictly after the triage deadline while still received, or after the resolution deadline while not closed. */
+  function isLate(t, at) {
+    return (t.state === 'received' && t.triageBy !== null && at > t.triageBy)
+      || (t.state !== 'closed' && t.resolveBy !== null && at > t.resolveBy);
+  }
+
+  function publicTicket(t) {
+    // What the reporter and the kid's guardians see: never the reporter, the free text, the target or who moderated.
+    const last = [...t.timeline].reverse().find((e) => e.state === 'actioned' || e.state === 'rejected');
+    return {
+      number: t.number,
+      state: t.state,
+      reason: t.reason,
+      about: { kind: t.kind },
+      filedAt: iso(t.filedAt),
+      triageBy: iso(t.triageBy),
+      resolveBy: iso(t.resolveBy),
+      late: isLate(t, now()),
+      timeline: t.timeline.map((e) => ({ state: e.state, at: iso(e.at), why: e.why })),
+      measures: t.measures.map((m) => ({ kind: m.kind, at: iso(m.at) })),
+      result: last ? last.state : 'pending',
+      safetyOptions: SAFETY_OPTIONS[t.reason] || [],
+      authority: t.notice === null ? null : { state: t.notice.sent ? 'delivered' : 'queued', deliveredAt: iso(t.notice.sentAt) },
+    };
+  }
+
   route('POST', '/api/v2/complaints', (req, p, body) => {
     const token = req.headers['idempotency-key'];
     if (typeof token !== 'string' || token.length < 8 || token.length > 200) {
@@ -483,18 +528,40 @@ function createApp(pack, catalog, secretHash) {
     const about = b.about || {};
     if (!TARGET_KINDS.includes(about.kind)) errors['about.kind'] = TARGET_KINDS.join(' | ');
     if (typeof about.ref !== 'string' || about.ref.length < 1 || about.ref.length > 128) errors['about.ref'] = '1-128 characters';
-    if (b.reporter !== undefined && (typeof b.reporter !== 'string' || b.reporter.length > 128)) errors.reporter = 'up to 128 characters';
+    if (b.reporter !== undefined && (typeof b.reporter !== 'string' || b.reporter.length < 1 || b.reporter.length > 128)) errors.reporter = '1-128 characters';
+    if (b.from === 'anonymous' && b.reporter !== undefined) errors.reporter = 'must be absent for an anonymous complaint';
     if (b.details !== undefined && (typeof b.details !== 'string' || b.details.length > 2000)) errors.details = 'up to 2000 characters';
+    if (b.kid !== undefined && (typeof b.kid !== 'string' || b.kid.length < 1 || b.kid.length > 128)) errors.kid = '1-128 characters';
+    if (b.proof !== undefined && (!Array.isArray(b.proof) || b.proof.length > MAX_PROOF
+      || !b.proof.every((r) => typeof r === 'string' && r.length >= 1 && r.length <= 256))) {
+      errors.proof = `up to ${MAX_PROOF} references of 1-256 characters`;
+    }
     if (Object.keys(errors).length) return invalid(errors);
-    const fields = { from: b.from, reporter: b.reporter || null, reason: b.reason, kind: about.kind, ref: about.ref, details: b.details || null };
+    const fields = {
+      from: b.from, reporter: b.reporter || null, reason: b.reason, kind: about.kind, ref: about.ref,
+      details: b.details || null, kidId: b.kid || null, proof: b.proof || [],
+    };
     const fingerprint = crypto.createHash('sha256').update(JSON.stringify(fields)).digest('hex');
     const earlier = complaintKeys.get(token);
     if (earlier) {
       if (earlier.fingerprint !== fingerprint) return [409, { why: why('idempotency-key-reused') }];
       return [200, { ticket: publicTicket(complaints.get(earlier.number)) }, { 'Idempotent-Replayed': 'true' }];
     }
-    // Stored before the receipt is returned, so a receipt always names a complaint that exists.
-    const ticket = { number: 'C-' + crypto.randomBytes(6).toString('hex').toUpperCase(), state: 'received', filedAt: new Date(now()).toISOString(), ...fields };
+    if (fields.kidId !== null && !kids.has(fields.kidId)) return [422, { why: why('unknown-kid') }];
+    const filedAt = now();
+    const r = reportingRules(fields.reason);
+    const number = 'C-' + crypto.randomBytes(6).toString('hex').toUpperCase();
+    // Stored, with its authority notice when the pack escalates the reason, before the receipt is returned.
+    const ticket = {
+      number, seq: ++complaintSeq, state: 'received', filedAt, ...fields,
+      triageBy: r.triageHours === null ? null : filedAt + r.triageHours * HOUR_MS,
+      resolveBy: r.resolveHours === null ? null : filedAt + r.resolveHours * HOUR_MS,
+      timeline: [], measures: [],
+      notice: r.escalate ? {
+        noticeId: 'N-' + crypto.randomBytes(6).toString('hex').toUpperCase(),
+        key: `node-short-video-notice-${number}`, attempts: 0, sent: false, sentAt: null, nextTryAt: filedAt,
+      } : null,
+    };
     complaints.set(ticket.number, ticket);
     complaintKeys.set(token, { fingerprint, number: ticket.number });
     return [201, { ticket: publicTicket(ticket) }];
@@ -505,9 +572,90 @@ function createApp(pack, catalog, secretHash) {
     return ticket ? [200, { ticket: publicTicket(ticket) }] : [404, { why: why('unknown-complaint') }];
   });
 
-  function publicTicket(t) {
-    // The receipt names the complaint, never the reporter or the free text.
-    return { number: t.number, state: t.state, reason: t.reason, filedAt: t.filedAt };
+  // For the kid's guardians: the complaints naming this kid (as reporter or victim), newest first.
+  route('GET', '/api/v2/kids/:kid/complaints', withKid((kid) => {
+    const mine = [...complaints.values()].filter((t) => t.kidId === kid.kidId)
+      .sort((a, b) => (b.filedAt - a.filedAt) || (b.seq - a.seq));
+    return [200, { total: mine.length, tickets: mine.map(publicTicket) }];
+  }));
+
+  /** One moderation step: received → triaged → actioned | rejected → closed. Returns [status, payload]. */
+  function moderate(number, step, moderator, input) {
+    const t = complaints.get(number);
+    if (!t) return [404, { why: why('unknown-complaint') }];
+    const b = input || {};
+    let to;
+    let measures = [];
+    let note = null;
+    if (step === 'triage') {
+      if (t.state !== 'received') return [409, verdict(false, 'report-transition-not-allowed')];
+      to = 'triaged';
+    } else if (step === 'action') {
+      const list = b.measures;
+      if (!Array.isArray(list) || list.length < 1 || list.length > 10
+        || !list.every((m) => m && MEASURES.includes(m.kind) && typeof m.targetId === 'string' && m.targetId.length >= 1 && m.targetId.length <= 128)) {
+        return invalid({ measures: `1-10 of { kind: ${MEASURES.join(' | ')}, targetId }` });
+      }
+      if (t.state !== 'triaged') return [409, verdict(false, 'report-transition-not-allowed')];
+      to = 'actioned';
+      measures = list.map((m) => ({ kind: m.kind, ref: m.targetId }));
+    } else if (step === 'reject') {
+      if (typeof b.note !== 'string' || b.note.length > 64 || !KEBAB.test(b.note)) return invalid({ note: 'a kebab-case code such as no-violation' });
+      if (t.state !== 'triaged') return [409, verdict(false, 'report-transition-not-allowed')];
+      to = 'rejected';
+      note = b.note;
+    } else if (step === 'close') {
+      if (t.state !== 'actioned' && t.state !== 'rejected') return [409, verdict(false, 'report-transition-not-allowed')];
+      to = 'closed';
+    } else {
+      return invalid({ step: 'triage | action | reject | close' });
+    }
+    const at = now();
+    t.state = to;
+    t.timeline.push({ state: to, at, why: note, by: moderator });
+    for (const m of measures) t.measures.push({ ...m, at, by: moderator });
+    return [200, verdict(true, 'allowed')];
+  }
+
+  const lateTickets = (number) => [...complaints.values()]
+    .filter((t) => (number === '' || t.number === number) && isLate(t, now()))
+    .sort((a, b) => (a.filedAt - b.filedAt) || (a.seq - b.seq));
+
+  /** Sends due, undelivered authority notices to the sink (at least once; the sink de-duplicates on the key). */
+  function flushAuthorityNotices() {
+    const at = now();
+    const due = [...complaints.values()].filter((t) => t.notice !== null && !t.notice.sent && t.notice.nextTryAt <= at);
+    let sent = 0;
+    for (const t of due) {
+      t.notice.attempts += 1;
+      // The notice names the complaint, never the reporter or the free text.
+      authorityInbox.set(t.notice.key, {
+        type: 'node-short-video.authority-notice', noticeId: t.notice.noticeId, number: t.number, reason: t.reason,
+        about: { kind: t.kind, ref: t.ref }, kidId: t.kidId, filedAt: iso(t.filedAt), proof: t.proof,
+      });
+      t.notice.sent = true;
+      t.notice.sentAt = at;
+      sent += 1;
+    }
+    return { pending: due.length, sent, failed: due.length - sent };
+  }
+
+  if (secretHash !== null) {
+    // The harness acts as a moderator here ('conformance-moderator').
+    route('POST', '/__conformance/complaints/:number/moderate', (req, p, body) => {
+      const b = body || {};
+      return moderate(p.number, b.step, 'conformance-moderator', b);
+    }, { conformance: true });
+    route('GET', '/__conformance/complaints/late', (req, p, body, query) => {
+      const late = lateTickets(query.get('number') || '');
+      return [200, { total: late.length, numbers: late.map((t) => t.number) }];
+    }, { conformance: true });
+    route('POST', '/__conformance/authority/flush', () => [200, flushAuthorityNotices()], { conformance: true });
+    route('GET', '/__conformance/authority/inbox', (req, p, body, query) => {
+      const number = query.get('number') || '';
+      const keys = [...authorityInbox.entries()].filter(([, n]) => number === '' || n.number === number).map(([k]) => k);
+      return [200, { total: keys.length, keys }];
+    }, { conformance: true });
   }
 
   function bornForAge(years) {
