@@ -25,6 +25,16 @@ const PIN_LOCK_SECONDS = 15 * 60;
 const REPORTER_KINDS = ['minor', 'guardian', 'other-user', 'anonymous'];
 const CATEGORIES = ['harmful-content', 'bullying', 'sexual-exploitation', 'fraud', 'privacy-leak', 'addictive-design', 'other'];
 const TARGET_KINDS = ['content', 'user'];
+// Content vocabulary (labels a reviewer puts on a video). These name kinds of content, not regulatory numbers.
+const KINDS = ['video', 'audio', 'article'];
+const TAGS = ['advertisement', 'external-link', 'fan-fundraising', 'vote-ranking', 'traffic-manipulation', 'allow-listed'];
+const FORBIDDEN_TOPIC_TAGS = ['fan-fundraising', 'vote-ranking', 'traffic-manipulation'];
+const SLOTS = ['home-first-screen', 'popup', 'hot-list'];
+// Complaint handling: what moderators may do, and what a bullied kid is offered. App choices, not regulatory numbers.
+const MEASURES = ['take-down-content', 'block-user', 'restrict-user', 'unlink-contact', 'preserve-evidence'];
+const SAFETY_OPTIONS = { bullying: ['block-strangers', 'limit-visibility', 'disable-messages'] };
+const MAX_PROOF = 20;
+const KEBAB = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
 const WHY = {
   'allowed': ['允许使用', 'allowed'],
@@ -34,6 +44,11 @@ const WHY = {
   'rest-reminder': ['已连续使用较长时间，请休息一下', 'time for a break'],
   'content-not-in-pool': ['该内容不在青少年内容池中', 'this item is not in the teen-mode pool'],
   'content-not-suitable-for-band': ['该内容不适合此年龄段', 'this item is not suited to the age band'],
+  'forbidden-topic': ['该内容涉及未成年人禁止的话题（应援集资、投票打榜、流量造假等）', 'this item is about a topic kept from minors (fan fundraising, vote ranking, traffic manipulation)'],
+  'advertisement-blocked': ['青少年模式不展示未经审核的广告', 'no unreviewed advertising in teen mode'],
+  'external-link-blocked': ['青少年模式不提供未经审核的外部链接', 'no unreviewed external links in teen mode'],
+  'may-affect-minors-notice': ['该内容可能影响未成年人身心健康，请先阅读提示', 'this item may affect minors: show the notice first'],
+  'prominent-placement-forbidden': ['该内容不得在首屏、弹窗或热搜等显著位置展示', 'this item may not go on the first screen, in a pop-up or on the hot list'],
   'guardian-verification-required': ['需要监护人验证', 'guardian verification required'],
   'guardian-verification-failed': ['监护人验证失败', 'guardian verification failed'],
   'guardian-locked-out': ['验证失败次数过多，请稍后再试', 'too many failed attempts; try later'],
@@ -42,6 +57,7 @@ const WHY = {
   'unknown-kid': ['未知的用户', 'unknown kid'],
   'unknown-video': ['未知的内容', 'unknown video'],
   'unknown-complaint': ['未知的举报', 'unknown complaint'],
+  'report-transition-not-allowed': ['举报当前状态不允许此操作', 'the complaint\'s state does not allow this step'],
   'idempotency-key-required': ['缺少 Idempotency-Key 请求头', 'the Idempotency-Key header is required'],
   'idempotency-key-reused': ['该幂等键已用于不同的举报', 'this idempotency key was used for a different complaint'],
   'invalid-request': ['请求无效', 'invalid request'],
@@ -97,6 +113,9 @@ function loadContent(file) {
     topic: String(item.category || 'other'),
     audiences: Array.isArray(item.bands) ? item.bands.map(String) : [],
     sensitive: item.mayAffectMinors === true,
+    kind: KINDS.includes(item.format) ? item.format : 'video',
+    tags: Array.isArray(item.flags) ? item.flags.map(String) : [],
+    views: Number.isFinite(item.popularity) && item.popularity >= 0 ? item.popularity : 0,
   }));
 }
 
@@ -109,6 +128,10 @@ function createApp(pack, catalog, secretHash) {
   const videos = new Map(catalog.map((v) => [v.videoId, v]));
   const complaints = new Map(); // number -> ticket
   const complaintKeys = new Map(); // idempotency key -> { fingerprint, number }
+  let complaintSeq = 0;
+  // The authority sink. In conformance mode it is an in-memory recorder (idempotency key -> notice payload);
+  // otherwise there is none in this sample, and notices stay queued in the outbox.
+  const authorityInbox = secretHash !== null ? new Map() : null;
 
   function kidView(kid) {
     const local = rules.toLocal(now(), pack.timeZone);
@@ -156,14 +179,49 @@ function createApp(pack, catalog, secretHash) {
     return { permitted, verdict: permitted ? (notice ? 'allow-with-notice' : 'allow') : 'deny', why: why(code), ...rest };
   }
 
-  function videoVerdict(kid, videoId) {
-    const video = videos.get(videoId);
-    if (!kid.teen) return video ? verdict(true, 'teen-mode-off') : verdict(false, 'unknown-video');
-    if (!video || video.sensitive || video.audiences.length === 0) return verdict(false, 'content-not-in-pool');
+  /** The band label whose pool the kid sees in teen mode, or null in normal mode. */
+  function teenBandOf(kid) {
+    if (!kid.teen) return null;
     const local = rules.toLocal(now(), pack.timeZone);
     const band = rules.bandFor(pack, kid.born ? rules.ageOn(kid.born, local.date) : null);
-    if (!band || !video.audiences.includes(band.label)) return verdict(false, 'content-not-suitable-for-band');
+    return band ? band.label : '';
+  }
+
+  /**
+   * May a video be opened. Teen mode (bandLabel set): only the band's pool — labelled for the band, not sensitive,
+   * no forbidden topic, no unreviewed ad or external link; the topic rules come before the band label.
+   * Normal mode (bandLabel null): everything, a sensitive video behind the may-affect-minors notice.
+   */
+  function poolVerdict(video, bandLabel) {
+    if (bandLabel === null) {
+      if (!video) return verdict(false, 'unknown-video');
+      return video.sensitive ? verdict(true, 'may-affect-minors-notice', { notice: true }) : verdict(true, 'teen-mode-off');
+    }
+    if (!video || video.audiences.length === 0) return verdict(false, 'content-not-in-pool');
+    if (video.tags.some((t) => FORBIDDEN_TOPIC_TAGS.includes(t))) return verdict(false, 'forbidden-topic');
+    if (video.sensitive) return verdict(false, 'content-not-in-pool');
+    if (!video.tags.includes('allow-listed')) {
+      if (video.tags.includes('advertisement')) return verdict(false, 'advertisement-blocked');
+      if (video.tags.includes('external-link')) return verdict(false, 'external-link-blocked');
+    }
+    if (!video.audiences.includes(bandLabel)) return verdict(false, 'content-not-suitable-for-band');
     return verdict(true, 'allowed');
+  }
+
+  function videoVerdict(kid, videoId) {
+    return poolVerdict(videos.get(videoId), teenBandOf(kid));
+  }
+
+  /** Prominent slots (first screen, pop-up, hot list) never carry a sensitive video, in either mode. */
+  function slotVerdict(video, bandLabel) {
+    if (video && video.sensitive) return verdict(false, 'prominent-placement-forbidden');
+    const open = poolVerdict(video, bandLabel);
+    return open.permitted ? verdict(true, 'allowed') : open;
+  }
+
+  function videoOut(video, bandLabel) {
+    const open = poolVerdict(video, bandLabel);
+    return { ...video, notice: open.verdict === 'allow-with-notice' ? open.why.code : null };
   }
 
   /** Checks a PIN against the bound guardian, with a lock after repeated failures. Returns a reason code or null. */
@@ -200,7 +258,7 @@ function createApp(pack, catalog, secretHash) {
       app: 'node-short-video',
       sdk: null,
       rules: { id: pack.id, version: pack.version, timeZone: pack.timeZone },
-      features: ['subject-setup', 'virtual-clock', 'content-setup', 'guardian', 'reporting'],
+      features: ['subject-setup', 'virtual-clock', 'content-setup', 'guardian', 'reporting', 'report-review', 'authority-sink'],
     }], { conformance: true });
 
     route('POST', '/__conformance/kids', (req, p, body) => {
@@ -267,8 +325,14 @@ function createApp(pack, catalog, secretHash) {
       if (b.sensitive !== undefined && typeof b.sensitive !== 'boolean') errors.sensitive = 'boolean';
       if (b.caption !== undefined && (typeof b.caption !== 'string' || b.caption.length > 200)) errors.caption = 'string up to 200';
       if (b.topic !== undefined && (typeof b.topic !== 'string' || b.topic.length > 32)) errors.topic = 'string up to 32';
+      if (b.kind !== undefined && !KINDS.includes(b.kind)) errors.kind = KINDS.join(' | ');
+      if (b.tags !== undefined && (!Array.isArray(b.tags) || !b.tags.every((t) => TAGS.includes(t)))) errors.tags = `array of ${TAGS.join(', ')}`;
+      if (b.views !== undefined && !(Number.isFinite(b.views) && b.views >= 0)) errors.views = 'non-negative number';
       if (Object.keys(errors).length) return invalid(errors);
-      const video = { videoId, caption: b.caption || '合成测试视频 / synthetic video', topic: b.topic || 'education', audiences, sensitive: b.sensitive === true };
+      const video = {
+        videoId, caption: b.caption || '合成测试视频 / synthetic video', topic: b.topic || 'education', audiences, sensitive: b.sensitive === true,
+        kind: b.kind || 'video', tags: [...new Set(b.tags || [])], views: b.views || 0,
+      };
       videos.set(videoId, video);
       return [201, { video }];
     }, { conformance: true });
@@ -336,18 +400,121 @@ function createApp(pack, catalog, secretHash) {
 
   route('GET', '/api/v2/kids/:kid/videos/:video/access', withKid((kid, req, p) => [200, videoVerdict(kid, p.video)]));
 
+  // The feed, or a search with ?search= (caption contains, case-insensitive); ?topic= narrows to one topic.
+  // It lists what the kid may open; whether the kid may watch right now is the screen-time verdict, asked by the player.
   route('GET', '/api/v2/kids/:kid/feed', withKid((kid, req, p, body, query) => {
     const after = Number(query.get('after') || 0);
     const max = Number(query.get('max') || 20);
     if (!Number.isInteger(after) || after < 0 || !Number.isInteger(max) || max < 1 || max > 50) {
       return invalid({ after: 'non-negative integer', max: '1..50' });
     }
-    const gate = screenTimeVerdict(kid);
-    if (!gate.permitted) return [200, { videos: [], next: null, why: gate.why }];
-    const all = [...videos.values()].filter((v) => videoVerdict(kid, v.videoId).permitted);
-    const page = all.slice(after, after + max);
+    const search = (query.get('search') || '').trim().toLowerCase();
+    const topic = query.get('topic') || '';
+    const band = teenBandOf(kid);
+    const open = (v) => (band !== null || search !== ''
+      ? poolVerdict(v, band).permitted
+      // The normal-mode home feed is a prominent slot: sensitive videos are reached by search or link only.
+      : slotVerdict(v, null).permitted);
+    let all = [...videos.values()].filter((v) => (topic === '' || v.topic === topic)
+      && (search === '' || v.caption.toLowerCase().includes(search)) && open(v));
+    if (band !== null && pack.contentPool !== null && pack.contentPool.audioFirstBands.includes(band)) {
+      // Bands the rule pack marks audio-first list audio before everything else (stable: catalog order within each).
+      all = [...all.filter((v) => v.kind === 'audio'), ...all.filter((v) => v.kind !== 'audio')];
+    }
+    const page = all.slice(after, after + max).map((v) => videoOut(v, band));
     return [200, { videos: page, next: after + max < all.length ? String(after + max) : null, why: why('allowed') }];
   }));
+
+  // Trending: most viewed first (ties by id); never a sensitive video; in teen mode only the band's pool.
+  route('GET', '/api/v2/kids/:kid/trending', withKid((kid, req, p, body, query) => {
+    const max = Number(query.get('max') || 20);
+    if (!Number.isInteger(max) || max < 1 || max > 50) return invalid({ max: '1..50' });
+    const band = teenBandOf(kid);
+    const top = [...videos.values()].filter((v) => slotVerdict(v, band).permitted)
+      .sort((a, b) => (b.views - a.views) || (a.videoId < b.videoId ? -1 : a.videoId > b.videoId ? 1 : 0))
+      .slice(0, max);
+    return [200, { videos: top.map((v) => videoOut(v, band)), why: why('allowed') }];
+  }));
+
+  route('GET', '/api/v2/kids/:kid/videos/:video/slots/:slot', withKid((kid, req, p) => {
+    if (!SLOTS.includes(p.slot)) return invalid({ slot: SLOTS.join(' | ') });
+    const video = videos.get(p.video);
+    if (!video) return [200, verdict(false, 'content-not-in-pool')];
+    return [200, slotVerdict(video, teenBandOf(kid))];
+  }));
+
+  // How rich each band's teen-mode pool is, against the rule pack's thresholds. Only videos the band may open count.
+  route('GET', '/api/v2/catalog/richness', () => {
+    const limits = pack.contentPool && pack.contentPool.richness;
+    let catalogSize = 0;
+    const perBand = pack.bands.map((band) => ({ label: band.label, count: 0, byTopic: {}, topicsCovered: 0, sparse: false, reasons: [] }));
+    for (const video of videos.values()) {
+      catalogSize += 1;
+      for (const row of perBand) {
+        const open = poolVerdict(video, row.label);
+        if (open.permitted && open.verdict === 'allow') {
+          row.count += 1;
+          row.byTopic[video.topic] = (row.byTopic[video.topic] || 0) + 1;
+        }
+      }
+    }
+    if (limits) {
+      for (const row of perBand) {
+        row.topicsCovered = Object.values(row.byTopic).filter((n) => n >= limits.minItemsPerCategory).length;
+        if (row.count < limits.minItemsPerBand) {
+          row.reasons.push(`可供内容 ${row.count} 条，少于 ${limits.minItemsPerBand} 条 / ${row.count} servable videos, fewer than ${limits.minItemsPerBand}`);
+        }
+        if (row.topicsCovered < limits.minCategoriesPerBand) {
+          row.reasons.push(`达标分类 ${row.topicsCovered} 个，少于 ${limits.minCategoriesPerBand} 个 / ${row.topicsCovered} topics with at least ${limits.minItemsPerCategory} videos, fewer than ${limits.minCategoriesPerBand}`);
+        }
+        row.sparse = row.reasons.length > 0;
+      }
+    }
+    return [200, {
+      rules: pack.id,
+      checked: !!limits,
+      limits: limits || null,
+      sparse: perBand.filter((r) => r.sparse).map((r) => r.label),
+      perBand,
+      catalogSize,
+      at: new Date(now()).toISOString(),
+    }];
+  });
+
+  const iso = (ms) => (ms === null ? null : new Date(ms).toISOString());
+  const HOUR_MS = 3600 * 1000;
+
+  /** Deadlines and escalation of a complaint reason, from the rule pack's reporting section. */
+  function reportingRules(reason) {
+    const c = pack.reporting && pack.reporting.categories[reason];
+    return c || { triageHours: null, resolveHours: null, escalate: false };
+  }
+
+  /** Late strictly after the triage deadline while still received, or after the resolution deadline while not closed. */
+  function isLate(t, at) {
+    return (t.state === 'received' && t.triageBy !== null && at > t.triageBy)
+      || (t.state !== 'closed' && t.resolveBy !== null && at > t.resolveBy);
+  }
+
+  function publicTicket(t) {
+    // What the reporter and the kid's guardians see: never the reporter, the free text, the target or who moderated.
+    const last = [...t.timeline].reverse().find((e) => e.state === 'actioned' || e.state === 'rejected');
+    return {
+      number: t.number,
+      state: t.state,
+      reason: t.reason,
+      about: { kind: t.kind },
+      filedAt: iso(t.filedAt),
+      triageBy: iso(t.triageBy),
+      resolveBy: iso(t.resolveBy),
+      late: isLate(t, now()),
+      timeline: t.timeline.map((e) => ({ state: e.state, at: iso(e.at), why: e.why })),
+      measures: t.measures.map((m) => ({ kind: m.kind, at: iso(m.at) })),
+      result: last ? last.state : 'pending',
+      safetyOptions: SAFETY_OPTIONS[t.reason] || [],
+      authority: t.notice === null ? null : { state: t.notice.sent ? 'delivered' : 'queued', deliveredAt: iso(t.notice.sentAt) },
+    };
+  }
 
   route('POST', '/api/v2/complaints', (req, p, body) => {
     const token = req.headers['idempotency-key'];
@@ -361,18 +528,40 @@ function createApp(pack, catalog, secretHash) {
     const about = b.about || {};
     if (!TARGET_KINDS.includes(about.kind)) errors['about.kind'] = TARGET_KINDS.join(' | ');
     if (typeof about.ref !== 'string' || about.ref.length < 1 || about.ref.length > 128) errors['about.ref'] = '1-128 characters';
-    if (b.reporter !== undefined && (typeof b.reporter !== 'string' || b.reporter.length > 128)) errors.reporter = 'up to 128 characters';
+    if (b.reporter !== undefined && (typeof b.reporter !== 'string' || b.reporter.length < 1 || b.reporter.length > 128)) errors.reporter = '1-128 characters';
+    if (b.from === 'anonymous' && b.reporter !== undefined) errors.reporter = 'must be absent for an anonymous complaint';
     if (b.details !== undefined && (typeof b.details !== 'string' || b.details.length > 2000)) errors.details = 'up to 2000 characters';
+    if (b.kid !== undefined && (typeof b.kid !== 'string' || b.kid.length < 1 || b.kid.length > 128)) errors.kid = '1-128 characters';
+    if (b.proof !== undefined && (!Array.isArray(b.proof) || b.proof.length > MAX_PROOF
+      || !b.proof.every((r) => typeof r === 'string' && r.length >= 1 && r.length <= 256))) {
+      errors.proof = `up to ${MAX_PROOF} references of 1-256 characters`;
+    }
     if (Object.keys(errors).length) return invalid(errors);
-    const fields = { from: b.from, reporter: b.reporter || null, reason: b.reason, kind: about.kind, ref: about.ref, details: b.details || null };
+    const fields = {
+      from: b.from, reporter: b.reporter || null, reason: b.reason, kind: about.kind, ref: about.ref,
+      details: b.details || null, kidId: b.kid || null, proof: b.proof || [],
+    };
     const fingerprint = crypto.createHash('sha256').update(JSON.stringify(fields)).digest('hex');
     const earlier = complaintKeys.get(token);
     if (earlier) {
       if (earlier.fingerprint !== fingerprint) return [409, { why: why('idempotency-key-reused') }];
       return [200, { ticket: publicTicket(complaints.get(earlier.number)) }, { 'Idempotent-Replayed': 'true' }];
     }
-    // Stored before the receipt is returned, so a receipt always names a complaint that exists.
-    const ticket = { number: 'C-' + crypto.randomBytes(6).toString('hex').toUpperCase(), state: 'received', filedAt: new Date(now()).toISOString(), ...fields };
+    if (fields.kidId !== null && !kids.has(fields.kidId)) return [422, { why: why('unknown-kid') }];
+    const filedAt = now();
+    const r = reportingRules(fields.reason);
+    const number = 'C-' + crypto.randomBytes(6).toString('hex').toUpperCase();
+    // Stored, with its authority notice when the pack escalates the reason, before the receipt is returned.
+    const ticket = {
+      number, seq: ++complaintSeq, state: 'received', filedAt, ...fields,
+      triageBy: r.triageHours === null ? null : filedAt + r.triageHours * HOUR_MS,
+      resolveBy: r.resolveHours === null ? null : filedAt + r.resolveHours * HOUR_MS,
+      timeline: [], measures: [],
+      notice: r.escalate ? {
+        noticeId: 'N-' + crypto.randomBytes(6).toString('hex').toUpperCase(),
+        key: `node-short-video-notice-${number}`, attempts: 0, sent: false, sentAt: null, nextTryAt: filedAt,
+      } : null,
+    };
     complaints.set(ticket.number, ticket);
     complaintKeys.set(token, { fingerprint, number: ticket.number });
     return [201, { ticket: publicTicket(ticket) }];
@@ -383,9 +572,90 @@ function createApp(pack, catalog, secretHash) {
     return ticket ? [200, { ticket: publicTicket(ticket) }] : [404, { why: why('unknown-complaint') }];
   });
 
-  function publicTicket(t) {
-    // The receipt names the complaint, never the reporter or the free text.
-    return { number: t.number, state: t.state, reason: t.reason, filedAt: t.filedAt };
+  // For the kid's guardians: the complaints naming this kid (as reporter or victim), newest first.
+  route('GET', '/api/v2/kids/:kid/complaints', withKid((kid) => {
+    const mine = [...complaints.values()].filter((t) => t.kidId === kid.kidId)
+      .sort((a, b) => (b.filedAt - a.filedAt) || (b.seq - a.seq));
+    return [200, { total: mine.length, tickets: mine.map(publicTicket) }];
+  }));
+
+  /** One moderation step: received → triaged → actioned | rejected → closed. Returns [status, payload]. */
+  function moderate(number, step, moderator, input) {
+    const t = complaints.get(number);
+    if (!t) return [404, { why: why('unknown-complaint') }];
+    const b = input || {};
+    let to;
+    let measures = [];
+    let note = null;
+    if (step === 'triage') {
+      if (t.state !== 'received') return [409, verdict(false, 'report-transition-not-allowed')];
+      to = 'triaged';
+    } else if (step === 'action') {
+      const list = b.measures;
+      if (!Array.isArray(list) || list.length < 1 || list.length > 10
+        || !list.every((m) => m && MEASURES.includes(m.kind) && typeof m.targetId === 'string' && m.targetId.length >= 1 && m.targetId.length <= 128)) {
+        return invalid({ measures: `1-10 of { kind: ${MEASURES.join(' | ')}, targetId }` });
+      }
+      if (t.state !== 'triaged') return [409, verdict(false, 'report-transition-not-allowed')];
+      to = 'actioned';
+      measures = list.map((m) => ({ kind: m.kind, ref: m.targetId }));
+    } else if (step === 'reject') {
+      if (typeof b.note !== 'string' || b.note.length > 64 || !KEBAB.test(b.note)) return invalid({ note: 'a kebab-case code such as no-violation' });
+      if (t.state !== 'triaged') return [409, verdict(false, 'report-transition-not-allowed')];
+      to = 'rejected';
+      note = b.note;
+    } else if (step === 'close') {
+      if (t.state !== 'actioned' && t.state !== 'rejected') return [409, verdict(false, 'report-transition-not-allowed')];
+      to = 'closed';
+    } else {
+      return invalid({ step: 'triage | action | reject | close' });
+    }
+    const at = now();
+    t.state = to;
+    t.timeline.push({ state: to, at, why: note, by: moderator });
+    for (const m of measures) t.measures.push({ ...m, at, by: moderator });
+    return [200, verdict(true, 'allowed')];
+  }
+
+  const lateTickets = (number) => [...complaints.values()]
+    .filter((t) => (number === '' || t.number === number) && isLate(t, now()))
+    .sort((a, b) => (a.filedAt - b.filedAt) || (a.seq - b.seq));
+
+  /** Sends due, undelivered authority notices to the sink (at least once; the sink de-duplicates on the key). */
+  function flushAuthorityNotices() {
+    const at = now();
+    const due = [...complaints.values()].filter((t) => t.notice !== null && !t.notice.sent && t.notice.nextTryAt <= at);
+    let sent = 0;
+    for (const t of due) {
+      t.notice.attempts += 1;
+      // The notice names the complaint, never the reporter or the free text.
+      authorityInbox.set(t.notice.key, {
+        type: 'node-short-video.authority-notice', noticeId: t.notice.noticeId, number: t.number, reason: t.reason,
+        about: { kind: t.kind, ref: t.ref }, kidId: t.kidId, filedAt: iso(t.filedAt), proof: t.proof,
+      });
+      t.notice.sent = true;
+      t.notice.sentAt = at;
+      sent += 1;
+    }
+    return { pending: due.length, sent, failed: due.length - sent };
+  }
+
+  if (secretHash !== null) {
+    // The harness acts as a moderator here ('conformance-moderator').
+    route('POST', '/__conformance/complaints/:number/moderate', (req, p, body) => {
+      const b = body || {};
+      return moderate(p.number, b.step, 'conformance-moderator', b);
+    }, { conformance: true });
+    route('GET', '/__conformance/complaints/late', (req, p, body, query) => {
+      const late = lateTickets(query.get('number') || '');
+      return [200, { total: late.length, numbers: late.map((t) => t.number) }];
+    }, { conformance: true });
+    route('POST', '/__conformance/authority/flush', () => [200, flushAuthorityNotices()], { conformance: true });
+    route('GET', '/__conformance/authority/inbox', (req, p, body, query) => {
+      const number = query.get('number') || '';
+      const keys = [...authorityInbox.entries()].filter(([, n]) => number === '' || n.number === number).map(([k]) => k);
+      return [200, { total: keys.length, keys }];
+    }, { conformance: true });
   }
 
   function bornForAge(years) {

@@ -34,6 +34,7 @@ function loadRulePack(file) {
     if (i > 0 && pack.bands[i - 1].toAge !== b.fromAge) fail(`bands[${i}]: bands must be contiguous (half-open [from, to))`);
     return Object.freeze({ label: `${b.fromAge}-${b.toAge}`, fromAge: b.fromAge, toAge: b.toAge, dailyMinutes: minutes });
   });
+  const labels = bands.map((b) => b.label);
   return Object.freeze({
     id: pack.id,
     version: pack.version,
@@ -42,7 +43,51 @@ function loadRulePack(file) {
     curfewEnd: minutesOf(curfew.end),
     restReminderMinutes: rest === undefined ? null : rest,
     bands: Object.freeze(bands),
+    contentPool: contentPoolOf(pack.contentPool, labels, fail),
+    reporting: reportingOf(pack.reporting, fail),
   });
+}
+
+const positiveInt = (v) => Number.isInteger(v) && v > 0;
+
+/** contentPool: audio-first bands and richness thresholds; null when the pack sets none (then nothing is assessed). */
+function contentPoolOf(pool, labels, fail) {
+  if (pool === undefined || pool === null) return null;
+  const audioBands = (pool.audioFirst && pool.audioFirst.bands) || [];
+  if (!Array.isArray(audioBands) || !audioBands.every((b) => labels.includes(b))) {
+    fail(`contentPool.audioFirst.bands must name bands of the pack (${labels.join(', ')}) / 音频优先年龄段无效`);
+  }
+  const r = pool.richness || {};
+  const threshold = (name) => {
+    const v = r[name] && r[name].value;
+    if (!Number.isInteger(v) || v < 0) fail(`contentPool.richness.${name}.value must be a non-negative integer`);
+    return v;
+  };
+  return Object.freeze({
+    audioFirstBands: Object.freeze([...audioBands]),
+    richness: Object.freeze({
+      minItemsPerBand: threshold('minItemsPerBand'),
+      minItemsPerCategory: threshold('minItemsPerCategory'),
+      minCategoriesPerBand: threshold('minCategoriesPerBand'),
+    }),
+  });
+}
+
+/** reporting.categories: per category the triage and resolution deadlines (hours) and whether to notify the authority. */
+function reportingOf(reporting, fail) {
+  if (reporting === undefined || reporting === null) return null;
+  const categories = {};
+  for (const [name, c] of Object.entries(reporting.categories || {})) {
+    const triage = c.triageHours && c.triageHours.value;
+    const resolve = c.resolveHours && c.resolveHours.value;
+    if (!positiveInt(triage) || !positiveInt(resolve)) fail(`reporting.categories.${name}: triageHours and resolveHours must be positive integers`);
+    categories[name] = Object.freeze({
+      triageHours: triage,
+      resolveHours: resolve,
+      escalate: !!(c.escalateToAuthority && c.escalateToAuthority.value === true),
+    });
+  }
+  return Object.freeze({ categories: Object.freeze(categories) });
 }
 
 function minutesOf(hhmm) {
