@@ -24,8 +24,8 @@ public static class TeenModeEndpointRouteBuilderExtensions
 
         api.MapPost("/subjects", CreateSubjectAsync);
         api.MapGet("/subjects/{subjectId}", GetSubjectAsync);
-        api.MapPost("/subjects/{subjectId}/teen-mode/enter", async (string subjectId, IParentalControl control, CancellationToken ct) =>
-            Command(await control.EnterTeenModeAsync(subjectId, ct)));
+        api.MapPost("/subjects/{subjectId}/teen-mode/enter", async (string subjectId, IParentalControl control, TimeProvider time, CancellationToken ct) =>
+            Command(await control.EnterTeenModeAsync(subjectId, ct), time.GetUtcNow()));
         api.MapPost("/subjects/{subjectId}/teen-mode/exit", ExitAsync);
         api.MapPost("/subjects/{subjectId}/guardians", BindGuardianAsync);
         api.MapPost("/subjects/{subjectId}/heartbeats", HeartbeatAsync);
@@ -42,11 +42,16 @@ public static class TeenModeEndpointRouteBuilderExtensions
     private static IResult Query(Decision decision) =>
         decision.Reason == ReasonCode.UnknownSubject ? UnknownSubject() : Json.Ok(Dto.Of(decision));
 
-    private static IResult Command(Decision decision, int okStatus = StatusCodes.Status200OK)
+    private static IResult Command(Decision decision, DateTimeOffset now, int okStatus = StatusCodes.Status200OK)
     {
         if (decision.Reason == ReasonCode.UnknownSubject)
         {
             return UnknownSubject();
+        }
+
+        if (decision.Reason == ReasonCode.GuardianLockedOut && decision.Details.RetryAt is { } retryAt)
+        {
+            return Json.TooSoon(decision.Reason.Value, "验证失败次数过多，请稍后再试", "Too many failed verifications; try again later", retryAt, now);
         }
 
         return decision.IsAllowed
@@ -103,7 +108,7 @@ public static class TeenModeEndpointRouteBuilderExtensions
     private static async Task<IResult> GetSubjectAsync(string subjectId, ISubjectService subjects, CancellationToken ct) =>
         await subjects.GetStatusAsync(subjectId, ct) is { } status ? Json.Ok(Dto.Of(status)) : UnknownSubject();
 
-    private static async Task<IResult> ExitAsync(string subjectId, HttpRequest request, IParentalControl control, CancellationToken ct)
+    private static async Task<IResult> ExitAsync(string subjectId, HttpRequest request, IParentalControl control, TimeProvider time, CancellationToken ct)
     {
         var (body, problem) = await Json.ReadObjectAsync(request, optional: true);
         if (problem is not null)
@@ -113,10 +118,10 @@ public static class TeenModeEndpointRouteBuilderExtensions
 
         var f = new FieldReader(body!);
         var pin = f.String("guardianPin", required: false, maxLength: 64);
-        return f.Ok ? Command(await control.ExitTeenModeAsync(subjectId, pin ?? string.Empty, ct)) : Json.Invalid(f.Errors);
+        return f.Ok ? Command(await control.ExitTeenModeAsync(subjectId, pin ?? string.Empty, ct), time.GetUtcNow()) : Json.Invalid(f.Errors);
     }
 
-    private static async Task<IResult> BindGuardianAsync(string subjectId, HttpRequest request, IParentalControl control, CancellationToken ct)
+    private static async Task<IResult> BindGuardianAsync(string subjectId, HttpRequest request, IParentalControl control, TimeProvider time, CancellationToken ct)
     {
         var (body, problem) = await Json.ReadObjectAsync(request);
         if (problem is not null)
@@ -134,7 +139,7 @@ public static class TeenModeEndpointRouteBuilderExtensions
         }
 
         return f.Ok
-            ? Command(await control.BindGuardianAsync(subjectId, guardianId!, pin!, existing, ct), StatusCodes.Status201Created)
+            ? Command(await control.BindGuardianAsync(subjectId, guardianId!, pin!, existing, ct), time.GetUtcNow(), StatusCodes.Status201Created)
             : Json.Invalid(f.Errors);
     }
 

@@ -45,6 +45,9 @@ public sealed class StoreUnderTest : IAsyncDisposable
     /// <summary>The report store.</summary>
     public IReportStore Reports => Get<IReportStore>();
 
+    /// <summary>The guardian-verification lockout store.</summary>
+    public IGuardianLockoutStore Lockouts => Get<IGuardianLockoutStore>();
+
     /// <summary>The audit store.</summary>
     public IAuditStore Audit => Get<IAuditStore>();
 

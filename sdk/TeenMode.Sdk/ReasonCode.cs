@@ -64,6 +64,9 @@ public readonly struct ReasonCode : IEquatable<ReasonCode>
     /// <summary>A guardian credential was given and did not verify.</summary>
     public static ReasonCode GuardianVerificationFailed { get; } = new("guardian-verification-failed");
 
+    /// <summary>Too many failed guardian verifications: no credential is checked until <see cref="DecisionDetails.RetryAt"/>.</summary>
+    public static ReasonCode GuardianLockedOut { get; } = new("guardian-locked-out");
+
     /// <summary>The subject has no guardian bound, so nothing can verify the action.</summary>
     public static ReasonCode NoGuardianBound { get; } = new("no-guardian-bound");
 
@@ -92,7 +95,7 @@ public readonly struct ReasonCode : IEquatable<ReasonCode>
     public static IReadOnlyList<ReasonCode> WellKnown { get; } =
     [
         Allowed, TeenModeOff, Curfew, DailyLimitReached, RestReminder, ContentNotInPool,
-        ContentNotSuitableForBand, GuardianVerificationRequired, GuardianVerificationFailed,
+        ContentNotSuitableForBand, GuardianVerificationRequired, GuardianVerificationFailed, GuardianLockedOut,
         NoGuardianBound, UnknownSubject, DuplicateHeartbeat, StoreUnavailable, IdempotencyKeyReused,
         UnknownReport, ReportTransitionNotAllowed, ReportActionFailed,
         MayAffectMinorsNotice, ForbiddenTopic, AdvertisementBlocked, ExternalLinkBlocked, ProminentPlacementForbidden,

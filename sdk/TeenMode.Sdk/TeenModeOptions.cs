@@ -18,8 +18,24 @@ public sealed class TeenModeOptions
     /// <summary>A gap between heartbeats longer than this counts as a break and restarts continuous use. Default 10 minutes.</summary>
     public TimeSpan ContinuousUseBreak { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>Failed guardian verifications in a row (across devices) that lock verification. Default 5.</summary>
+    public int GuardianMaxFailures { get; set; } = 5;
+
+    /// <summary>How long verification stays locked after <see cref="GuardianMaxFailures"/> failures. Default 15 minutes.</summary>
+    public TimeSpan GuardianLockout { get; set; } = TimeSpan.FromMinutes(15);
+
     internal IEnumerable<string> Validate()
     {
+        if (GuardianMaxFailures is < 1 or > 100)
+        {
+            yield return $"{nameof(GuardianMaxFailures)} must be between 1 and 100 (was {GuardianMaxFailures}).";
+        }
+
+        if (GuardianLockout <= TimeSpan.Zero)
+        {
+            yield return $"{nameof(GuardianLockout)} must be positive.";
+        }
+
         if (PinIterations < 100_000)
         {
             yield return $"{nameof(PinIterations)} must be at least 100000 (was {PinIterations}).";

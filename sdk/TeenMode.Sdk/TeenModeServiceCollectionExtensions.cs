@@ -49,6 +49,7 @@ public static partial class TeenModeServiceCollectionExtensions
         services.TryAddSingleton<ISubjectStore>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
         services.TryAddSingleton<IUsageLedgerStore>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
         services.TryAddSingleton<IGuardianStore>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
+        services.TryAddSingleton<IGuardianLockoutStore>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
         services.TryAddSingleton<IContentCatalog>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
         services.TryAddSingleton<IReportStore>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
         services.TryAddSingleton<IAuditStore>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());

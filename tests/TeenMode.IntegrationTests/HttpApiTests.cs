@@ -134,4 +134,26 @@ public sealed class HttpApiTests
         seen.Should().OnlyContain(i => i["bands"]!.Values<string>().Contains(band) && !i["mayAffectMinors"]!.Value<bool>());
         seen.Select(i => i["id"]!.ToString()).Should().OnlyHaveUniqueItems();
     }
+
+    [Fact]
+    public async Task RepeatedWrongPins_Give429WithRetryAfter_AndTheRightPinWaits()
+    {
+        await using var app = await SampleApp.StartAsync();
+        await app.SendAsync(HttpMethod.Post, "/teenmode/v1/subjects", "{\"id\":\"kid\",\"birthDate\":\"2013-01-01\"}");
+        await app.SendAsync(HttpMethod.Post, "/teenmode/v1/subjects/kid/guardians", "{\"guardianId\":\"mum\",\"pin\":\"246810\"}");
+        for (var i = 0; i < 5; i++)
+        {
+            (await app.SendAsync(HttpMethod.Post, "/teenmode/v1/subjects/kid/teen-mode/exit", "{\"guardianPin\":\"00000" + i + "\"}")).Status.Should().Be(403);
+        }
+
+        using var response = await app.Client.PostAsync("/teenmode/v1/subjects/kid/teen-mode/exit",
+            new StringContent("{\"guardianPin\":\"246810\"}", System.Text.Encoding.UTF8, "application/json"));
+        var body = JObject.Parse(await response.Content.ReadAsStringAsync());
+        var (_, subject) = await app.SendAsync(HttpMethod.Get, "/teenmode/v1/subjects/kid");
+
+        ((int)response.StatusCode).Should().Be(429);
+        body["reasonCode"]!.ToString().Should().Be("guardian-locked-out");
+        response.Headers.RetryAfter!.Delta!.Value.Should().BeCloseTo(TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(1));
+        subject["teenMode"]!.Value<bool>().Should().BeTrue();
+    }
 }

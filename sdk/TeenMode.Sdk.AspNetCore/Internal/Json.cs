@@ -27,6 +27,22 @@ internal static class Json
 
     public static IResult Ok(object body, int status = StatusCodes.Status200OK) => new JsonResult(JToken.FromObject(body, Serializer), status, "application/json");
 
+    /// <summary>A refusal that may be retried later: <c>429</c> with <c>Retry-After</c> (seconds) and <c>retryAt</c> in the body.</summary>
+    public static IResult TooSoon(string reasonCode, string titleZh, string titleEn, DateTimeOffset retryAt, DateTimeOffset now)
+    {
+        var seconds = Math.Max(1, (long)Math.Ceiling((retryAt - now).TotalSeconds));
+        var body = new JObject
+        {
+            ["type"] = "https://teenmode.dev/problems/" + reasonCode,
+            ["title"] = $"{titleZh} / {titleEn}",
+            ["status"] = StatusCodes.Status429TooManyRequests,
+            ["reasonCode"] = reasonCode,
+            ["retryAt"] = retryAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture),
+        };
+        return new JsonResult(body, StatusCodes.Status429TooManyRequests, "application/problem+json",
+            ("Retry-After", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
     public static IResult Problem(int status, string reasonCode, string titleZh, string titleEn, string? detail = null, IDictionary<string, string[]>? errors = null)
     {
         var body = new JObject
@@ -99,11 +115,16 @@ internal static class Json
     private static IResult TooLarge() => Problem(StatusCodes.Status413PayloadTooLarge, "body-too-large", "请求体过大", "The request body is too large",
         string.Create(CultureInfo.InvariantCulture, $"At most {MaxBodyBytes} bytes are accepted."));
 
-    private sealed class JsonResult(JToken body, int status, string contentType) : IResult
+    private sealed class JsonResult(JToken body, int status, string contentType, params (string Name, string Value)[] headers) : IResult
     {
         public async Task ExecuteAsync(HttpContext httpContext)
         {
             httpContext.Response.StatusCode = status;
+            foreach (var (name, value) in headers)
+            {
+                httpContext.Response.Headers[name] = value;
+            }
+
             httpContext.Response.ContentType = contentType + "; charset=utf-8";
             await httpContext.Response.WriteAsync(body.ToString(Formatting.None), httpContext.RequestAborted).ConfigureAwait(false);
         }

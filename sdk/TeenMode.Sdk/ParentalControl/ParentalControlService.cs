@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using TeenMode.Audit;
 using TeenMode.Subjects;
 
@@ -7,6 +8,8 @@ internal sealed class ParentalControlService(
     ISubjectStore subjects,
     IGuardianStore guardians,
     IGuardianVerifier verifier,
+    IGuardianLockoutStore lockouts,
+    IOptions<TeenModeOptions> options,
     PinHasher hasher,
     IAuditLog audit,
     TimeProvider time) : IParentalControl
@@ -78,16 +81,38 @@ internal sealed class ParentalControlService(
             return (Decision.Deny(ReasonCode.GuardianVerificationRequired, RequirementIds.ExitNeedsGuardian), null);
         }
 
+        var now = time.GetUtcNow();
+        var state = await lockouts.GetLockAsync(subjectId, cancellationToken).ConfigureAwait(false);
+        if (state.IsLocked(now))
+        {
+            // Not even checked: otherwise the lock would still answer "right" or "wrong" to a guesser.
+            return (Decision.Deny(ReasonCode.GuardianLockedOut, RequirementIds.ExitNeedsGuardian, new DecisionDetails(RetryAt: state.LockedUntil)), null);
+        }
+
         foreach (var binding in bindings)
         {
             if (verifier.Verify(binding, pin))
             {
+                if (state.Failures > 0)
+                {
+                    await lockouts.ClearFailuresAsync(subjectId, cancellationToken).ConfigureAwait(false);
+                }
+
                 return (Decision.Allow(), binding.GuardianId);
             }
         }
 
+        var settings = options.Value;
+        var after = await lockouts.RecordFailureAsync(subjectId, now, settings.GuardianMaxFailures, settings.GuardianLockout, cancellationToken).ConfigureAwait(false);
+
         // Failed attempts are evidence too (e.g. a minor guessing the PIN); the PIN itself is never recorded.
         await audit.AppendAsync(new AuditEvent("subject:" + subjectId, "guardian-verification-failed", subjectId, purpose), cancellationToken).ConfigureAwait(false);
-        return (Decision.Deny(ReasonCode.GuardianVerificationFailed, RequirementIds.ExitNeedsGuardian), null);
+        if (after.IsLocked(now))
+        {
+            await audit.AppendAsync(new AuditEvent("system", "guardian-verification-locked", subjectId, purpose), cancellationToken).ConfigureAwait(false);
+        }
+
+        return (Decision.Deny(ReasonCode.GuardianVerificationFailed, RequirementIds.ExitNeedsGuardian,
+            after.IsLocked(now) ? new DecisionDetails(RetryAt: after.LockedUntil) : null), null);
     }
 }

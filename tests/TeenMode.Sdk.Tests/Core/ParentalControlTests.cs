@@ -58,6 +58,53 @@ public sealed class ParentalControlTests
     }
 
     [Fact]
+    public async Task RepeatedWrongPins_LockVerification_EvenForTheRightPin_UntilTheLockEnds()
+    {
+        using var host = new TeenModeHost(TeenModeHost.Local(2026, 3, 6, 10));
+        await host.RegisterAsync("kid", Born2013);
+        await host.Parental.BindGuardianAsync("kid", "mum", "2468");
+
+        var wrong = new List<Decision>();
+        for (var i = 0; i < 5; i++)
+        {
+            wrong.Add(await host.Parental.ExitTeenModeAsync("kid", "000" + i));
+        }
+
+        var rightWhileLocked = await host.Parental.ExitTeenModeAsync("kid", "2468");
+        host.Clock.Advance(TimeSpan.FromMinutes(15));
+        var rightAfter = await host.Parental.ExitTeenModeAsync("kid", "2468");
+
+        wrong.Should().OnlyContain(d => d.Reason == ReasonCode.GuardianVerificationFailed);
+        wrong[4].Details.RetryAt.Should().Be(host.Clock.GetUtcNow(), "the fifth failure locks for 15 minutes, which have just passed");
+        rightWhileLocked.Reason.Should().Be(ReasonCode.GuardianLockedOut);
+        rightWhileLocked.Details.RetryAt.Should().Be(host.Clock.GetUtcNow());
+        rightAfter.IsAllowed.Should().BeTrue();
+        (await host.Audit.ReadAsync(subjectId: "kid")).Should().Contain(e => e.Event.Action == "guardian-verification-locked");
+    }
+
+    [Fact]
+    public async Task ASuccess_ResetsTheFailureCount()
+    {
+        using var host = new TeenModeHost(TeenModeHost.Local(2026, 3, 6, 10));
+        await host.RegisterAsync("kid", Born2013);
+        await host.Parental.BindGuardianAsync("kid", "mum", "2468");
+        for (var i = 0; i < 4; i++)
+        {
+            await host.Parental.ExitTeenModeAsync("kid", "0000");
+        }
+
+        (await host.Parental.EnterTeenModeAsync("kid")).IsAllowed.Should().BeTrue();
+        (await host.Parental.ExitTeenModeAsync("kid", "2468")).IsAllowed.Should().BeTrue();
+        await host.Parental.EnterTeenModeAsync("kid");
+        for (var i = 0; i < 4; i++)
+        {
+            await host.Parental.ExitTeenModeAsync("kid", "0000");
+        }
+
+        (await host.Parental.ExitTeenModeAsync("kid", "2468")).IsAllowed.Should().BeTrue("four failures after a success do not lock");
+    }
+
+    [Fact]
     public async Task ExitTeenMode_NoPin_AsksForVerification()
     {
         using var host = new TeenModeHost(TeenModeHost.Local(2026, 3, 6, 10));

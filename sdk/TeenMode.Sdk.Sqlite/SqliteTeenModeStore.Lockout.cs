@@ -1,0 +1,83 @@
+using Microsoft.Data.Sqlite;
+using TeenMode.ParentalControl;
+
+namespace TeenMode.Sqlite;
+
+public sealed partial class SqliteTeenModeStore : IGuardianLockoutStore
+{
+    private const string SchemaLockout = """
+        CREATE TABLE IF NOT EXISTS guardian_lockouts (
+            subject_id TEXT PRIMARY KEY,
+            failures INTEGER NOT NULL,
+            locked_until TEXT NULL
+        );
+        """;
+
+    /// <inheritdoc />
+    public async Task<GuardianLockState> GetLockAsync(string subjectId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(subjectId);
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            return await ReadLockAsync(connection, null, subjectId, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<GuardianLockState> RecordFailureAsync(string subjectId, DateTimeOffset at, int maxFailures, TimeSpan lockFor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(subjectId);
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            // IMMEDIATE: two devices failing at once must both be counted.
+            using var transaction = connection.BeginTransaction(deferred: false);
+            var state = await ReadLockAsync(connection, transaction, subjectId, cancellationToken).ConfigureAwait(false);
+            var next = state.IsLocked(at) ? state
+                : state.Failures + 1 >= maxFailures ? new GuardianLockState(0, at + lockFor)
+                : new GuardianLockState(state.Failures + 1, state.LockedUntil);
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = """
+                INSERT INTO guardian_lockouts (subject_id, failures, locked_until) VALUES ($subject, $failures, $until)
+                ON CONFLICT (subject_id) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until;
+                """;
+            command.Parameters.AddWithValue("$subject", subjectId);
+            command.Parameters.AddWithValue("$failures", next.Failures);
+            command.Parameters.AddWithValue("$until", next.LockedUntil is { } until ? FormatInstant(until) : DBNull.Value);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return next;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task ClearFailuresAsync(string subjectId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(subjectId);
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "DELETE FROM guardian_lockouts WHERE subject_id = $subject;";
+            command.Parameters.AddWithValue("$subject", subjectId);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<GuardianLockState> ReadLockAsync(SqliteConnection connection, SqliteTransaction? transaction, string subjectId, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT failures, locked_until FROM guardian_lockouts WHERE subject_id = $subject;";
+        command.Parameters.AddWithValue("$subject", subjectId);
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+                ? new GuardianLockState(reader.GetInt32(0), reader.IsDBNull(1) ? null : ParseInstant(reader.GetString(1)))
+                : GuardianLockState.Clear;
+        }
+    }
+}
