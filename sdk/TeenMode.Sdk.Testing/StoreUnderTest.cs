@@ -45,6 +45,9 @@ public sealed class StoreUnderTest : IAsyncDisposable
     /// <summary>The report store.</summary>
     public IReportStore Reports => Get<IReportStore>();
 
+    /// <summary>The game spending ledger.</summary>
+    public IGameSpendLedgerStore GameSpend => Get<IGameSpendLedgerStore>();
+
     /// <summary>The audit store.</summary>
     public IAuditStore Audit => Get<IAuditStore>();
 
