@@ -71,7 +71,7 @@ public sealed class GamePolicy : IGamePolicy
             var start = date.ToDateTime(window.Start);
             if (playDay && start > localNow)
             {
-                return new DateTimeOffset(start, rules.TimeZone.GetUtcOffset(start));
+                return new DateTimeOffset(start, rules.TimeZone.GetUtcOffset(start)).ToUniversalTime();
             }
         }
 
