@@ -66,13 +66,11 @@ internal sealed class GameGate(
 
             var (teenModeOff, tier) = Tier(subject, local);
             Decision decision;
-            decimal total;
             if (tier is null)
             {
-                // An adult, or teen mode off with no known age: no cap, but the spend is still counted.
-                (_, total) = await ledger.TryAddSpendAsync(subject.Id, topUp.GameCompanyId, month, topUp.Amount, null, cancellationToken).ConfigureAwait(false);
+                // An adult, or teen mode off with no known age: no cap, and nothing is kept about their spending.
                 decision = teenModeOff ? new Decision(Outcome.Allow, ReasonCode.TeenModeOff, [], DecisionDetails.None) : Decision.Allow();
-                return new GameTopUpResult(decision, month, total, null);
+                return new GameTopUpResult(decision, month, null, null);
             }
 
             decision = policy.EvaluateTopUp(tier, topUp.Amount);
@@ -97,7 +95,16 @@ internal sealed class GameGate(
                 ["month"] = month,
                 ["monthTotal"] = after.ToString("0.00", CultureInfo.InvariantCulture),
             };
-            await audit.AppendAsync(new AuditEvent("subject:" + subject.Id, "game-top-up", subject.Id, topUp.GameCompanyId, details), cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await audit.AppendAsync(new AuditEvent("subject:" + subject.Id, "game-top-up", subject.Id, topUp.GameCompanyId, details), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The spend is already counted against the cap; refusing now would take the child's money off the cap for nothing.
+                _logger.LogError(ex, "Audit log unavailable; the game top-up was counted but not audited.");
+            }
+
             return new GameTopUpResult(decision, month, after, tier.PerMonth);
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not ArgumentException)

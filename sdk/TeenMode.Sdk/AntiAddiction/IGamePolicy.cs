@@ -22,7 +22,7 @@ public interface IGameGate
     Task<Decision> CheckPlayAsync(string subjectId, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Decides a top-up and, when allowed, adds it to the subject's monthly total with the game company in the same atomic
+    /// Decides a top-up and, when a minor's cap applies and it is allowed, adds it to the monthly total with the game company in the same atomic
     /// store step, so concurrent top-ups from several devices never exceed the cap.
     /// </summary>
     /// <exception cref="ArgumentException">The amount is not positive or has more than two decimals, or an id is empty.</exception>

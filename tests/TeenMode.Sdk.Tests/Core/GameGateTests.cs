@@ -183,4 +183,28 @@ public sealed class GameGateTests
         results.Count(r => r.Decision.IsAllowed).Should().Be(6);
         results.Where(r => !r.Decision.IsAllowed).Should().OnlyContain(r => r.Decision.Reason == ReasonCode.SpendOverMonthlyCap);
     }
+
+    [Fact]
+    public async Task TopUp_Adult_IsNotCappedAndNotKept()
+    {
+        using var host = new TeenModeHost(TeenModeHost.Local(2026, 3, 4, 10, 0));
+        await host.RegisterAsync("adult", new DateOnly(2000, 1, 1));
+
+        var result = await host.Games.TopUpAsync(new GameTopUp("adult", "studio-a", 5000m));
+
+        result.Decision.Reason.Should().Be(ReasonCode.Allowed);
+        result.MonthTotal.Should().BeNull();
+        result.MonthlyCap.Should().BeNull();
+    }
+
+    [Fact]
+    public async Task TopUp_DeclaredBandWithoutBirthDate_UsesTheBandsYoungestAge()
+    {
+        // Band 16-18 → tier [16,18): 100.00 per top-up.
+        using var host = new TeenModeHost(TeenModeHost.Local(2026, 3, 4, 10, 0));
+        await host.Subjects.RegisterAsync(new TeenMode.Subjects.SubjectRegistration("teen", DeclaredBand: new AgeBand(16, 18)));
+
+        (await host.Games.TopUpAsync(new GameTopUp("teen", "studio-a", 100m))).Decision.IsAllowed.Should().BeTrue();
+        (await host.Games.TopUpAsync(new GameTopUp("teen", "studio-a", 100.01m))).Decision.Reason.Should().Be(ReasonCode.SpendOverTransactionCap);
+    }
 }
