@@ -18,7 +18,7 @@ public sealed class GameRulesLoaderTests
         (pack.PlayWindow.Start, pack.PlayWindow.End).Should().Be((new TimeOnly(20, 0), new TimeOnly(21, 0)));
         pack.Tiers.Select(t => (t.FromAge, t.ToAge, t.PerTopUp, t.PerMonth)).Should().Equal(
             (0, 8, null, null), (8, 16, 50.00m, 200.00m), (16, 18, 100.00m, 400.00m));
-        pack.Calendar.Years.Select(y => (y.Year, y.Confidence)).Should().Equal((2025, "official"), (2026, "recalled"));
+        pack.Calendar.Years.Select(y => (y.Year, y.Confidence)).Should().Equal((2025, "secondary"), (2026, "secondary"));
     }
 
     [Fact]
