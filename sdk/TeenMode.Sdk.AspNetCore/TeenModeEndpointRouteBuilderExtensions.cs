@@ -16,7 +16,7 @@ public static class TeenModeEndpointRouteBuilderExtensions
     /// <summary>The default route prefix of the versioned API.</summary>
     public const string DefaultPrefix = "/teenmode/v1";
 
-    /// <summary>Maps the app endpoints: subjects, teen mode, guardians, heartbeats, usage, content, feed, reports.</summary>
+    /// <summary>Maps the app endpoints: subjects, teen mode, guardians, heartbeats, usage, content, feed, games, reports.</summary>
     public static RouteGroupBuilder MapTeenMode(this IEndpointRouteBuilder endpoints, string prefix = DefaultPrefix)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
@@ -35,6 +35,7 @@ public static class TeenModeEndpointRouteBuilderExtensions
             Query(await pool.CheckAsync(subjectId, itemId, ct)));
         api.MapGet("/subjects/{subjectId}/feed", FeedAsync);
         TeenModeContentEndpoints.MapContent(api);
+        TeenModeGameEndpoints.MapGames(api);
         ReportingEndpoints.MapPublic(api);
         return api;
     }

@@ -52,6 +52,7 @@ public static class SqliteTeenModeBuilderExtensions
         services.RemoveAll<IContentCatalog>().AddSingleton<IContentCatalog>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
         services.RemoveAll<IReportStore>().AddSingleton<IReportStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
         services.RemoveAll<IAuditStore>().AddSingleton<IAuditStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
+        services.RemoveAll<IGameSpendLedgerStore>().AddSingleton<IGameSpendLedgerStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
         services.RemoveAll<IReportWorkflowStore>().AddSingleton<IReportWorkflowStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
         return builder;
     }

@@ -48,6 +48,9 @@ public sealed class StoreUnderTest : IAsyncDisposable
     /// <summary>The guardian-verification lockout store.</summary>
     public IGuardianLockoutStore Lockouts => Get<IGuardianLockoutStore>();
 
+    /// <summary>The game spending ledger.</summary>
+    public IGameSpendLedgerStore GameSpend => Get<IGameSpendLedgerStore>();
+
     /// <summary>The audit store.</summary>
     public IAuditStore Audit => Get<IAuditStore>();
 

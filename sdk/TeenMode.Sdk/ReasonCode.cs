@@ -91,6 +91,29 @@ public readonly struct ReasonCode : IEquatable<ReasonCode>
     /// <summary>The app could not carry out a report action (take down, block, unlink); nothing was recorded.</summary>
     public static ReasonCode ReportActionFailed { get; } = new("report-action-failed");
 
+    // Online games (issue 3, NPPA rules).
+
+    /// <summary>Games: today is a play day, but local time is outside the play window (20:00–21:00 under the NPPA rules).</summary>
+    public static ReasonCode GameOutsidePlayWindow { get; } = new("game-outside-play-window");
+
+    /// <summary>Games: today is neither a play weekday nor a statutory holiday.</summary>
+    public static ReasonCode GameNotPlayDay { get; } = new("game-not-play-day");
+
+    /// <summary>Games: today is a make-up workday (调休), so not a play day even on a weekend.</summary>
+    public static ReasonCode GameMakeupWorkday { get; } = new("game-makeup-workday");
+
+    /// <summary>Games: no holiday calendar covers today's year, so play days cannot be known (fail closed; a configuration issue).</summary>
+    public static ReasonCode GameCalendarMissing { get; } = new("game-calendar-missing");
+
+    /// <summary>Games: the subject's age tier allows no payment at all (under 8 under the NPPA rules).</summary>
+    public static ReasonCode GamePaymentUnder8 { get; } = new("game-payment-under-8");
+
+    /// <summary>Games: the top-up is larger than one top-up may be for the subject's age.</summary>
+    public static ReasonCode SpendOverTransactionCap { get; } = new("spend-over-transaction-cap");
+
+    /// <summary>Games: the top-up would take this month's total with the game company over the monthly cap.</summary>
+    public static ReasonCode SpendOverMonthlyCap { get; } = new("spend-over-monthly-cap");
+
     /// <summary>Every well-known reason code, for documentation and for the harness.</summary>
     public static IReadOnlyList<ReasonCode> WellKnown { get; } =
     [
@@ -99,6 +122,8 @@ public readonly struct ReasonCode : IEquatable<ReasonCode>
         NoGuardianBound, UnknownSubject, DuplicateHeartbeat, StoreUnavailable, IdempotencyKeyReused,
         UnknownReport, ReportTransitionNotAllowed, ReportActionFailed,
         MayAffectMinorsNotice, ForbiddenTopic, AdvertisementBlocked, ExternalLinkBlocked, ProminentPlacementForbidden,
+        GameOutsidePlayWindow, GameNotPlayDay, GameMakeupWorkday, GameCalendarMissing, GamePaymentUnder8,
+        SpendOverTransactionCap, SpendOverMonthlyCap,
     ];
 
     /// <inheritdoc />

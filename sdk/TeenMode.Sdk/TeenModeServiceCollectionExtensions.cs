@@ -53,6 +53,7 @@ public static partial class TeenModeServiceCollectionExtensions
         services.TryAddSingleton<IContentCatalog>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
         services.TryAddSingleton<IReportStore>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
         services.TryAddSingleton<IAuditStore>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
+        services.TryAddSingleton<IGameSpendLedgerStore>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
         services.TryAddSingleton<IAuditLog, AuditLog>();
 
         services.TryAddSingleton<PinHasher>();
@@ -65,6 +66,11 @@ public static partial class TeenModeServiceCollectionExtensions
         services.TryAddSingleton<IContentPool, ContentPoolService>();
         services.TryAddSingleton<IContentCuration, ContentCuration>();
         AddReporting(services);
+
+        // Online games: a host may register its own GameRulePack first (TryAdd keeps it).
+        services.TryAddSingleton(_ => RulePackLoader.LoadGamesEmbedded(RulePackLoader.DefaultGamesPackId));
+        services.TryAddSingleton<IGamePolicy, GamePolicy>();
+        services.TryAddSingleton<IGameGate, GameGate>();
         return new TeenModeBuilder(services);
     }
 

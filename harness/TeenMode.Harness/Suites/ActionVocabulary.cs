@@ -29,6 +29,10 @@ public static class ActionVocabulary
         ["checkPlacement"] = "May an item go in a prominent placement (args: subjectId, itemId, placement: home-first-screen, popup, hot-list → allowed, reasonCode).",
         ["getContentRichness"] = "Read the pool richness report (→ assessed, firstBand, thinBand).",
 
+        // Online games (issue 3).
+        ["checkGamePlay"] = "May the subject play an online game now (args: subjectId → allowed, outcome, reasonCode, retryAt).",
+        ["gameTopUp"] = "Top up game currency with a game company (args: subjectId, gameCompanyId, amount as text \"50.00\" → allowed, reasonCode, month, monthTotal, monthlyCap).",
+
         ["purchase"] = "Attempt a purchase (args: subjectId, amount).",
         ["collectField"] = "Collect a personal-information field (args: subjectId, field, purpose).",
         ["giveConsent"] = "Record a guardian's consent (args: subjectId, purpose).",

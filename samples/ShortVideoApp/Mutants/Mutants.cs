@@ -37,6 +37,7 @@ public static partial class Mutants
         new("thin-pool", "The catalog drops every item for band 0-3 on import, leaving that band's pool empty.", ["CP-RICHNESS"]),
         new("report-not-idempotent", "Each filing gets a new receipt even with the same idempotency key.", ["RP-RECEIPT-IDEMPOTENT"]),
         .. ReportingMutants.All,
+        .. GameMutants,
     ];
 
     /// <summary>Swaps the service that <paramref name="name"/> breaks.</summary>
@@ -70,7 +71,7 @@ public static partial class Mutants
                 services.Replace(ServiceDescriptor.Singleton<IReportWorkflowStore>(sp => ReportingMutants.Forgetful(sp.GetRequiredService<SqliteTeenModeStore>())));
                 break;
             default:
-                if (ReportingMutants.TryApply(services, name))
+                if (ReportingMutants.TryApply(services, name) || TryApplyGames(services, name))
                 {
                     break;
                 }

@@ -59,7 +59,12 @@ public static partial class RulePackLoader
             errors.Add(SeedJson.At(file, zoneToken, $"unknown time zone '{(string)zoneToken!}'"));
         }
 
-        var defaults = (JObject)root["defaults"]!;
+        if (root["defaults"] is not JObject defaults || root["bands"] is not JArray)
+        {
+            // A games-only pack such as cn-nppa-games has no bands; it is loaded with LoadGamesEmbedded / ParseGames.
+            throw new TeenModeConfigurationException([SeedJson.At(file, root, "not a teen-mode pack: it has no defaults and bands (a games pack is loaded with RulePackLoader.ParseGames)")]);
+        }
+
         var bands = new List<BandRules>();
         var expectedFrom = 0;
         foreach (var bandToken in (JArray)root["bands"]!)

@@ -35,6 +35,8 @@ internal sealed class TeenModeHost : IDisposable
 
     public IUsageGate Usage => Services.GetRequiredService<IUsageGate>();
 
+    public IGameGate Games => Services.GetRequiredService<IGameGate>();
+
     public IParentalControl Parental => Services.GetRequiredService<IParentalControl>();
 
     public IContentPool Content => Services.GetRequiredService<IContentPool>();

@@ -187,4 +187,30 @@ public sealed class SqliteTeenModeStoreTests : IDisposable
         var exit = await after.GetRequiredService<IParentalControl>().ExitTeenModeAsync("kid", "2468");
         exit.Outcome.Should().Be(Outcome.Allow);
     }
+
+    [Fact]
+    public async Task GameSpend_TwoStoresOnOneFile_SixteenParallelTopUps_NeverExceedTheCap()
+    {
+        // Two store objects stand in for two app processes sharing the database file.
+        using var first = new SqliteTeenModeStore(_database.Path);
+        using var second = new SqliteTeenModeStore(_database.Path);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(i =>
+            Task.Run(() => (i % 2 == 0 ? first : second).TryAddSpendAsync("kid", "studio-a", "2026-03", 30m, 200m))));
+
+        results.Count(r => r.Added).Should().Be(6);
+        (await first.GetSpendAsync("kid", "studio-a", "2026-03")).Should().Be(180m);
+    }
+
+    [Fact]
+    public async Task GameSpend_AfterReopeningTheFile_KeepsTheMonthTotal()
+    {
+        using (var store = new SqliteTeenModeStore(_database.Path))
+        {
+            await store.TryAddSpendAsync("kid", "studio-a", "2026-03", 123.45m, 200m);
+        }
+
+        using var reopened = new SqliteTeenModeStore(_database.Path);
+        (await reopened.GetSpendAsync("kid", "studio-a", "2026-03")).Should().Be(123.45m);
+    }
 }

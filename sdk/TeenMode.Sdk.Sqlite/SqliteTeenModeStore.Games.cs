@@ -1,0 +1,91 @@
+using TeenMode.AntiAddiction;
+
+namespace TeenMode.Sqlite;
+
+// Game spending (issue 3). Amounts are kept as whole minor units (fen) in INTEGER columns, so sums are exact.
+public sealed partial class SqliteTeenModeStore : IGameSpendLedgerStore
+{
+    private const string SchemaGames = """
+        CREATE TABLE IF NOT EXISTS game_spend_months (
+            subject_id      TEXT    NOT NULL,
+            game_company_id TEXT    NOT NULL,
+            month           TEXT    NOT NULL,
+            minor_units     INTEGER NOT NULL,
+            PRIMARY KEY (subject_id, game_company_id, month)
+        ) WITHOUT ROWID;
+        """;
+
+    private const decimal MinorUnitsPerUnit = 100m;
+
+    /// <inheritdoc />
+    public async Task<(bool Added, decimal Total)> TryAddSpendAsync(string subjectId, string gameCompanyId, string month, decimal amount,
+        decimal? monthlyCap, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(subjectId);
+        ArgumentNullException.ThrowIfNull(gameCompanyId);
+        ArgumentNullException.ThrowIfNull(month);
+        var add = ToMinorUnits(amount);
+        long? cap = monthlyCap is { } c ? ToMinorUnits(c) : null;
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            // IMMEDIATE: the read of the total and the write happen under one write lock, so two devices
+            // paying at the same moment (even from two processes) cannot both pass the cap.
+            using var transaction = connection.BeginTransaction(deferred: false);
+            var total = await ReadSpendAsync(connection, transaction, subjectId, gameCompanyId, month, cancellationToken).ConfigureAwait(false);
+            if (cap is { } limit && total + add > limit)
+            {
+                await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+                return (false, total / MinorUnitsPerUnit);
+            }
+
+            using (var upsert = connection.CreateCommand())
+            {
+                upsert.Transaction = transaction;
+                upsert.CommandText = """
+                    INSERT INTO game_spend_months (subject_id, game_company_id, month, minor_units) VALUES ($subject, $company, $month, $add)
+                    ON CONFLICT (subject_id, game_company_id, month) DO UPDATE SET minor_units = minor_units + excluded.minor_units;
+                    """;
+                upsert.Parameters.AddWithValue("$subject", subjectId);
+                upsert.Parameters.AddWithValue("$company", gameCompanyId);
+                upsert.Parameters.AddWithValue("$month", month);
+                upsert.Parameters.AddWithValue("$add", add);
+                await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            // Once written it is committed whatever the token says, so the answer matches the disk.
+            await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+            return (true, (total + add) / MinorUnitsPerUnit);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<decimal> GetSpendAsync(string subjectId, string gameCompanyId, string month, CancellationToken cancellationToken = default)
+    {
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            return await ReadSpendAsync(connection, null, subjectId, gameCompanyId, month, cancellationToken).ConfigureAwait(false) / MinorUnitsPerUnit;
+        }
+    }
+
+    private static async Task<long> ReadSpendAsync(Microsoft.Data.Sqlite.SqliteConnection connection, Microsoft.Data.Sqlite.SqliteTransaction? transaction,
+        string subjectId, string gameCompanyId, string month, CancellationToken cancellationToken)
+    {
+        using var read = connection.CreateCommand();
+        read.Transaction = transaction;
+        read.CommandText = "SELECT minor_units FROM game_spend_months WHERE subject_id = $subject AND game_company_id = $company AND month = $month;";
+        read.Parameters.AddWithValue("$subject", subjectId);
+        read.Parameters.AddWithValue("$company", gameCompanyId);
+        read.Parameters.AddWithValue("$month", month);
+        return await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long units ? units : 0;
+    }
+
+    private static long ToMinorUnits(decimal amount)
+    {
+        var units = amount * MinorUnitsPerUnit;
+        return units == decimal.Truncate(units)
+            ? (long)units
+            : throw new ArgumentException("An amount has at most two decimals.", nameof(amount));
+    }
+}

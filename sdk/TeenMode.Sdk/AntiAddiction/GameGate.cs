@@ -1,0 +1,133 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using TeenMode.Audit;
+using TeenMode.Rules;
+using TeenMode.Subjects;
+
+namespace TeenMode.AntiAddiction;
+
+internal sealed class GameGate(
+    ISubjectStore subjects,
+    IGameSpendLedgerStore ledger,
+    IGamePolicy policy,
+    GameRulePack pack,
+    IAuditLog audit,
+    TimeProvider time,
+    ILogger<GameGate>? logger = null) : IGameGate
+{
+    private readonly ILogger _logger = logger ?? NullLogger<GameGate>.Instance;
+
+    public async Task<Decision> CheckPlayAsync(string subjectId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(subjectId);
+        try
+        {
+            var subject = await subjects.GetAsync(subjectId, cancellationToken).ConfigureAwait(false);
+            if (subject is null)
+            {
+                return Decision.Deny(ReasonCode.UnknownSubject);
+            }
+
+            var local = pack.ToLocal(time.GetUtcNow());
+            return Tier(subject, local) switch
+            {
+                (true, _) => new Decision(Outcome.Allow, ReasonCode.TeenModeOff, [], DecisionDetails.None),
+                (false, null) => Decision.Allow(),
+                _ => policy.EvaluatePlay(pack, local),
+            };
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not ArgumentException)
+        {
+            _logger.LogError(ex, "Subject store unavailable; denying game play (fail closed).");
+            return Decision.Deny(ReasonCode.StoreUnavailable);
+        }
+    }
+
+    public async Task<GameTopUpResult> TopUpAsync(GameTopUp topUp, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(topUp);
+        ArgumentException.ThrowIfNullOrWhiteSpace(topUp.SubjectId, nameof(topUp));
+        ArgumentException.ThrowIfNullOrWhiteSpace(topUp.GameCompanyId, nameof(topUp));
+        if (topUp.Amount <= 0 || decimal.Round(topUp.Amount, 2) != topUp.Amount)
+        {
+            throw new ArgumentException("The amount must be positive with at most two decimals.", nameof(topUp));
+        }
+
+        var local = pack.ToLocal(time.GetUtcNow());
+        var month = local.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        try
+        {
+            var subject = await subjects.GetAsync(topUp.SubjectId, cancellationToken).ConfigureAwait(false);
+            if (subject is null)
+            {
+                return new GameTopUpResult(Decision.Deny(ReasonCode.UnknownSubject), month, null, null);
+            }
+
+            var (teenModeOff, tier) = Tier(subject, local);
+            Decision decision;
+            if (tier is null)
+            {
+                // An adult, or teen mode off with no known age: no cap, and nothing is kept about their spending.
+                decision = teenModeOff ? new Decision(Outcome.Allow, ReasonCode.TeenModeOff, [], DecisionDetails.None) : Decision.Allow();
+                return new GameTopUpResult(decision, month, null, null);
+            }
+
+            decision = policy.EvaluateTopUp(tier, topUp.Amount);
+            if (!decision.IsAllowed)
+            {
+                var spent = tier.NoPayment ? (decimal?)null
+                    : await ledger.GetSpendAsync(subject.Id, topUp.GameCompanyId, month, cancellationToken).ConfigureAwait(false);
+                return new GameTopUpResult(decision, month, spent, tier.PerMonth);
+            }
+
+            var (added, after) = await ledger.TryAddSpendAsync(subject.Id, topUp.GameCompanyId, month, topUp.Amount, tier.PerMonth, cancellationToken).ConfigureAwait(false);
+            if (!added)
+            {
+                return new GameTopUpResult(Decision.Deny(ReasonCode.SpendOverMonthlyCap, tier.RequirementIds), month, after, tier.PerMonth);
+            }
+
+            // Amounts and ids only: no names, no payment details.
+            var details = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["amount"] = topUp.Amount.ToString("0.00", CultureInfo.InvariantCulture),
+                ["currency"] = pack.Currency,
+                ["month"] = month,
+                ["monthTotal"] = after.ToString("0.00", CultureInfo.InvariantCulture),
+            };
+            try
+            {
+                await audit.AppendAsync(new AuditEvent("subject:" + subject.Id, "game-top-up", subject.Id, topUp.GameCompanyId, details), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The spend is already counted against the cap; refusing now would take the child's money off the cap for nothing.
+                _logger.LogError(ex, "Audit log unavailable; the game top-up was counted but not audited.");
+            }
+
+            return new GameTopUpResult(decision, month, after, tier.PerMonth);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not ArgumentException)
+        {
+            _logger.LogError(ex, "Game spending ledger unavailable; denying the top-up (fail closed).");
+            return new GameTopUpResult(Decision.Deny(ReasonCode.StoreUnavailable), month, null, null);
+        }
+    }
+
+    // The game rules follow the real age when it is known (they bind by age, not by an app switch). Without a birth
+    // date, teen mode off means "treated as an adult"; teen mode on takes the youngest age the declared band allows.
+    private (bool TeenModeOff, GameSpendingTier? Tier) Tier(Subject subject, DateTime local)
+    {
+        if (subject.BirthDate is { } birth)
+        {
+            return (false, pack.TierForAge(Math.Max(0, RulePack.AgeOn(birth, DateOnly.FromDateTime(local)))));
+        }
+
+        if (!subject.TeenMode)
+        {
+            return (true, null);
+        }
+
+        return (false, pack.TierForAge(subject.DeclaredBand?.FromAge ?? 0));
+    }
+}
