@@ -23,6 +23,7 @@ public static partial class Mutants
     [
         new("curfew-ignored", "The usage policy never applies the night curfew.", ["AA-CURFEW-BOUNDARY"]),
         new("curfew-in-utc", "The curfew is computed in UTC instead of the rule pack's time zone.", ["AA-CURFEW-BOUNDARY"]),
+        new("rest-reminder-ignored", "The usage policy never reminds a minor to rest.", ["AA-REST-REMINDER"]),
         new("daily-limit-off-by-one", "The daily budget denies only after one minute too many.", ["AA-DAILY-LIMIT"]),
         new("exit-without-verification", "Any guardian PIN verifies, so teen mode can be left without the guardian.", ["PC-EXIT-GUARDIAN"]),
         new("pool-unfiltered", "The content pool allows every item, whatever its bands.", ["CP-OUT-OF-POOL"]),
@@ -51,6 +52,9 @@ public static partial class Mutants
                 break;
             case "curfew-in-utc":
                 services.Replace(ServiceDescriptor.Singleton<IUsagePolicy>(sp => new CurfewInUtcPolicy(new UsagePolicy(), sp.GetRequiredService<RulePack>())));
+                break;
+            case "rest-reminder-ignored":
+                services.Replace(ServiceDescriptor.Singleton<IUsagePolicy>(new NoRestReminderPolicy(new UsagePolicy())));
                 break;
             case "daily-limit-off-by-one":
                 services.Replace(ServiceDescriptor.Singleton<IUsagePolicy>(new OffByOneBudgetPolicy(new UsagePolicy())));
@@ -90,6 +94,15 @@ public static partial class Mutants
     {
         public Decision Evaluate(BandRules rules, DateTime localNow, UsageDay day) =>
             inner.Evaluate(rules, TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(localNow, DateTimeKind.Unspecified), pack.TimeZone), day);
+    }
+
+    private sealed class NoRestReminderPolicy(IUsagePolicy inner) : IUsagePolicy
+    {
+        public Decision Evaluate(BandRules rules, DateTime localNow, UsageDay day)
+        {
+            var decision = inner.Evaluate(rules, localNow, day);
+            return decision.Reason == ReasonCode.RestReminder ? Decision.Allow(decision.Details) : decision;
+        }
     }
 
     private sealed class OffByOneBudgetPolicy(IUsagePolicy inner) : IUsagePolicy
