@@ -15,7 +15,7 @@ public class SuiteLoaderTests
 
         suite.Id.Should().Be("cn-minor-mode");
         suite.Checks.Select(c => c.Id).Should().Equal(
-            "AA-CURFEW-BOUNDARY", "AA-DAILY-LIMIT", "AA-REST-REMINDER", "PC-EXIT-GUARDIAN", "CP-OUT-OF-POOL",
+            "AA-CURFEW-BOUNDARY", "AA-CURFEW-SESSION", "AA-DAILY-LIMIT", "AA-REST-REMINDER", "PC-EXIT-GUARDIAN", "CP-OUT-OF-POOL",
             "CP-FEED-BAND", "CP-MAY-AFFECT", "CP-HOT-LIST", "CP-FORBIDDEN-TOPIC", "CP-ADS-LINKS", "CP-AUDIO-FIRST", "CP-RICHNESS",
             "RP-RECEIPT-IDEMPOTENT", "RP-INTAKE-TEEN-MODE", "RP-STATUS-READABLE", "RP-ESCALATION-SINK", "RP-DEADLINE-OVERDUE",
             "AA-GAME-WINDOW", "AA-GAME-SPEND");

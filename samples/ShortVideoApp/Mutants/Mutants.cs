@@ -21,7 +21,7 @@ public static partial class Mutants
     /// <summary>Every mutant.</summary>
     public static IReadOnlyList<MutantInfo> All { get; } =
     [
-        new("curfew-ignored", "The usage policy never applies the night curfew.", ["AA-CURFEW-BOUNDARY"]),
+        new("curfew-ignored", "The usage policy never applies the night curfew.", ["AA-CURFEW-BOUNDARY", "AA-CURFEW-SESSION"]),
         new("curfew-in-utc", "The curfew is computed in UTC instead of the rule pack's time zone.", ["AA-CURFEW-BOUNDARY"]),
         new("rest-reminder-ignored", "The usage policy never reminds a minor to rest.", ["AA-REST-REMINDER"]),
         new("daily-limit-off-by-one", "The daily budget denies only after one minute too many.", ["AA-DAILY-LIMIT"]),
