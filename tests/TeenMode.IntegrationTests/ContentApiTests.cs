@@ -118,9 +118,9 @@ public sealed class ContentApiTests
         hot["items"]!.Should().HaveCount(50).And.OnlyContain(i => !i["mayAffectMinors"]!.Value<bool>());
         popup["reasonCode"]!.ToString().Should().Be("prominent-placement-forbidden");
         badStatus.Should().Be(400);
-        bad["errors"]!["placement"].Should().NotBeNull();
+        bad["errors"]!["placement"]!.Values<string>().Should().NotBeEmpty("the problem names the bad field and says why");
         badCategoryStatus.Should().Be(400);
-        badCategory["errors"]!["category"].Should().NotBeNull();
+        badCategory["errors"]!["category"]!.Values<string>().Should().NotBeEmpty();
     }
 
     private static async Task<string> ExportAsync(SampleApp app, string format)
