@@ -45,12 +45,30 @@ internal static partial class TeenModeGameEndpoints
             }
         }
 
+        // Optional, but a client that may retry a payment should send one: the retry is then counted once.
+        var key = request.Headers["Idempotency-Key"].ToString();
+        if (key.Length > 200)
+        {
+            f.Add("Idempotency-Key", "header must be at most 200 characters / Idempotency-Key 请求头最多 200 个字符");
+        }
+
         if (!f.Ok)
         {
             return Json.Invalid(f.Errors);
         }
 
-        var result = await gate.TopUpAsync(new GameTopUp(subjectId, company!, amount), ct);
+        var result = await gate.TopUpAsync(new GameTopUp(subjectId, company!, amount, key.Length == 0 ? null : key), ct);
+        if (result.Decision.Reason == ReasonCode.IdempotencyKeyReused)
+        {
+            return Json.Problem(StatusCodes.Status409Conflict, ReasonCode.IdempotencyKeyReused.Value, "幂等键已用于另一笔充值", "The idempotency key was used for another top-up",
+                "Use a new Idempotency-Key for a new payment; nothing was counted.");
+        }
+
+        if (result.Replayed)
+        {
+            request.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
+        }
+
         if (result.Decision.Reason == ReasonCode.UnknownSubject)
         {
             return UnknownSubject();

@@ -1,3 +1,4 @@
+using TeenMode.AntiAddiction;
 using FluentAssertions;
 using Xunit;
 
@@ -55,5 +56,46 @@ public abstract partial class StoreContractTests
         var second = await store.GameSpend.TryAddSpendAsync("adult", "studio-a", "2026-03", 0.01m, null);
 
         second.Should().Be((true, 5000.01m));
+    }
+
+    [Fact]
+    public async Task GameSpend_SameIdempotencyKey_CountsOnce_AndAnsweredTheSame()
+    {
+        await using var store = await CreateStoreAsync();
+
+        var first = await store.GameSpend.TryAddSpendOnceAsync("kid", "studio-a", "2026-03", 50m, 200m, "pay-1");
+        var retry = await store.GameSpend.TryAddSpendOnceAsync("kid", "studio-a", "2026-03", 50m, 200m, "pay-1");
+        var other = await store.GameSpend.TryAddSpendOnceAsync("kid", "studio-a", "2026-03", 20m, 200m, "pay-2");
+
+        first.Should().Be(new GameSpendOutcome(true, 50m, Replayed: false, KeyConflict: false));
+        retry.Should().Be(new GameSpendOutcome(true, 50m, Replayed: true, KeyConflict: false));
+        other.Total.Should().Be(70m);
+        (await store.GameSpend.GetSpendAsync("kid", "studio-a", "2026-03")).Should().Be(70m);
+    }
+
+    [Fact]
+    public async Task GameSpend_KeyReusedForAnotherAmount_IsAConflict_AndCountsNothing()
+    {
+        await using var store = await CreateStoreAsync();
+        await store.GameSpend.TryAddSpendOnceAsync("kid", "studio-a", "2026-03", 50m, 200m, "pay-1");
+
+        var reused = await store.GameSpend.TryAddSpendOnceAsync("kid", "studio-a", "2026-03", 60m, 200m, "pay-1");
+
+        reused.KeyConflict.Should().BeTrue();
+        reused.Added.Should().BeFalse();
+        (await store.GameSpend.GetSpendAsync("kid", "studio-a", "2026-03")).Should().Be(50m);
+    }
+
+    [Fact]
+    public async Task GameSpend_EightConcurrentRetriesOfOnePayment_CountOnce()
+    {
+        await using var store = await CreateStoreAsync();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
+            Task.Run(() => store.GameSpend.TryAddSpendOnceAsync("kid", "studio-a", "2026-03", 50m, 200m, "pay-1"))));
+
+        results.Count(r => !r.Replayed).Should().Be(1);
+        results.Should().OnlyContain(r => r.Added && r.Total == 50m);
+        (await store.GameSpend.GetSpendAsync("kid", "studio-a", "2026-03")).Should().Be(50m);
     }
 }

@@ -91,4 +91,23 @@ public sealed class GameHttpTests
         topUp.Should().Be(404);
         body["reasonCode"]!.ToString().Should().Be("unknown-subject");
     }
+
+    [Fact]
+    public async Task TopUp_RetriedWithTheSameIdempotencyKey_IsCountedOnce_AndAReusedKeyIs409()
+    {
+        await using var app = await SampleApp.StartAsync();
+        await app.SendAsync(HttpMethod.Put, "/teenmode/conformance/v1/clock", "{\"local\":\"2026-03-06T20:30:00\"}");
+        var (_, subject) = await app.SendAsync(HttpMethod.Post, "/teenmode/conformance/v1/subjects", "{\"age\":13}");
+        var path = $"/teenmode/v1/subjects/{subject["subjectId"]}/games/top-ups";
+
+        var (firstStatus, first) = await app.SendAsync(HttpMethod.Post, path, "{\"gameCompanyId\":\"studio-a\",\"amount\":\"50.00\"}", ("Idempotency-Key", "pay-1"));
+        var (retryStatus, retry) = await app.SendAsync(HttpMethod.Post, path, "{\"gameCompanyId\":\"studio-a\",\"amount\":\"50.00\"}", ("Idempotency-Key", "pay-1"));
+        var (reusedStatus, reused) = await app.SendAsync(HttpMethod.Post, path, "{\"gameCompanyId\":\"studio-a\",\"amount\":\"20.00\"}", ("Idempotency-Key", "pay-1"));
+
+        firstStatus.Should().Be(200);
+        retryStatus.Should().Be(200);
+        retry["monthTotal"]!.ToString().Should().Be(first["monthTotal"]!.ToString()).And.Be("50.00");
+        reusedStatus.Should().Be(409);
+        reused["reasonCode"]!.ToString().Should().Be("idempotency-key-reused");
+    }
 }

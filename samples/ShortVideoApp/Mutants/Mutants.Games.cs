@@ -64,6 +64,10 @@ public static partial class Mutants
             decimal? monthlyCap, CancellationToken cancellationToken = default) =>
             inner.TryAddSpendAsync(subjectId, gameCompanyId, month, amount, null, cancellationToken);
 
+        public Task<GameSpendOutcome> TryAddSpendOnceAsync(string subjectId, string gameCompanyId, string month, decimal amount,
+            decimal? monthlyCap, string idempotencyKey, CancellationToken cancellationToken = default) =>
+            inner.TryAddSpendOnceAsync(subjectId, gameCompanyId, month, amount, null, idempotencyKey, cancellationToken);
+
         public Task<decimal> GetSpendAsync(string subjectId, string gameCompanyId, string month, CancellationToken cancellationToken = default) =>
             inner.GetSpendAsync(subjectId, gameCompanyId, month, cancellationToken);
     }

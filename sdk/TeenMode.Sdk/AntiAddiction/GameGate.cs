@@ -81,10 +81,24 @@ internal sealed class GameGate(
                 return new GameTopUpResult(decision, month, spent, tier.PerMonth);
             }
 
-            var (added, after) = await ledger.TryAddSpendAsync(subject.Id, topUp.GameCompanyId, month, topUp.Amount, tier.PerMonth, cancellationToken).ConfigureAwait(false);
-            if (!added)
+            var outcome = topUp.IdempotencyKey is { } key
+                ? await ledger.TryAddSpendOnceAsync(subject.Id, topUp.GameCompanyId, month, topUp.Amount, tier.PerMonth, key, cancellationToken).ConfigureAwait(false)
+                : ToOutcome(await ledger.TryAddSpendAsync(subject.Id, topUp.GameCompanyId, month, topUp.Amount, tier.PerMonth, cancellationToken).ConfigureAwait(false));
+            var after = outcome.Total;
+            if (outcome.KeyConflict)
+            {
+                return new GameTopUpResult(Decision.Deny(ReasonCode.IdempotencyKeyReused), month, after, tier.PerMonth);
+            }
+
+            if (!outcome.Added)
             {
                 return new GameTopUpResult(Decision.Deny(ReasonCode.SpendOverMonthlyCap, tier.RequirementIds), month, after, tier.PerMonth);
+            }
+
+            if (outcome.Replayed)
+            {
+                // A retry of a top-up already counted (and audited): the same answer, nothing counted again.
+                return new GameTopUpResult(decision, month, after, tier.PerMonth) { Replayed = true };
             }
 
             // Amounts and ids only: no names, no payment details.
@@ -113,6 +127,8 @@ internal sealed class GameGate(
             return new GameTopUpResult(Decision.Deny(ReasonCode.StoreUnavailable), month, null, null);
         }
     }
+
+    private static GameSpendOutcome ToOutcome((bool Added, decimal Total) added) => new(added.Added, added.Total, Replayed: false, KeyConflict: false);
 
     // The game rules follow the real age when it is known (they bind by age, not by an app switch). Without a birth
     // date, teen mode off means "treated as an adult"; teen mode on takes the youngest age the declared band allows.

@@ -116,6 +116,25 @@ public sealed class GameGateTests
     }
 
     [Fact]
+    public async Task TopUp_RetriedWithTheSameKey_IsCountedAndAuditedOnce()
+    {
+        using var host = new TeenModeHost(TeenModeHost.Local(2026, 3, 6, 20, 30));
+        await host.RegisterAsync("kid", Born2014);
+
+        var first = await host.Games.TopUpAsync(new GameTopUp("kid", "studio-a", 50m, "pay-1"));
+        var retry = await host.Games.TopUpAsync(new GameTopUp("kid", "studio-a", 50m, "pay-1"));
+        var reused = await host.Games.TopUpAsync(new GameTopUp("kid", "studio-a", 30m, "pay-1"));
+
+        first.Decision.IsAllowed.Should().BeTrue();
+        first.Replayed.Should().BeFalse();
+        retry.Decision.IsAllowed.Should().BeTrue();
+        retry.Replayed.Should().BeTrue();
+        retry.MonthTotal.Should().Be(50m);
+        reused.Decision.Reason.Should().Be(ReasonCode.IdempotencyKeyReused);
+        (await host.Audit.ReadAsync(subjectId: "kid")).Count(e => e.Event.Action == "game-top-up").Should().Be(1);
+    }
+
+    [Fact]
     public async Task TopUp_MonthlyCap_CountsPerCompanyAndRestartsNextLocalMonth()
     {
         // 23:30 Shanghai on 31 March is still March locally (15:30 UTC).
