@@ -138,7 +138,8 @@ internal sealed class GateOptions
         }
 
         // Cases the previous report lacks (a newer suite) must run too, or the verdict would ignore them.
-        only.UnionWith(known.Where(id => !carried.Any(c => c.Id == id)));
+        var carriedIds = carried.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+        only.UnionWith(known.Where(id => !carriedIds.Contains(id)));
         plan = new RerunPlan((string?)report["runId"] ?? "", only, carried);
         return true;
     }

@@ -5,14 +5,16 @@ namespace TeenMode.Harness.Gating;
 /// <summary>Check severities, most severe first.</summary>
 public static class Severities
 {
+    private static readonly string[] Order = ["critical", "major", "minor"];
+
     /// <summary>The suite's severities in order.</summary>
-    public static IReadOnlyList<string> All { get; } = ["critical", "major", "minor"];
+    public static IReadOnlyList<string> All { get; } = Array.AsReadOnly(Order);
 
     /// <summary>0 for critical, 1 for major, 2 for minor.</summary>
     /// <exception cref="ArgumentException">Not a known severity.</exception>
     public static int Rank(string severity)
     {
-        var rank = All.ToList().IndexOf(severity);
+        var rank = Array.IndexOf(Order, severity);
         return rank >= 0 ? rank : throw new ArgumentException($"unknown severity '{severity}' (critical, major, minor)", nameof(severity));
     }
 }

@@ -17,21 +17,7 @@ public static class WaiverLoader
 {
     /// <summary>Loads and checks a waivers file.</summary>
     /// <exception cref="TeenModeConfigurationException">The file is unreadable or invalid; every problem names file, line and column.</exception>
-    public static IReadOnlyList<Waiver> Load(string path)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new TeenModeConfigurationException([new SeedError(path, 0, 0, "无法读取文件 / cannot read file: " + ex.Message)]);
-        }
-
-        return Parse(text, path);
-    }
+    public static IReadOnlyList<Waiver> Load(string path) => Parse(Suites.SuiteLoader.ReadFile(path), path);
 
     /// <summary>Parses and checks waivers.</summary>
     /// <exception cref="TeenModeConfigurationException">The text is invalid; every problem names file, line and column.</exception>
