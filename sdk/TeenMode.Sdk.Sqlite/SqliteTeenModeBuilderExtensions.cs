@@ -49,6 +49,7 @@ public static class SqliteTeenModeBuilderExtensions
         services.RemoveAll<IUsageLedgerStore>().AddSingleton<IUsageLedgerStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
         services.RemoveAll<IGuardianStore>().AddSingleton<IGuardianStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
         services.RemoveAll<IGuardianLockoutStore>().AddSingleton<IGuardianLockoutStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
+        services.RemoveAll<IBlockedAttemptStore>().AddSingleton<IBlockedAttemptStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
         services.RemoveAll<IContentCatalog>().AddSingleton<IContentCatalog>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
         services.RemoveAll<IReportStore>().AddSingleton<IReportStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
         services.RemoveAll<IAuditStore>().AddSingleton<IAuditStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());

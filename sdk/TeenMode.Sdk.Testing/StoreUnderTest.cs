@@ -51,6 +51,9 @@ public sealed class StoreUnderTest : IAsyncDisposable
     /// <summary>The game spending ledger.</summary>
     public IGameSpendLedgerStore GameSpend => Get<IGameSpendLedgerStore>();
 
+    /// <summary>The blocked-attempt counters of the guardian usage report.</summary>
+    public IBlockedAttemptStore BlockedAttempts => Get<IBlockedAttemptStore>();
+
     /// <summary>The audit store.</summary>
     public IAuditStore Audit => Get<IAuditStore>();
 

@@ -50,6 +50,7 @@ public static partial class TeenModeServiceCollectionExtensions
         services.TryAddSingleton<IUsageLedgerStore>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
         services.TryAddSingleton<IGuardianStore>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
         services.TryAddSingleton<IGuardianLockoutStore>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
+        services.TryAddSingleton<IBlockedAttemptStore>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
         services.TryAddSingleton<IContentCatalog>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
         services.TryAddSingleton<IReportStore>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
         services.TryAddSingleton<IAuditStore>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());

@@ -1,0 +1,71 @@
+using System.Globalization;
+using TeenMode.ParentalControl;
+
+namespace TeenMode.Sqlite;
+
+public sealed partial class SqliteTeenModeStore : IBlockedAttemptStore
+{
+    private const string SchemaBlockedAttempts = """
+        CREATE TABLE IF NOT EXISTS blocked_attempts (
+            subject_id TEXT NOT NULL,
+            day TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            count INTEGER NOT NULL,
+            PRIMARY KEY (subject_id, day, kind, reason)
+        );
+        """;
+
+    /// <inheritdoc />
+    public async Task RecordAsync(string subjectId, DateOnly day, string kind, ReasonCode reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(subjectId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(kind);
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            // One statement: concurrent denials on several instances all count.
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                INSERT INTO blocked_attempts (subject_id, day, kind, reason, count) VALUES ($subject, $day, $kind, $reason, 1)
+                ON CONFLICT (subject_id, day, kind, reason) DO UPDATE SET count = count + 1;
+                """;
+            command.Parameters.AddWithValue("$subject", subjectId);
+            command.Parameters.AddWithValue("$day", day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            command.Parameters.AddWithValue("$kind", kind);
+            command.Parameters.AddWithValue("$reason", reason.Value);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<BlockedAttemptCount>> GetAsync(string subjectId, DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(subjectId);
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                SELECT day, kind, reason, count FROM blocked_attempts
+                WHERE subject_id = $subject AND day >= $from AND day <= $to
+                ORDER BY day, kind, reason;
+                """;
+            command.Parameters.AddWithValue("$subject", subjectId);
+            command.Parameters.AddWithValue("$from", firstDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            command.Parameters.AddWithValue("$to", lastDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            var rows = new List<BlockedAttemptCount>();
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    rows.Add(new BlockedAttemptCount(DateOnly.ParseExact(reader.GetString(0), "yyyy-MM-dd", CultureInfo.InvariantCulture),
+                        reader.GetString(1), new ReasonCode(reader.GetString(2)), reader.GetInt64(3)));
+                }
+            }
+
+            return rows;
+        }
+    }
+}
