@@ -51,6 +51,9 @@ public sealed class StoreUnderTest : IAsyncDisposable
     /// <summary>The game spending ledger.</summary>
     public IGameSpendLedgerStore GameSpend => Get<IGameSpendLedgerStore>();
 
+    /// <summary>The spending ledger outside games, with refund requests.</summary>
+    public Spending.ISpendingLedgerStore Spending => Get<Spending.ISpendingLedgerStore>();
+
     /// <summary>The audit store.</summary>
     public IAuditStore Audit => Get<IAuditStore>();
 
