@@ -14,6 +14,7 @@ public static partial class Mutants
     [
         new("spend-transaction-cap-ignored", "A single payment may be as large as the daily cap.", ["AA-SPEND-TRANSACTION"]),
         new("spend-daily-cap-ignored", "Payments are checked against the monthly cap only, never the day's total.", ["AA-SPEND-DAILY"]),
+        new("spend-day-in-utc", "Spending days are counted in UTC, so the daily cap resets at 08:00 Beijing time, not at midnight.", ["AA-SPEND-DAILY"]),
         new("spend-monthly-cap-ignored", "Payments are checked per transaction and per day, never against the month's total.", ["AA-SPEND-MONTHLY"]),
         new("tipping-allowed", "A zero cap (live-streaming tips) is read as 'no cap': minors may tip.", ["AA-SPEND-TIPPING"]),
         new("refund-not-idempotent", "Every refund filing creates a new request, even for the same spend.", ["PC-REFUND-RECEIPT"]),
@@ -26,6 +27,9 @@ public static partial class Mutants
         {
             case "spend-transaction-cap-ignored" or "spend-daily-cap-ignored" or "spend-monthly-cap-ignored" or "tipping-allowed":
                 services.Replace(ServiceDescriptor.Singleton<ISpendingPolicy>(new BrokenSpendingPolicy(new SpendingPolicy(), name)));
+                return true;
+            case "spend-day-in-utc":
+                services.Replace(ServiceDescriptor.Singleton<ISpendingLedgerStore>(sp => new UtcDayLedger(sp.GetRequiredService<SqliteTeenModeStore>())));
                 return true;
             case "refund-not-idempotent":
                 services.Replace(ServiceDescriptor.Singleton<ISpendingLedgerStore>(sp => new ForgetfulRefundLedger(sp.GetRequiredService<SqliteTeenModeStore>())));
@@ -52,16 +56,30 @@ public static partial class Mutants
         }, totals, amount);
     }
 
-    private sealed class ForgetfulRefundLedger(ISpendingLedgerStore inner) : ISpendingLedgerStore
+    private sealed class ForgetfulRefundLedger(ISpendingLedgerStore inner) : LedgerDecorator(inner)
     {
-        public async Task<(RefundRequest Stored, bool Created)> AddRefundRequestAsync(RefundRequest request, CancellationToken cancellationToken = default)
+        public override async Task<(RefundRequest Stored, bool Created)> AddRefundRequestAsync(RefundRequest request, CancellationToken cancellationToken = default)
         {
             // Stored under a spend id of its own, so the one-request-per-spend rule never finds the earlier filing.
-            var (stored, created) = await inner.AddRefundRequestAsync(request with { SpendId = request.SpendId + "#" + request.Id }, cancellationToken);
+            var (stored, created) = await Inner.AddRefundRequestAsync(request with { SpendId = request.SpendId + "#" + request.Id }, cancellationToken);
             return (stored with { SpendId = request.SpendId }, created);
         }
+    }
 
-        public Task<SpendAttempt> TryRecordSpendAsync(SpendRecord spend, Func<SpendTotals, Decision> evaluate, CancellationToken cancellationToken = default) =>
+    private sealed class UtcDayLedger(ISpendingLedgerStore inner) : LedgerDecorator(inner)
+    {
+        public override Task<SpendAttempt> TryRecordSpendAsync(SpendRecord spend, Func<SpendTotals, Decision> evaluate, CancellationToken cancellationToken = default) =>
+            Inner.TryRecordSpendAsync(spend with { LocalDate = DateOnly.FromDateTime(spend.SpentAt.UtcDateTime) }, evaluate, cancellationToken);
+    }
+
+    private abstract class LedgerDecorator(ISpendingLedgerStore inner) : ISpendingLedgerStore
+    {
+        protected ISpendingLedgerStore Inner => inner;
+
+        public virtual Task<(RefundRequest Stored, bool Created)> AddRefundRequestAsync(RefundRequest request, CancellationToken cancellationToken = default) =>
+            inner.AddRefundRequestAsync(request, cancellationToken);
+
+        public virtual Task<SpendAttempt> TryRecordSpendAsync(SpendRecord spend, Func<SpendTotals, Decision> evaluate, CancellationToken cancellationToken = default) =>
             inner.TryRecordSpendAsync(spend, evaluate, cancellationToken);
 
         public Task<SpendTotals> GetTotalsAsync(string subjectId, string category, DateOnly localDate, string month, CancellationToken cancellationToken = default) =>
