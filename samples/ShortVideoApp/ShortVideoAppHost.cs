@@ -57,6 +57,7 @@ public static partial class ShortVideoAppHost
         if (options.ReviewerKey is { } reviewerKey)
         {
             MapReview(app, reviewerKey);
+            MapRefundReview(app, reviewerKey);
         }
 
         if (options.ConformanceKey is { } adminKey)

@@ -53,6 +53,8 @@ public sealed class StoreUnderTest : IAsyncDisposable
 
     /// <summary>The blocked-attempt counters of the guardian usage report.</summary>
     public IBlockedAttemptStore BlockedAttempts => Get<IBlockedAttemptStore>();
+    /// <summary>The spending ledger outside games, with refund requests.</summary>
+    public Spending.ISpendingLedgerStore Spending => Get<Spending.ISpendingLedgerStore>();
 
     /// <summary>The audit store.</summary>
     public IAuditStore Audit => Get<IAuditStore>();

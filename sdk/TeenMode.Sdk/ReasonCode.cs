@@ -114,6 +114,26 @@ public readonly struct ReasonCode : IEquatable<ReasonCode>
     /// <summary>Games: the top-up would take this month's total with the game company over the monthly cap.</summary>
     public static ReasonCode SpendOverMonthlyCap { get; } = new("spend-over-monthly-cap");
 
+    // Spending outside games and refunds (issue 3).
+
+    /// <summary>Spending: the payment would take the local day's total in the category over the daily cap.</summary>
+    public static ReasonCode SpendOverDailyCap { get; } = new("spend-over-daily-cap");
+
+    /// <summary>Spending: the category allows the subject no payment at all (a zero cap, e.g. live-streaming tips for minors).</summary>
+    public static ReasonCode SpendingNotAllowed { get; } = new("spending-not-allowed");
+
+    /// <summary>Refunds: no spend of this subject has that id.</summary>
+    public static ReasonCode UnknownSpend { get; } = new("unknown-spend");
+
+    /// <summary>Refunds: no refund request has that id.</summary>
+    public static ReasonCode UnknownRefundRequest { get; } = new("unknown-refund-request");
+
+    /// <summary>Refunds: a refusal needs a written reason for the guardian.</summary>
+    public static ReasonCode RefundReasonRequired { get; } = new("refund-reason-required");
+
+    /// <summary>Refunds: the request was already approved or refused (compare-and-set lost); nothing changed.</summary>
+    public static ReasonCode RefundTransitionNotAllowed { get; } = new("refund-transition-not-allowed");
+
     /// <summary>Every well-known reason code, for documentation and for the harness.</summary>
     public static IReadOnlyList<ReasonCode> WellKnown { get; } =
     [
@@ -124,6 +144,7 @@ public readonly struct ReasonCode : IEquatable<ReasonCode>
         MayAffectMinorsNotice, ForbiddenTopic, AdvertisementBlocked, ExternalLinkBlocked, ProminentPlacementForbidden,
         GameOutsidePlayWindow, GameNotPlayDay, GameMakeupWorkday, GameCalendarMissing, GamePaymentUnder8,
         SpendOverTransactionCap, SpendOverMonthlyCap,
+        SpendOverDailyCap, SpendingNotAllowed, UnknownSpend, UnknownRefundRequest, RefundReasonRequired, RefundTransitionNotAllowed,
     ];
 
     /// <inheritdoc />

@@ -72,6 +72,7 @@ public static partial class TeenModeServiceCollectionExtensions
         services.TryAddSingleton(_ => RulePackLoader.LoadGamesEmbedded(RulePackLoader.DefaultGamesPackId));
         services.TryAddSingleton<IGamePolicy, GamePolicy>();
         services.TryAddSingleton<IGameGate, GameGate>();
+        AddSpending(services);
         return new TeenModeBuilder(services);
     }
 

@@ -33,7 +33,7 @@ public static class ActionVocabulary
         ["checkGamePlay"] = "May the subject play an online game now (args: subjectId → allowed, outcome, reasonCode, retryAt).",
         ["gameTopUp"] = "Top up game currency with a game company (args: subjectId, gameCompanyId, amount as text \"50.00\" → allowed, reasonCode, month, monthTotal, monthlyCap).",
 
-        ["purchase"] = "Attempt a purchase (args: subjectId, amount).",
+        ["purchase"] = "Pay in an app category other than games, against the spending caps (args: subjectId, category, amount as text \"50.00\", itemId → allowed, reasonCode, spendId, localDate, dayTotal, monthTotal).",
         ["collectField"] = "Collect a personal-information field (args: subjectId, field, purpose).",
         ["giveConsent"] = "Record a guardian's consent (args: subjectId, purpose).",
         ["withdrawConsent"] = "Withdraw a guardian's consent (args: subjectId, purpose).",
@@ -48,6 +48,12 @@ public static class ActionVocabulary
         ["listOverdueReports"] = "List overdue reports (args: reportId filter → count, reportIds).",
         ["dispatchAuthorityNotices"] = "Deliver queued authority notices now (→ due, delivered, failed).",
         ["getAuthorityReceipts"] = "What the authority sink received for a report (args: reportId → count, idempotencyKeys).",
+
+        // Spending outside games and refunds (issue 3).
+        ["listSpends"] = "List a subject's spends for the guardian's report (args: subjectId → count, total, firstSpendId, firstRefunded).",
+        ["fileRefundRequest"] = "A guardian asks for a refund of a spend made without consent (args: subjectId, spendId, guardianId, reason → refundId, refundStatus, dueAt, reasonCode).",
+        ["getRefundRequest"] = "Read a refund request (args: refundId → refundStatus, dueAt, decisionReason).",
+        ["decideRefundRequest"] = "Approve or refuse a refund request as the platform (args: refundId, decision approve|refuse, reason → refundStatus, decisionReason, reasonCode).",
     };
 
     /// <summary>True when <paramref name="action"/> is in the vocabulary.</summary>

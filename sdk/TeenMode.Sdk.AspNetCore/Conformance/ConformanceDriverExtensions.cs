@@ -24,7 +24,7 @@ public static class ConformanceDriverExtensions
 
     private const int MinSecretLength = 16;
 
-    private static readonly string[] Capabilities = ["subject-setup", "virtual-clock", "content-setup", "guardian", "reporting", "report-review", "authority-sink", "games"];
+    private static readonly string[] Capabilities = ["subject-setup", "virtual-clock", "content-setup", "guardian", "reporting", "report-review", "authority-sink", "games", "spending", "refunds"];
 
     /// <summary>
     /// Replaces the app's clock with a <see cref="ConformanceClock"/> and registers the driver's options.
@@ -79,6 +79,7 @@ public static class ConformanceDriverExtensions
         group.MapPut("/clock", SetClockAsync);
         group.MapPost("/clock/advance", AdvanceClockAsync);
         ConformanceReportingExtensions.Map(group);
+        ConformanceSpending.Map(group);
         return group;
     }
 
