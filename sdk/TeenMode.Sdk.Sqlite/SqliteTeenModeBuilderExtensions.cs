@@ -54,6 +54,8 @@ public static class SqliteTeenModeBuilderExtensions
         services.RemoveAll<IAuditStore>().AddSingleton<IAuditStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
         services.RemoveAll<IGameSpendLedgerStore>().AddSingleton<IGameSpendLedgerStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
         services.RemoveAll<IReportWorkflowStore>().AddSingleton<IReportWorkflowStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
+        services.RemoveAll<PersonalInfo.IStaffAccessStore>().AddSingleton<PersonalInfo.IStaffAccessStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
+        services.RemoveAll<PersonalInfo.IBreachStore>().AddSingleton<PersonalInfo.IBreachStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
         return builder;
     }
 }

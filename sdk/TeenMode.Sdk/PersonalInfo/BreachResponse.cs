@@ -82,7 +82,8 @@ public sealed partial class BreachResponse(
                 new Dictionary<string, string> { ["categories"] = string.Join(",", affected.Categories) }), cancellationToken).ConfigureAwait(false);
         }
 
-        return new(Decision.Allow(), new BreachView(incident, notices));
+        // Read back what was stored, so the caller sees the notices that will actually go out.
+        return new(Decision.Allow(), await GetAsync(incident.Id, cancellationToken).ConfigureAwait(false));
     }
 
     /// <inheritdoc />
