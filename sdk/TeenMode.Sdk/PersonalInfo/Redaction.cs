@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 using Newtonsoft.Json.Linq;
 
@@ -20,6 +21,11 @@ public static partial class Redaction
         "conformanceKey", "conformanceSecret", "token", "accessToken", "refreshToken", "idToken", "apiKey", "reviewerKey",
         "idCardNumber", "idNumber", "identityNumber", "phone", "phoneNumber", "mobile", "email",
     };
+
+    // Every name the secret-assignment pattern knows contains one of these: a vectorized pre-check before any regex runs.
+    private static readonly SearchValues<string> SecretNameParts = SearchValues.Create(
+        ["pin", "password", "passcode", "secret", "token", "apikey", "reviewerkey", "conformancekey", "idcardnumber", "idnumber", "identitynumber"],
+        StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The field names whose values are always masked (case-insensitive).</summary>
     public static IReadOnlyCollection<string> SecretFields => SecretFieldNames;
@@ -55,7 +61,7 @@ public static partial class Redaction
             result = Email().Replace(result, Mask);
         }
 
-        if (result.AsSpan().IndexOfAny('=', ':') >= 0)
+        if (result.AsSpan().IndexOfAny('=', ':') >= 0 && result.AsSpan().IndexOfAny(SecretNameParts) >= 0)
         {
             result = SecretAssignment().Replace(result, m => m.Groups["value"].Value == Mask ? m.Value : m.Groups["prefix"].Value + Mask);
         }
