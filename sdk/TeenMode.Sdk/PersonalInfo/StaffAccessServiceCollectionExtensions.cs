@@ -27,5 +27,9 @@ public static partial class TeenModeServiceCollectionExtensions
         services.TryAddSingleton<IStaffAccess, StaffAccessService>();
         services.TryAddSingleton<IBreachNotifier, InAppBreachNotifier>();
         services.TryAddSingleton<IBreachResponse, BreachResponse>();
+
+        // Redacts the logger providers registered so far (a web host adds its defaults before this); a host that adds
+        // providers later calls AddTeenModeLogRedaction() again after them.
+        services.AddTeenModeLogRedaction();
     }
 }

@@ -82,6 +82,23 @@ public sealed class RedactionTests
     }
 
     [Fact]
+    public void AddTeenMode_RedactsTheLoggerProvidersRegisteredBeforeIt()
+    {
+        var sink = new CapturingProvider();
+        var services = new ServiceCollection();
+        services.AddSingleton<ILoggerProvider>(sink);
+        services.AddTeenMode(o => o.PinIterations = 100_000);
+        using var sp = services.BuildServiceProvider();
+
+        var logger = sp.GetServices<ILoggerProvider>().Single().CreateLogger("App");
+#pragma warning disable CA1848, CA1873
+        logger.LogInformation("guardian phone {Phone}", Phone);
+#pragma warning restore CA1848, CA1873
+
+        sink.Lines.Single().Message.Should().Be("guardian phone ***");
+    }
+
+    [Fact]
     public async Task AuditLog_RedactsDetails_TargetAndActor_BeforeTheyAreChained()
     {
         using var host = new TeenModeHost(new DateTimeOffset(2026, 3, 6, 2, 0, 0, TimeSpan.Zero));
