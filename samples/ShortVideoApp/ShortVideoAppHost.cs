@@ -4,6 +4,7 @@ using TeenMode;
 using TeenMode.AspNetCore;
 using TeenMode.AspNetCore.Conformance;
 using TeenMode.ContentPool;
+using TeenMode.PersonalInfo;
 
 namespace ShortVideoApp;
 
@@ -47,6 +48,9 @@ public static partial class ShortVideoAppHost
         }
 
         options.ConfigureBuilder?.Invoke(builder);
+
+        // Last, so every provider (the host's and any added above) writes redacted lines.
+        builder.Services.AddTeenModeLogRedaction();
         var app = builder.Build();
         app.MapTeenMode();
         if (options.ConformanceKey is not null)
@@ -72,6 +76,7 @@ public static partial class ShortVideoAppHost
                     : Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "需要审核人权限 / Reviewer access required"));
         }
 
+        MapPiAdmin(app, options);
         AppEndpoints.Map(app);
         return app;
     }

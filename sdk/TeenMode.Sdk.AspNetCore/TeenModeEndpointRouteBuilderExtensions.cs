@@ -38,6 +38,7 @@ public static class TeenModeEndpointRouteBuilderExtensions
         TeenModeGameEndpoints.MapGames(api);
         ReportingEndpoints.MapPublic(api);
         TeenModeSpendingEndpoints.MapSpending(api);
+        PiProtectionEndpoints.MapPublic(api);
         return api;
     }
 

@@ -56,6 +56,8 @@ public static class SqliteTeenModeBuilderExtensions
         services.RemoveAll<IGameSpendLedgerStore>().AddSingleton<IGameSpendLedgerStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
         services.RemoveAll<IReportWorkflowStore>().AddSingleton<IReportWorkflowStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
         services.RemoveAll<Spending.ISpendingLedgerStore>().AddSingleton<Spending.ISpendingLedgerStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
+        services.RemoveAll<PersonalInfo.IStaffAccessStore>().AddSingleton<PersonalInfo.IStaffAccessStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
+        services.RemoveAll<PersonalInfo.IBreachStore>().AddSingleton<PersonalInfo.IBreachStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
         return builder;
     }
 }

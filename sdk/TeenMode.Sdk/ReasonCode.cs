@@ -133,6 +133,25 @@ public readonly struct ReasonCode : IEquatable<ReasonCode>
 
     /// <summary>Refunds: the request was already approved or refused (compare-and-set lost); nothing changed.</summary>
     public static ReasonCode RefundTransitionNotAllowed { get; } = new("refund-transition-not-allowed");
+    // Personal-information protection: staff access and incidents (issue 5).
+
+    /// <summary>A staff member read a minor's personal data without an active, approved grant.</summary>
+    public static ReasonCode StaffAccessNotGranted { get; } = new("staff-access-not-granted");
+
+    /// <summary>The approver is the requester, or not one of the responsible approvers.</summary>
+    public static ReasonCode StaffApproverNotAllowed { get; } = new("staff-approver-not-allowed");
+
+    /// <summary>The staff access request is unknown or already decided.</summary>
+    public static ReasonCode StaffAccessNotPending { get; } = new("staff-access-not-pending");
+
+    /// <summary>No personal-information incident has that id.</summary>
+    public static ReasonCode UnknownBreach { get; } = new("unknown-breach");
+
+    /// <summary>The incident's status does not allow that step (order: declared → notified → reported).</summary>
+    public static ReasonCode BreachTransitionNotAllowed { get; } = new("breach-transition-not-allowed");
+
+    /// <summary>Some guardian notices of the incident could not be delivered yet; they stay queued.</summary>
+    public static ReasonCode BreachNoticesPending { get; } = new("breach-notices-pending");
 
     /// <summary>Every well-known reason code, for documentation and for the harness.</summary>
     public static IReadOnlyList<ReasonCode> WellKnown { get; } =
@@ -145,6 +164,7 @@ public readonly struct ReasonCode : IEquatable<ReasonCode>
         GameOutsidePlayWindow, GameNotPlayDay, GameMakeupWorkday, GameCalendarMissing, GamePaymentUnder8,
         SpendOverTransactionCap, SpendOverMonthlyCap,
         SpendOverDailyCap, SpendingNotAllowed, UnknownSpend, UnknownRefundRequest, RefundReasonRequired, RefundTransitionNotAllowed,
+        StaffAccessNotGranted, StaffApproverNotAllowed, StaffAccessNotPending, UnknownBreach, BreachTransitionNotAllowed, BreachNoticesPending,
     ];
 
     /// <inheritdoc />

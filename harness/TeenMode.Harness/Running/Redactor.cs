@@ -1,21 +1,20 @@
 using Newtonsoft.Json.Linq;
+using TeenMode.PersonalInfo;
 
 namespace TeenMode.Harness.Running;
 
 /// <summary>
 /// Masks secrets and credentials in evidence: reports are shared with auditors and CI logs,
-/// so PINs, passwords and the conformance key must never appear in them.
+/// so PINs, passwords and the conformance key must never appear in them. Field names and personal-data patterns
+/// (identity and phone numbers, e-mail addresses) are the SDK's <see cref="Redaction"/> rules, the same as in app logs.
 /// </summary>
 public sealed class Redactor
 {
     /// <summary>What replaces a redacted value.</summary>
-    public const string Mask = "***";
+    public const string Mask = Redaction.Mask;
 
-    private static readonly HashSet<string> DefaultFields = new(StringComparer.OrdinalIgnoreCase)
+    private static readonly HashSet<string> DefaultFields = new(Redaction.SecretFields, StringComparer.OrdinalIgnoreCase)
     {
-        "pin", "guardianPin", "existingGuardianPin", "newPin", "password", "passcode", "secret", "sharedSecret",
-        "conformanceKey", "accessToken", "refreshToken", "apiKey", "idCardNumber",
-
         // A report's free text may hold personal data.
         "description",
     };
@@ -63,7 +62,7 @@ public sealed class Redactor
         return copy;
     }
 
-    /// <summary>Masks secret values inside free text.</summary>
+    /// <summary>Masks secret values and personal data (identity and phone numbers, e-mail addresses, <c>pin=…</c>) inside free text.</summary>
     public string Text(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -72,7 +71,7 @@ public sealed class Redactor
             text = text.Replace(secret, Mask, StringComparison.Ordinal);
         }
 
-        return text;
+        return Redaction.Text(text);
     }
 
     /// <summary>The value to record for a header.</summary>

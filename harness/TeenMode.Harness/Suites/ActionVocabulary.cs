@@ -54,6 +54,14 @@ public static class ActionVocabulary
         ["fileRefundRequest"] = "A guardian asks for a refund of a spend made without consent (args: subjectId, spendId, guardianId, reason → refundId, refundStatus, dueAt, reasonCode).",
         ["getRefundRequest"] = "Read a refund request (args: refundId → refundStatus, dueAt, decisionReason).",
         ["decideRefundRequest"] = "Approve or refuse a refund request as the platform (args: refundId, decision approve|refuse, reason → refundStatus, decisionReason, reasonCode).",
+        // Personal-information protection (issue 5).
+        ["probeLog"] = "Make the app log a line of text as it would log a request it handles (args: text).",
+        ["searchLogs"] = "Count the app's recent log lines holding a value (args: value → captured, matches, found).",
+        ["declareBreach"] = "Declare a personal-information incident (args: subjectId, categories, cause, harm, remedies, contact → incidentId, status, noticeCount).",
+        ["notifyBreach"] = "Deliver the incident's guardian notices (args: incidentId → status, noticesSent).",
+        ["reportBreach"] = "Submit the incident's authority report (args: incidentId → status).",
+        ["getBreachReport"] = "Read the incident's authority report (args: incidentId → status, affectedSubjectCount, firstAffectedSubject, categoryCount).",
+        ["listBreachNotices"] = "List the incident notices about a minor, as the guardian sees them (args: subjectId → count, firstRecipient).",
     };
 
     /// <summary>True when <paramref name="action"/> is in the vocabulary.</summary>

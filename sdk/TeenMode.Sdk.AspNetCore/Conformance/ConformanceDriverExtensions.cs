@@ -24,7 +24,7 @@ public static class ConformanceDriverExtensions
 
     private const int MinSecretLength = 16;
 
-    private static readonly string[] Capabilities = ["subject-setup", "virtual-clock", "content-setup", "guardian", "reporting", "report-review", "authority-sink", "games", "spending", "refunds"];
+    private static readonly string[] Capabilities = ["subject-setup", "virtual-clock", "content-setup", "guardian", "reporting", "report-review", "authority-sink", "games", "spending", "refunds", "pi-redaction", "pi-breach"];
 
     /// <summary>
     /// Replaces the app's clock with a <see cref="ConformanceClock"/> and registers the driver's options.
@@ -39,6 +39,7 @@ public static class ConformanceDriverExtensions
         services.TryAddSingleton(sp => new ConformanceClock(TimeProvider.System));
         services.Replace(ServiceDescriptor.Singleton<TimeProvider>(sp => sp.GetRequiredService<ConformanceClock>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, RefuseInProductionStartupFilter>());
+        ConformanceLogs.Register(services);
         return builder;
     }
 
@@ -80,6 +81,7 @@ public static class ConformanceDriverExtensions
         group.MapPost("/clock/advance", AdvanceClockAsync);
         ConformanceReportingExtensions.Map(group);
         ConformanceSpending.Map(group);
+        ConformanceLogs.Map(group);
         return group;
     }
 

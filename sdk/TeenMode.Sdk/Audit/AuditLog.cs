@@ -25,6 +25,14 @@ public sealed class AuditLog : IAuditLog, IDisposable
         ArgumentNullException.ThrowIfNull(auditEvent);
         ArgumentException.ThrowIfNullOrWhiteSpace(auditEvent.Actor);
         ArgumentException.ThrowIfNullOrWhiteSpace(auditEvent.Action);
+
+        // The log cannot be edited later, so personal data and secrets are masked before they reach it.
+        auditEvent = auditEvent with
+        {
+            Actor = PersonalInfo.Redaction.Text(auditEvent.Actor),
+            Target = auditEvent.Target is null ? null : PersonalInfo.Redaction.Text(auditEvent.Target),
+            Details = PersonalInfo.Redaction.Details(auditEvent.Details),
+        };
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
