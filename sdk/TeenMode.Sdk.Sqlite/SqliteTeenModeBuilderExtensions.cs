@@ -54,6 +54,8 @@ public static class SqliteTeenModeBuilderExtensions
         services.RemoveAll<IAuditStore>().AddSingleton<IAuditStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
         services.RemoveAll<IGameSpendLedgerStore>().AddSingleton<IGameSpendLedgerStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
         services.RemoveAll<IReportWorkflowStore>().AddSingleton<IReportWorkflowStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
+        services.RemoveAll<IGuardianBindingCodeStore>().AddSingleton<IGuardianBindingCodeStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
+        services.RemoveAll<IGuardianSettingsStore>().AddSingleton<IGuardianSettingsStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
         return builder;
     }
 }

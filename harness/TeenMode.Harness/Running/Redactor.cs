@@ -16,6 +16,9 @@ public sealed class Redactor
         "pin", "guardianPin", "existingGuardianPin", "newPin", "password", "passcode", "secret", "sharedSecret",
         "conformanceKey", "accessToken", "refreshToken", "apiKey", "idCardNumber",
 
+        // One-time guardian binding codes and opaque credential proofs are credentials too.
+        "bindingCode", "inviteCode", "proof",
+
         // A report's free text may hold personal data.
         "description",
     };

@@ -108,13 +108,14 @@ public static partial class RulePackLoader
         }
 
         var reporting = ReportingRules.Parse(root["reporting"], file, errors);
+        var guardian = GuardianRules(root, defaults, bands, file, errors);
         if (errors.Count > 0)
         {
             throw new TeenModeConfigurationException(errors.OrderBy(e => e.Line).ThenBy(e => e.Column).ToList());
         }
 
         var title = new LocalizedText((string)root["title"]!["zh-CN"]!, (string)root["title"]!["en"]!);
-        return new RulePack((string)root["id"]!, (string)root["version"]!, title, zone!, bands) { Reporting = reporting, ContentPool = contentPool };
+        return new RulePack((string)root["id"]!, (string)root["version"]!, title, zone!, bands) { Reporting = reporting, ContentPool = contentPool, Guardian = guardian };
     }
 
     private static Sourced<int>? Minutes(JToken? token) =>
