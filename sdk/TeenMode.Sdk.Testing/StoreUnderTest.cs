@@ -51,6 +51,12 @@ public sealed class StoreUnderTest : IAsyncDisposable
     /// <summary>The game spending ledger.</summary>
     public IGameSpendLedgerStore GameSpend => Get<IGameSpendLedgerStore>();
 
+    /// <summary>The guardian binding-code store.</summary>
+    public IGuardianBindingCodeStore BindingCodes => Get<IGuardianBindingCodeStore>();
+
+    /// <summary>The guardian settings store.</summary>
+    public IGuardianSettingsStore GuardianSettings => Get<IGuardianSettingsStore>();
+
     /// <summary>The audit store.</summary>
     public IAuditStore Audit => Get<IAuditStore>();
 
