@@ -21,6 +21,8 @@ const SECRET_HEADER = 'x-conformance-secret';
 const USE_BREAK_SECONDS = 10 * 60;
 const MAX_PIN_FAILURES = 5;
 const PIN_LOCK_SECONDS = 15 * 60;
+// How long a guardian invite code works: the app's own choice (no regulation sets it).
+const INVITE_SECONDS = 10 * 60;
 
 const REPORTER_KINDS = ['minor', 'guardian', 'other-user', 'anonymous'];
 const CATEGORIES = ['harmful-content', 'bullying', 'sexual-exploitation', 'fraud', 'privacy-leak', 'addictive-design', 'other'];
@@ -54,6 +56,11 @@ const WHY = {
   'guardian-locked-out': ['验证失败次数过多，请稍后再试', 'too many failed attempts; try later'],
   'no-guardian-bound': ['尚未绑定监护人', 'no guardian is bound'],
   'guardian-bound': ['监护人已绑定', 'guardian bound'],
+  'binding-code-invalid': ['绑定码无效、已使用或已过期', 'the binding code is missing, wrong, used or expired'],
+  'setting-out-of-bounds': ['设置超出规则允许的范围，未作更改', 'the setting is outside the rule pack\'s bounds; nothing changed'],
+  'feature-disabled': ['青少年模式下该功能已关闭', 'this feature is off in teen mode'],
+  'unknown-feature': ['没有这项功能', 'no such feature'],
+  'exempt-category': ['该类应用不受时长和时段限制', 'this kind of app is exempt from the time limits'],
   'unknown-kid': ['未知的用户', 'unknown kid'],
   'unknown-video': ['未知的内容', 'unknown video'],
   'unknown-complaint': ['未知的举报', 'unknown complaint'],
@@ -157,15 +164,21 @@ function createApp(pack, catalog, secretHash) {
   }
 
   /** The time rules, in order: teen mode off, curfew, daily limit, rest reminder. */
-  function screenTimeVerdict(kid) {
+  /** Exempt app kinds (calls, filed education apps …) pass the curfew and the daily limit and are not counted. */
+  function isExempt(kid, app) {
+    return kid.teen && typeof app === 'string' && pack.guardian !== null && pack.guardian.exemptByDefault.includes(app);
+  }
+
+  function screenTimeVerdict(kid, app) {
     const t = now();
     const local = rules.toLocal(t, pack.timeZone);
     if (!kid.teen) return verdict(true, 'teen-mode-off');
     const band = rules.bandFor(pack, kid.born ? rules.ageOn(kid.born, local.date) : null);
     const day = usageToday(kid, local.date);
-    const limit = band ? band.dailyMinutes * 60 : 0;
+    const limit = kid.limits.dailyMinutes !== null ? kid.limits.dailyMinutes * 60 : band ? band.dailyMinutes * 60 : 0;
     const secondsLeft = Math.max(0, limit - day.seconds);
-    if (rules.inCurfew(pack, local.secondOfDay)) return verdict(false, 'curfew', { secondsLeft });
+    if (isExempt(kid, app)) return verdict(true, 'exempt-category', { secondsLeft });
+    if (rules.inCurfew(pack, local.secondOfDay, kid.limits.curfew)) return verdict(false, 'curfew', { secondsLeft });
     if (day.seconds >= limit) return verdict(false, 'daily-limit-reached', { secondsLeft: 0 });
     const continuous = day.lastPingAt !== null && (t - day.lastPingAt) / 1000 <= USE_BREAK_SECONDS ? day.continuous : 0;
     if (pack.restReminderMinutes !== null && continuous >= pack.restReminderMinutes * 60) {
@@ -258,7 +271,8 @@ function createApp(pack, catalog, secretHash) {
       app: 'node-short-video',
       sdk: null,
       rules: { id: pack.id, version: pack.version, timeZone: pack.timeZone },
-      features: ['subject-setup', 'virtual-clock', 'content-setup', 'guardian', 'reporting', 'report-review', 'authority-sink'],
+      features: ['subject-setup', 'virtual-clock', 'content-setup', 'guardian', 'reporting', 'report-review', 'authority-sink',
+        'guardian-binding', 'guardian-settings', 'app-categories', 'feature-toggles'],
     }], { conformance: true });
 
     route('POST', '/__conformance/kids', (req, p, body) => {
@@ -279,7 +293,8 @@ function createApp(pack, catalog, secretHash) {
         const age = rules.ageOn(born, local.date);
         if (age < 0 || rules.bandFor(pack, age) === null) return invalid({ born: 'must give an age covered by the rule pack\'s bands' });
       }
-      const kid = { kidId: 'kid_' + crypto.randomBytes(8).toString('hex'), born, teen: b.teen !== false, guardian: null, days: new Map() };
+      const kid = { kidId: 'kid_' + crypto.randomBytes(8).toString('hex'), born, teen: b.teen !== false, guardian: null, days: new Map(),
+        invites: new Map(), limits: { dailyMinutes: null, curfew: null } };
       kids.set(kid.kidId, kid);
       return [201, kidView(kid)];
     }, { conformance: true });
@@ -356,8 +371,60 @@ function createApp(pack, catalog, secretHash) {
       const problem = await checkGuardianPin(kid, b.currentParentPin);
       if (problem) return [403, verdict(false, problem)];
     }
+    // The kid's side: an invite code made on the kid's device, usable once; the parent alone cannot bind.
+    const expires = typeof b.inviteCode === 'string' ? kid.invites.get(b.inviteCode) : undefined;
+    if (expires === undefined) return [403, verdict(false, 'binding-code-invalid')];
+    kid.invites.delete(b.inviteCode);
+    if (now() >= expires) return [403, verdict(false, 'binding-code-invalid')];
     kid.guardian = { parentId: b.parentId, pin: await hashPin(b.parentPin), failures: 0, lockedUntil: null };
     return [201, verdict(true, 'guardian-bound')];
+  }));
+
+  route('POST', '/api/v2/kids/:kid/guardian/invites', withKid((kid) => {
+    const inviteCode = String(crypto.randomInt(0, 100000000)).padStart(8, '0');
+    const expiresAt = now() + INVITE_SECONDS * 1000;
+    kid.invites.set(inviteCode, expiresAt);
+    return [201, { inviteCode, expiresAt: new Date(expiresAt).toISOString(), why: why('allowed') }];
+  }));
+
+  const limitsView = (kid) => {
+    const local = rules.toLocal(now(), pack.timeZone);
+    const band = rules.bandFor(pack, kid.born ? rules.ageOn(kid.born, local.date) : null);
+    return { dailyMinutes: kid.limits.dailyMinutes !== null ? kid.limits.dailyMinutes : band ? band.dailyMinutes : 0, why: why('allowed') };
+  };
+
+  route('GET', '/api/v2/kids/:kid/limits', withKid((kid) => [200, limitsView(kid)]));
+
+  // A parent changes the daily limit or the curfew: only with the PIN, and loosening only within the pack's bounds.
+  route('PATCH', '/api/v2/kids/:kid/limits', withKid(async (kid, req, p, body) => {
+    const b = body || {};
+    const errors = {};
+    const hhmm = /^([01]\d|2[0-3]):[0-5]\d$/;
+    if (b.dailyMinutes !== undefined && !(Number.isInteger(b.dailyMinutes) && b.dailyMinutes >= 0 && b.dailyMinutes <= 1440)) errors.dailyMinutes = '0..1440';
+    if (b.curfew !== undefined && !(b.curfew && hhmm.test(b.curfew.start) && hhmm.test(b.curfew.end))) errors.curfew = '{start, end} as HH:mm';
+    if (Object.keys(errors).length) return invalid(errors);
+    const local = rules.toLocal(now(), pack.timeZone);
+    const band = rules.bandFor(pack, kid.born ? rules.ageOn(kid.born, local.date) : null);
+    const bounds = band && band.bounds;
+    const curfew = b.curfew === undefined ? undefined : { start: rules.minutesOf(b.curfew.start), end: rules.minutesOf(b.curfew.end) };
+    if (bounds === null || bounds === undefined
+      || (b.dailyMinutes !== undefined && b.dailyMinutes > bounds.maxDailyMinutes)
+      || (curfew !== undefined && !rules.covers(curfew, { start: bounds.minCurfewStart, end: bounds.minCurfewEnd }))) {
+      return [422, verdict(false, 'setting-out-of-bounds')];
+    }
+    const problem = await checkGuardianPin(kid, b.parentPin);
+    if (problem) return [problem === 'guardian-locked-out' ? 429 : 403, verdict(false, problem)];
+    if (b.dailyMinutes !== undefined) kid.limits.dailyMinutes = b.dailyMinutes;
+    if (curfew !== undefined) kid.limits.curfew = curfew;
+    return [200, limitsView(kid)];
+  }));
+
+  // Feature defaults in teen mode come from the rule pack (stranger DMs and live tipping off).
+  route('GET', '/api/v2/kids/:kid/features/:feature', withKid((kid, req, p) => {
+    const rule = pack.guardian !== null ? pack.guardian.features[p.feature] : undefined;
+    if (rule === undefined) return [404, { why: why('unknown-feature') }];
+    if (!kid.teen) return [200, verdict(true, 'teen-mode-off')];
+    return [200, rule.teenModeDefault ? verdict(true, 'allowed') : verdict(false, 'feature-disabled')];
   }));
 
   // One endpoint turns teen mode on or off; turning it off needs the guardian's PIN.
@@ -380,23 +447,26 @@ function createApp(pack, catalog, secretHash) {
     if (typeof b.device !== 'string' || b.device.length < 1 || b.device.length > 128) errors.device = '1-128 characters';
     if (!Number.isInteger(b.seq) || b.seq < 0) errors.seq = 'non-negative integer';
     if (!Number.isInteger(b.secs) || b.secs < 0 || b.secs > 3600) errors.secs = '0..3600';
+    if (b.app !== undefined && (pack.guardian === null || !pack.guardian.appCategories.includes(b.app))) errors.app = 'one of the rule pack\'s appCategories';
     if (Object.keys(errors).length) return invalid(errors);
     const t = now();
     const local = rules.toLocal(t, pack.timeZone);
     const day = usageToday(kid, local.date);
     const key = `${b.device}\u0000${b.seq}`;
+    // A retried ping (same device and sequence) is counted once; exempt use is not counted toward the limit.
     if (!day.seen.has(key)) {
-      // A retried ping (same device and sequence) is counted once.
       day.seen.add(key);
-      if (day.lastPingAt === null || (t - day.lastPingAt) / 1000 > USE_BREAK_SECONDS) day.continuous = 0;
-      day.seconds += b.secs;
-      day.continuous += b.secs;
-      day.lastPingAt = t;
+      if (!isExempt(kid, b.app)) {
+        if (day.lastPingAt === null || (t - day.lastPingAt) / 1000 > USE_BREAK_SECONDS) day.continuous = 0;
+        day.seconds += b.secs;
+        day.continuous += b.secs;
+        day.lastPingAt = t;
+      }
     }
-    return [200, screenTimeVerdict(kid)];
+    return [200, screenTimeVerdict(kid, b.app)];
   }));
 
-  route('GET', '/api/v2/kids/:kid/screen-time', withKid((kid) => [200, screenTimeVerdict(kid)]));
+  route('GET', '/api/v2/kids/:kid/screen-time', withKid((kid, req, p, body, query) => [200, screenTimeVerdict(kid, query.get('app') || undefined)]));
 
   route('GET', '/api/v2/kids/:kid/videos/:video/access', withKid((kid, req, p) => [200, videoVerdict(kid, p.video)]));
 

@@ -6,6 +6,7 @@ using TeenMode.AspNetCore.Internal;
 using TeenMode.ContentPool;
 using TeenMode.ParentalControl;
 using TeenMode.Reporting;
+using TeenMode.Rules;
 using TeenMode.Subjects;
 
 namespace TeenMode.AspNetCore;
@@ -27,15 +28,14 @@ public static class TeenModeEndpointRouteBuilderExtensions
         api.MapPost("/subjects/{subjectId}/teen-mode/enter", async (string subjectId, IParentalControl control, TimeProvider time, CancellationToken ct) =>
             Command(await control.EnterTeenModeAsync(subjectId, ct), time.GetUtcNow()));
         api.MapPost("/subjects/{subjectId}/teen-mode/exit", ExitAsync);
-        api.MapPost("/subjects/{subjectId}/guardians", BindGuardianAsync);
         api.MapPost("/subjects/{subjectId}/heartbeats", HeartbeatAsync);
-        api.MapGet("/subjects/{subjectId}/usage", async (string subjectId, IUsageGate gate, CancellationToken ct) =>
-            Query(await gate.CheckAsync(subjectId, ct)));
+        api.MapGet("/subjects/{subjectId}/usage", UsageAsync);
         api.MapGet("/subjects/{subjectId}/content/{itemId}", async (string subjectId, string itemId, IContentPool pool, CancellationToken ct) =>
             Query(await pool.CheckAsync(subjectId, itemId, ct)));
         api.MapGet("/subjects/{subjectId}/feed", FeedAsync);
         TeenModeContentEndpoints.MapContent(api);
         TeenModeGameEndpoints.MapGames(api);
+        TeenModeGuardianEndpoints.MapGuardians(api);
         ReportingEndpoints.MapPublic(api);
         TeenModeSpendingEndpoints.MapSpending(api);
         PiProtectionEndpoints.MapPublic(api);
@@ -120,33 +120,11 @@ public static class TeenModeEndpointRouteBuilderExtensions
         }
 
         var f = new FieldReader(body!);
-        var pin = f.String("guardianPin", required: false, maxLength: 64);
-        return f.Ok ? Command(await control.ExitTeenModeAsync(subjectId, pin ?? string.Empty, ct), time.GetUtcNow()) : Json.Invalid(f.Errors);
+        var credential = TeenModeGuardianEndpoints.Credential(body!, f, "guardianPin", "credential") ?? GuardianCredential.Pin(string.Empty);
+        return f.Ok ? Command(await control.ExitTeenModeAsync(subjectId, credential, ct), time.GetUtcNow()) : Json.Invalid(f.Errors);
     }
 
-    private static async Task<IResult> BindGuardianAsync(string subjectId, HttpRequest request, IParentalControl control, TimeProvider time, CancellationToken ct)
-    {
-        var (body, problem) = await Json.ReadObjectAsync(request);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        var f = new FieldReader(body!);
-        var guardianId = f.String("guardianId", maxLength: 128);
-        var pin = f.String("pin", maxLength: 64);
-        var existing = f.String("existingGuardianPin", required: false, maxLength: 64);
-        if (pin is not null && !PinHasher.IsWellFormed(pin))
-        {
-            f.Add("pin", "must be 4 to 16 digits / PIN 须为 4 至 16 位数字");
-        }
-
-        return f.Ok
-            ? Command(await control.BindGuardianAsync(subjectId, guardianId!, pin!, existing, ct), time.GetUtcNow(), StatusCodes.Status201Created)
-            : Json.Invalid(f.Errors);
-    }
-
-    private static async Task<IResult> HeartbeatAsync(string subjectId, HttpRequest request, IUsageGate gate, CancellationToken ct)
+    private static async Task<IResult> HeartbeatAsync(string subjectId, HttpRequest request, IUsageGate gate, RulePack pack, CancellationToken ct)
     {
         var (body, problem) = await Json.ReadObjectAsync(request);
         if (problem is not null)
@@ -158,9 +136,27 @@ public static class TeenModeEndpointRouteBuilderExtensions
         var deviceId = f.String("deviceId", maxLength: 128);
         var sequence = f.Integer("sequence", required: true, 0, long.MaxValue);
         var seconds = f.Integer("seconds", required: true, 0, 3600);
+        var category = f.String("category", required: false, maxLength: 32);
+        if (category is not null && pack.Guardian is { } rules && !rules.IsKnownCategory(category))
+        {
+            f.Add("category", $"must be one of {string.Join(", ", rules.AppCategories)} / 应用类别无效");
+        }
+
         return f.Ok
-            ? Query(await gate.RecordHeartbeatAsync(new Heartbeat(subjectId, deviceId!, sequence!.Value, (int)seconds!.Value), ct))
+            ? Query(await gate.RecordHeartbeatAsync(new Heartbeat(subjectId, deviceId!, sequence!.Value, (int)seconds!.Value, category), ct))
             : Json.Invalid(f.Errors);
+    }
+
+    private static async Task<IResult> UsageAsync(string subjectId, string? category, IUsageGate gate, RulePack pack, CancellationToken ct)
+    {
+        // An empty parameter (e.g. from a URL template) means "not given".
+        category = string.IsNullOrEmpty(category) ? null : category;
+        if (category is not null && pack.Guardian is { } rules && !rules.IsKnownCategory(category))
+        {
+            return Json.Invalid(new Dictionary<string, string[]> { ["category"] = [$"must be one of {string.Join(", ", rules.AppCategories)} / 应用类别无效"] });
+        }
+
+        return Query(await gate.CheckAsync(subjectId, category, ct));
     }
 
     private static async Task<IResult> FeedAsync(string subjectId, string? cursor, int? limit, string? q, string? category, IContentPool pool, CancellationToken ct)

@@ -58,6 +58,8 @@ public static class SqliteTeenModeBuilderExtensions
         services.RemoveAll<Spending.ISpendingLedgerStore>().AddSingleton<Spending.ISpendingLedgerStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
         services.RemoveAll<PersonalInfo.IStaffAccessStore>().AddSingleton<PersonalInfo.IStaffAccessStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
         services.RemoveAll<PersonalInfo.IBreachStore>().AddSingleton<PersonalInfo.IBreachStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
+        services.RemoveAll<IGuardianBindingCodeStore>().AddSingleton<IGuardianBindingCodeStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
+        services.RemoveAll<IGuardianSettingsStore>().AddSingleton<IGuardianSettingsStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
         return builder;
     }
 }

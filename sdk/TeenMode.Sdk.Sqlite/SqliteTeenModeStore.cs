@@ -24,7 +24,7 @@ public sealed partial class SqliteTeenModeStore : ISubjectStore, IUsageLedgerSto
         "id, idempotency_key, request_hash, reporter_kind, reporter_id, category, target_kind, target_id, description, status, received_at";
 
     // One script per function (each partial file adds its own); all are applied at start-up.
-    private static readonly string[] Schemas = [SchemaV1, SchemaAudit, SchemaReporting, SchemaContent, SchemaLockout, SchemaGames, SchemaBlockedAttempts, SchemaSpending, SchemaPiProtection];
+    private static readonly string[] Schemas = [SchemaV1, SchemaAudit, SchemaReporting, SchemaContent, SchemaLockout, SchemaGames, SchemaBlockedAttempts, SchemaSpending, SchemaPiProtection, SchemaGuardians];
 
     private const string SchemaV1 = """
         CREATE TABLE IF NOT EXISTS subjects (
@@ -175,66 +175,9 @@ public sealed partial class SqliteTeenModeStore : ISubjectStore, IUsageLedgerSto
     }
 
     /// <inheritdoc />
-    public async Task<(bool Counted, UsageDay Day)> AppendAsync(string subjectId, string deviceId, long sequence, DateOnly localDate,
-        int seconds, DateTimeOffset at, TimeSpan breakAfter, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(subjectId);
-        ArgumentNullException.ThrowIfNull(deviceId);
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            // IMMEDIATE takes the write lock up front: a deferred transaction that reads and then writes
-            // can fail with SQLITE_BUSY_SNAPSHOT under WAL instead of waiting for the other writer.
-            using var transaction = connection.BeginTransaction(deferred: false);
-            bool counted;
-            using (var mark = connection.CreateCommand())
-            {
-                mark.Transaction = transaction;
-                mark.CommandText = "INSERT INTO usage_heartbeats (subject_id, device_id, sequence) VALUES ($subject, $device, $sequence) ON CONFLICT DO NOTHING;";
-                mark.Parameters.AddWithValue("$subject", subjectId);
-                mark.Parameters.AddWithValue("$device", deviceId);
-                mark.Parameters.AddWithValue("$sequence", sequence);
-                counted = await mark.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
-            }
-
-            if (counted)
-            {
-                using (var add = connection.CreateCommand())
-                {
-                    add.Transaction = transaction;
-                    add.CommandText = """
-                        INSERT INTO usage_days (subject_id, local_date, seconds) VALUES ($subject, $date, $seconds)
-                        ON CONFLICT (subject_id, local_date) DO UPDATE SET seconds = seconds + excluded.seconds;
-                        """;
-                    add.Parameters.AddWithValue("$subject", subjectId);
-                    add.Parameters.AddWithValue("$date", FormatDate(localDate));
-                    add.Parameters.AddWithValue("$seconds", seconds);
-                    await add.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                var previous = await ReadDayAsync(connection, transaction, subjectId, localDate, cancellationToken).ConfigureAwait(false);
-                var continuous = previous.LastHeartbeatAt is { } last && at - last <= breakAfter
-                    ? previous.ContinuousSeconds + seconds
-                    : seconds;
-                using var continuity = connection.CreateCommand();
-                continuity.Transaction = transaction;
-                continuity.CommandText = """
-                    INSERT INTO usage_continuity (subject_id, continuous_seconds, last_at) VALUES ($subject, $continuous, $at)
-                    ON CONFLICT (subject_id) DO UPDATE SET continuous_seconds = excluded.continuous_seconds, last_at = excluded.last_at;
-                    """;
-                continuity.Parameters.AddWithValue("$subject", subjectId);
-                continuity.Parameters.AddWithValue("$continuous", continuous);
-                continuity.Parameters.AddWithValue("$at", FormatInstant(at));
-                await continuity.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            var day = await ReadDayAsync(connection, transaction, subjectId, localDate, cancellationToken).ConfigureAwait(false);
-
-            // Once the work is done it is committed whatever the token says, so the result matches the disk.
-            await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
-            return (counted, day);
-        }
-    }
+    public Task<(bool Counted, UsageDay Day)> AppendAsync(string subjectId, string deviceId, long sequence, DateOnly localDate,
+        int seconds, DateTimeOffset at, TimeSpan breakAfter, CancellationToken cancellationToken = default) =>
+        AppendAsync(new UsageAppend(subjectId, deviceId, sequence, localDate, seconds, at, breakAfter, UsageCategories.Uncategorized, true), cancellationToken);
 
     /// <inheritdoc />
     public async Task<UsageDay> GetDayAsync(string subjectId, DateOnly localDate, CancellationToken cancellationToken = default)

@@ -55,6 +55,11 @@ public sealed class StoreUnderTest : IAsyncDisposable
     public IBlockedAttemptStore BlockedAttempts => Get<IBlockedAttemptStore>();
     /// <summary>The spending ledger outside games, with refund requests.</summary>
     public Spending.ISpendingLedgerStore Spending => Get<Spending.ISpendingLedgerStore>();
+    /// <summary>The guardian binding-code store.</summary>
+    public IGuardianBindingCodeStore BindingCodes => Get<IGuardianBindingCodeStore>();
+
+    /// <summary>The guardian settings store.</summary>
+    public IGuardianSettingsStore GuardianSettings => Get<IGuardianSettingsStore>();
 
     /// <summary>The audit store.</summary>
     public IAuditStore Audit => Get<IAuditStore>();

@@ -152,6 +152,28 @@ public readonly struct ReasonCode : IEquatable<ReasonCode>
 
     /// <summary>Some guardian notices of the incident could not be delivered yet; they stay queued.</summary>
     public static ReasonCode BreachNoticesPending { get; } = new("breach-notices-pending");
+    // Guardians and guardian settings (issue 3).
+
+    /// <summary>The guardian's side gave no valid one-time binding code from the minor's side (missing, wrong, used or expired).</summary>
+    public static ReasonCode BindingCodeInvalid { get; } = new("binding-code-invalid");
+
+    /// <summary>The guardian credential is of a kind no verifier is registered for.</summary>
+    public static ReasonCode CredentialKindUnsupported { get; } = new("credential-kind-unsupported");
+
+    /// <summary>The guardian to unbind is not bound to the subject.</summary>
+    public static ReasonCode GuardianNotBound { get; } = new("guardian-not-bound");
+
+    /// <summary>A guardian setting would loosen protection beyond the rule pack's bounds; nothing was changed.</summary>
+    public static ReasonCode SettingOutOfBounds { get; } = new("setting-out-of-bounds");
+
+    /// <summary>The feature is off for this subject (teen-mode default or guardian choice).</summary>
+    public static ReasonCode FeatureDisabled { get; } = new("feature-disabled");
+
+    /// <summary>The rule pack names no such feature (fail closed).</summary>
+    public static ReasonCode UnknownFeature { get; } = new("unknown-feature");
+
+    /// <summary>The app category is exempt (pack default or guardian exemption): allowed in curfew and past the budget, and not counted.</summary>
+    public static ReasonCode ExemptCategory { get; } = new("exempt-category");
 
     /// <summary>Every well-known reason code, for documentation and for the harness.</summary>
     public static IReadOnlyList<ReasonCode> WellKnown { get; } =
@@ -165,6 +187,7 @@ public readonly struct ReasonCode : IEquatable<ReasonCode>
         SpendOverTransactionCap, SpendOverMonthlyCap,
         SpendOverDailyCap, SpendingNotAllowed, UnknownSpend, UnknownRefundRequest, RefundReasonRequired, RefundTransitionNotAllowed,
         StaffAccessNotGranted, StaffApproverNotAllowed, StaffAccessNotPending, UnknownBreach, BreachTransitionNotAllowed, BreachNoticesPending,
+        BindingCodeInvalid, CredentialKindUnsupported, GuardianNotBound, SettingOutOfBounds, FeatureDisabled, UnknownFeature, ExemptCategory,
     ];
 
     /// <inheritdoc />

@@ -31,4 +31,12 @@ public static class RequirementIds
 
     /// <summary>Rating changes are reviewed and labelled by band.</summary>
     public static IReadOnlyList<string> Rating { get; } = ["CAC-MM-CONTENT-01", "CAC-MMD-CONTENT-01"];
+
+    // Guardians and guardian settings (issue 3).
+
+    /// <summary>Binding a guardian: the guardian's verification is only worth something if no stranger can bind.</summary>
+    public static IReadOnlyList<string> GuardianBinding { get; } = ["CAC-MM-EXIT-01", "CAC-MMD-EXIT-01", "CAC-MM-PARENT-01"];
+
+    /// <summary>Guardians adjust defaults; lowering protection needs their verification.</summary>
+    public static IReadOnlyList<string> GuardianSettings { get; } = ["CAC-MM-PARENT-01", "CAC-MM-EXIT-01", "CAC-MMD-EXIT-01"];
 }

@@ -24,8 +24,19 @@ public sealed class TeenModeOptions
     /// <summary>How long verification stays locked after <see cref="GuardianMaxFailures"/> failures. Default 15 minutes.</summary>
     public TimeSpan GuardianLockout { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// How long a guardian binding code stays valid. Default 10 minutes: a platform choice (no regulation sets it),
+    /// long enough to hand a code from the minor's device to the guardian, short enough to be useless later.
+    /// </summary>
+    public TimeSpan GuardianBindingCodeLifetime { get; set; } = TimeSpan.FromMinutes(10);
+
     internal IEnumerable<string> Validate()
     {
+        if (GuardianBindingCodeLifetime <= TimeSpan.Zero || GuardianBindingCodeLifetime > TimeSpan.FromDays(1))
+        {
+            yield return $"{nameof(GuardianBindingCodeLifetime)} must be positive and at most one day.";
+        }
+
         if (GuardianMaxFailures is < 1 or > 100)
         {
             yield return $"{nameof(GuardianMaxFailures)} must be between 1 and 100 (was {GuardianMaxFailures}).";

@@ -55,10 +55,19 @@ public static partial class TeenModeServiceCollectionExtensions
         services.TryAddSingleton<IReportStore>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
         services.TryAddSingleton<IAuditStore>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
         services.TryAddSingleton<IGameSpendLedgerStore>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
+        services.TryAddSingleton<IGuardianBindingCodeStore>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
+        services.TryAddSingleton<IGuardianSettingsStore>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
         services.TryAddSingleton<IAuditLog, AuditLog>();
 
         services.TryAddSingleton<PinHasher>();
         services.TryAddSingleton<IGuardianVerifier>(sp => sp.GetRequiredService<PinHasher>());
+
+        // Guardians and settings (issue 3). Apps add their own credential kinds with TryAddEnumerable.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IGuardianCredentialVerifier, PinCredentialVerifier>());
+        services.TryAddSingleton<GuardianVerification>();
+        services.TryAddSingleton<IGuardianSettingsPolicy, GuardianSettingsPolicy>();
+        services.TryAddSingleton<IGuardianSettings, GuardianSettingsService>();
+        services.TryAddSingleton<IFeatureGate, FeatureGate>();
         services.TryAddSingleton<IUsagePolicy, UsagePolicy>();
         services.TryAddSingleton<ISubjectService, SubjectService>();
         services.TryAddSingleton<IUsageGate, UsageGate>();

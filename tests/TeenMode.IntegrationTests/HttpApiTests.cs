@@ -97,7 +97,7 @@ public sealed class HttpApiTests
     {
         await using var app = await SampleApp.StartAsync();
         await app.SendAsync(HttpMethod.Post, "/teenmode/v1/subjects", "{\"id\":\"kid\",\"birthDate\":\"2014-02-02\"}");
-        var (bindStatus, _) = await app.SendAsync(HttpMethod.Post, "/teenmode/v1/subjects/kid/guardians", "{\"guardianId\":\"mum\",\"pin\":\"246810\"}");
+        var bindStatus = await app.BindGuardianAsync("kid", "mum", "246810");
 
         var (wrongStatus, wrong) = await app.SendAsync(HttpMethod.Post, "/teenmode/v1/subjects/kid/teen-mode/exit", "{\"guardianPin\":\"000000\"}");
         var (_, still) = await app.SendAsync(HttpMethod.Get, "/teenmode/v1/subjects/kid");
@@ -140,7 +140,7 @@ public sealed class HttpApiTests
     {
         await using var app = await SampleApp.StartAsync();
         await app.SendAsync(HttpMethod.Post, "/teenmode/v1/subjects", "{\"id\":\"kid\",\"birthDate\":\"2013-01-01\"}");
-        await app.SendAsync(HttpMethod.Post, "/teenmode/v1/subjects/kid/guardians", "{\"guardianId\":\"mum\",\"pin\":\"246810\"}");
+        (await app.BindGuardianAsync("kid", "mum", "246810")).Should().Be(201);
         for (var i = 0; i < 5; i++)
         {
             (await app.SendAsync(HttpMethod.Post, "/teenmode/v1/subjects/kid/teen-mode/exit", "{\"guardianPin\":\"00000" + i + "\"}")).Status.Should().Be(403);

@@ -62,7 +62,7 @@ public sealed class PiProtectionHttpTests
     {
         await using var app = await SampleApp.StartAsync();
         var kid = await CreateSubjectAsync(app, "2013-03-07");
-        (await app.SendAsync(HttpMethod.Post, $"/teenmode/v1/subjects/{kid}/guardians", """{"guardianId":"mum","pin":"246810"}""")).Status.Should().Be(201);
+        (await app.BindGuardianAsync(kid, "mum", "246810")).Should().Be(201);
         var declaration = $$"""
             {"actor":"dpo","occurredAt":"2026-03-04T02:00:00Z","categories":["birth-date","contact"],
              "affectedSubjects":[{"subjectId":"{{kid}}"}],"cause":"an export listing 13800138000 leaked","harm":"phishing",

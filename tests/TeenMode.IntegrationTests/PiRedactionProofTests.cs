@@ -29,7 +29,7 @@ public sealed class PiRedactionProofTests
         });
         var (_, subject) = await app.SendAsync(HttpMethod.Post, "/teenmode/conformance/v1/subjects", """{"age":13}""");
         var kid = subject["subjectId"]!.ToString();
-        (await app.SendAsync(HttpMethod.Post, $"/teenmode/v1/subjects/{kid}/guardians", $$"""{"guardianId":"mum","pin":"{{Pin}}"}""")).Status.Should().Be(201);
+        (await app.BindGuardianAsync(kid, "mum", Pin)).Should().Be(201);
         (await app.SendAsync(HttpMethod.Post, $"/teenmode/v1/subjects/{kid}/teen-mode/exit", $$"""{"guardianPin":"{{Pin}}9"}""")).Status.Should().Be(403);
         (await app.SendAsync(HttpMethod.Post, "/teenmode/v1/reports",
             $$"""{"reporterKind":"guardian","category":"privacy-leak","targetKind":"user","targetId":"u-1","subjectId":"{{kid}}","description":"他公开了我孩子的身份证 {{IdNumber}} 和手机 {{Phone}}"}""",

@@ -59,6 +59,19 @@ internal sealed class SampleApp : IAsyncDisposable
         return ((int)response.StatusCode, text.Length == 0 ? new JObject() : Parse(text));
     }
 
+    /// <summary>Both sides of a guardian binding: the minor's one-time code, then the guardian's PIN. Returns the bind status.</summary>
+    public async Task<int> BindGuardianAsync(string subjectId, string guardianId, string pin, string? existingGuardianPin = null)
+    {
+        var (_, start) = await SendAsync(HttpMethod.Post, $"/teenmode/v1/subjects/{subjectId}/guardian-binding-codes");
+        var body = new JObject { ["guardianId"] = guardianId, ["pin"] = pin, ["bindingCode"] = start["bindingCode"]?.ToString() };
+        if (existingGuardianPin is not null)
+        {
+            body["existingGuardianPin"] = existingGuardianPin;
+        }
+
+        return (await SendAsync(HttpMethod.Post, $"/teenmode/v1/subjects/{subjectId}/guardians", body.ToString())).Status;
+    }
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();

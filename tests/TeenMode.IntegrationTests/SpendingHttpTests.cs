@@ -69,7 +69,7 @@ public sealed class SpendingHttpTests
     {
         await using var app = await StartAsync();
         await RegisterAsync(app);
-        await app.SendAsync(HttpMethod.Post, "/teenmode/v1/subjects/kid/guardians", "{\"guardianId\":\"mum\",\"pin\":\"246810\"}");
+        (await app.BindGuardianAsync("kid", "mum", "246810")).Should().Be(201);
         var (_, spend) = await Spend(app, "{\"category\":\"video\",\"amount\":\"30.00\"}");
         var spendId = spend["spendId"]!.ToString();
 
@@ -103,7 +103,7 @@ public sealed class SpendingHttpTests
     {
         await using var app = await StartAsync();
         await RegisterAsync(app);
-        await app.SendAsync(HttpMethod.Post, "/teenmode/v1/subjects/kid/guardians", "{\"guardianId\":\"mum\",\"pin\":\"246810\"}");
+        (await app.BindGuardianAsync("kid", "mum", "246810")).Should().Be(201);
         var (_, spend) = await Spend(app, "{\"category\":\"video\",\"amount\":\"5.00\"}");
         var spendId = spend["spendId"]!.ToString();
         var (_, receipt) = await app.SendAsync(HttpMethod.Post, $"/teenmode/v1/subjects/kid/spends/{spendId}/refund-requests", "{\"guardianId\":\"mum\"}");

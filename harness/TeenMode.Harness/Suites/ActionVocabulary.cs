@@ -15,12 +15,12 @@ public static class ActionVocabulary
         ["setClock"] = "Set the app's virtual clock (args: local or instant).",
         ["advanceClock"] = "Advance the virtual clock (args: seconds).",
         ["createContent"] = "Add a content item (args: bands, mayAffectMinors, category, title → itemId).",
-        ["bindGuardian"] = "Bind a guardian (args: subjectId, guardianId, pin).",
+        ["bindGuardian"] = "The guardian's side of a binding (args: subjectId, guardianId, pin, bindingCode, existingGuardianPin → allowed, reasonCode).",
         ["enterTeenMode"] = "Turn teen mode on (args: subjectId).",
         ["exitTeenMode"] = "Turn teen mode off with guardian verification (args: subjectId, guardianPin).",
-        ["changeSettings"] = "Change a guardian setting (args: subjectId, guardianPin, settings).",
-        ["heartbeat"] = "Report usage time (args: subjectId, deviceId, sequence, seconds → allowed, outcome, reasonCode).",
-        ["checkUsage"] = "May the subject use the app now (args: subjectId → allowed, outcome, reasonCode).",
+        ["changeSettings"] = "Change guardian settings (args: subjectId, guardianPin, dailyMinutes, curfew, exemptCategories, features → dailyMinutes, reasonCode).",
+        ["heartbeat"] = "Report usage time (args: subjectId, deviceId, sequence, seconds, category → allowed, outcome, reasonCode).",
+        ["checkUsage"] = "May the subject use the app now (args: subjectId, category → allowed, outcome, reasonCode, remainingSeconds).",
         ["checkContent"] = "May the subject open an item (args: subjectId, itemId → allowed, reasonCode).",
         ["loadFeed"] = "Load the subject's feed or search it (args: subjectId, cursor, limit, q, category → firstId, secondId, firstFormat, mayAffectItem).",
 
@@ -62,6 +62,10 @@ public static class ActionVocabulary
         ["reportBreach"] = "Submit the incident's authority report (args: incidentId → status).",
         ["getBreachReport"] = "Read the incident's authority report (args: incidentId → status, affectedSubjectCount, firstAffectedSubject, categoryCount).",
         ["listBreachNotices"] = "List the incident notices about a minor, as the guardian sees them (args: subjectId → count, firstRecipient).",
+        // Guardians and guardian settings (issue 3).
+        ["startGuardianBinding"] = "The minor's side of a guardian binding: a one-time code (args: subjectId → bindingCode).",
+        ["getSettings"] = "Read the subject's settings in force (args: subjectId → dailyMinutes, curfewStart, band).",
+        ["checkFeature"] = "May the subject use a feature now (args: subjectId, feature e.g. stranger-dm → allowed, reasonCode).",
     };
 
     /// <summary>True when <paramref name="action"/> is in the vocabulary.</summary>

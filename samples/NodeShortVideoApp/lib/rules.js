@@ -32,7 +32,14 @@ function loadRulePack(file) {
     if (!Number.isInteger(b.fromAge) || !Number.isInteger(b.toAge) || b.fromAge >= b.toAge) fail(`bands[${i}]: fromAge < toAge required`);
     if (!Number.isInteger(minutes) || minutes < 0 || minutes > 1440) fail(`bands[${i}].dailyMinutes.value must be 0..1440`);
     if (i > 0 && pack.bands[i - 1].toAge !== b.fromAge) fail(`bands[${i}]: bands must be contiguous (half-open [from, to))`);
-    return Object.freeze({ label: `${b.fromAge}-${b.toAge}`, fromAge: b.fromAge, toAge: b.toAge, dailyMinutes: minutes });
+    // How far a guardian may loosen this band (the band's own guardianBounds, else the defaults'); null: not at all.
+    const gb = b.guardianBounds || pack.defaults.guardianBounds || null;
+    const bounds = gb === null ? null : Object.freeze({
+      maxDailyMinutes: gb.maxDailyMinutes.value,
+      minCurfewStart: minutesOf(gb.minCurfew.start),
+      minCurfewEnd: minutesOf(gb.minCurfew.end),
+    });
+    return Object.freeze({ label: `${b.fromAge}-${b.toAge}`, fromAge: b.fromAge, toAge: b.toAge, dailyMinutes: minutes, bounds });
   });
   const labels = bands.map((b) => b.label);
   return Object.freeze({
@@ -45,10 +52,25 @@ function loadRulePack(file) {
     bands: Object.freeze(bands),
     contentPool: contentPoolOf(pack.contentPool, labels, fail),
     reporting: reportingOf(pack.reporting, fail),
+    guardian: guardianOf(pack.guardianSettings, fail),
   });
 }
 
 const positiveInt = (v) => Number.isInteger(v) && v > 0;
+
+/** guardianSettings: app categories, default exemptions and feature defaults; null when the pack has none. */
+function guardianOf(g, fail) {
+  if (g === undefined || g === null) return null;
+  if (!Array.isArray(g.appCategories)) fail('guardianSettings.appCategories must be an array');
+  const exempt = (g.exemptByDefault && g.exemptByDefault.value) || [];
+  if (!exempt.every((c) => g.appCategories.includes(c))) fail('guardianSettings.exemptByDefault must name appCategories');
+  const features = {};
+  for (const [name, f] of Object.entries(g.features || {})) {
+    if (typeof f.teenModeDefault !== 'boolean' || typeof f.guardianMayEnable !== 'boolean') fail(`guardianSettings.features.${name} needs teenModeDefault and guardianMayEnable`);
+    features[name] = Object.freeze({ teenModeDefault: f.teenModeDefault, guardianMayEnable: f.guardianMayEnable });
+  }
+  return Object.freeze({ appCategories: Object.freeze([...g.appCategories]), exemptByDefault: Object.freeze([...exempt]), features: Object.freeze(features) });
+}
 
 /** contentPool: audio-first bands and richness thresholds; null when the pack sets none (then nothing is assessed). */
 function contentPoolOf(pool, labels, fail) {
@@ -144,9 +166,10 @@ function offsetMs(ms, zone) {
 }
 
 /** True when the local second-of-day falls in the curfew, start inclusive, end exclusive; it may wrap midnight. */
-function inCurfew(pack, secondOfDay) {
-  const start = pack.curfewStart * 60;
-  const end = pack.curfewEnd * 60;
+/** Inside [start, end) in minutes of the day (wrapping past midnight when start > end); a kid's own curfew overrides the pack's. */
+function inCurfew(pack, secondOfDay, own) {
+  const start = (own ? own.start : pack.curfewStart) * 60;
+  const end = (own ? own.end : pack.curfewEnd) * 60;
   if (start === end) return false;
   return start < end ? secondOfDay >= start && secondOfDay < end : secondOfDay >= start || secondOfDay < end;
 }
@@ -168,4 +191,11 @@ function bandFor(pack, age) {
   return pack.bands.find((b) => age >= b.fromAge && age < b.toAge) || null;
 }
 
-module.exports = { loadRulePack, RulePackError, toLocal, fromLocal, inCurfew, ageOn, bandFor };
+/** True when every minute of the inner window also lies in the outer one (minutes of the day). */
+function covers(outer, inner) {
+  const inside = (w, m) => (w.start <= w.end ? m >= w.start && m < w.end : m >= w.start || m < w.end);
+  for (let m = 0; m < 24 * 60; m++) if (inside(inner, m) && !inside(outer, m)) return false;
+  return true;
+}
+
+module.exports = { loadRulePack, RulePackError, toLocal, fromLocal, inCurfew, ageOn, bandFor, covers, minutesOf };

@@ -25,7 +25,7 @@ public static partial class Mutants
         new("curfew-in-utc", "The curfew is computed in UTC instead of the rule pack's time zone.", ["AA-CURFEW-BOUNDARY"]),
         new("rest-reminder-ignored", "The usage policy never reminds a minor to rest.", ["AA-REST-REMINDER"]),
         new("daily-limit-off-by-one", "The daily budget denies only after one minute too many.", ["AA-DAILY-LIMIT"]),
-        new("exit-without-verification", "Any guardian PIN verifies, so teen mode can be left without the guardian.", ["PC-EXIT-GUARDIAN"]),
+        new("exit-without-verification", "Any guardian PIN verifies, so teen mode can be left without the guardian.", ["PC-EXIT-GUARDIAN", "PC-SETTINGS-BOUNDS"]),
         new("pool-unfiltered", "The content pool allows every item, whatever its bands.", ["CP-OUT-OF-POOL"]),
 
         // Content pool (issue 4).
@@ -41,6 +41,7 @@ public static partial class Mutants
         .. GameMutants,
         .. SpendingMutants,
         .. PiProtectionMutants.All,
+        .. GuardianMutants,
     ];
 
     /// <summary>Swaps the service that <paramref name="name"/> breaks.</summary>
@@ -77,7 +78,7 @@ public static partial class Mutants
                 services.Replace(ServiceDescriptor.Singleton<IReportWorkflowStore>(sp => ReportingMutants.Forgetful(sp.GetRequiredService<SqliteTeenModeStore>())));
                 break;
             default:
-                if (ReportingMutants.TryApply(services, name) || TryApplyGames(services, name) || TryApplySpending(services, name) || PiProtectionMutants.TryApply(services, name))
+                if (ReportingMutants.TryApply(services, name) || TryApplyGames(services, name) || TryApplySpending(services, name) || PiProtectionMutants.TryApply(services, name) || TryApplyGuardians(services, name))
                 {
                     break;
                 }

@@ -8,7 +8,9 @@ namespace TeenMode.AntiAddiction;
 /// <param name="DeviceId">The device that sent it.</param>
 /// <param name="Sequence">A per-device number that increases with each heartbeat.</param>
 /// <param name="Seconds">The use it reports; capped by <see cref="TeenModeOptions.MaxHeartbeatSeconds"/>.</param>
-public sealed record Heartbeat(string SubjectId, string DeviceId, long Sequence, int Seconds);
+/// <param name="Category">The app category in use (one of the rule pack's <c>appCategories</c>), if the app knows it;
+/// exempt categories are allowed in curfew and past the budget and are not counted toward it.</param>
+public sealed record Heartbeat(string SubjectId, string DeviceId, long Sequence, int Seconds, string? Category = null);
 
 /// <summary>One subject's use on one local day.</summary>
 /// <param name="Seconds">Total seconds counted today across every device.</param>

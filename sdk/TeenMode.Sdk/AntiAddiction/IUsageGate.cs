@@ -8,4 +8,7 @@ public interface IUsageGate
 
     /// <summary>Whether the subject may use the app now.</summary>
     Task<Decision> CheckAsync(string subjectId, CancellationToken cancellationToken = default);
+
+    /// <summary>Whether the subject may use an app of <paramref name="category"/> now (exempt categories pass curfew and budget).</summary>
+    Task<Decision> CheckAsync(string subjectId, string? category, CancellationToken cancellationToken = default);
 }

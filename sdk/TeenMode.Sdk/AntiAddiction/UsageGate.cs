@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using TeenMode.ParentalControl;
 using TeenMode.Rules;
 using TeenMode.Subjects;
 
@@ -10,6 +11,7 @@ internal sealed class UsageGate(
     ISubjectStore subjects,
     IUsageLedgerStore ledger,
     IUsagePolicy policy,
+    IGuardianSettings settings,
     RulePack pack,
     TimeProvider time,
     IOptions<TeenModeOptions> options,
@@ -34,9 +36,13 @@ internal sealed class UsageGate(
             var now = time.GetUtcNow();
             var local = pack.ToLocal(now);
             var seconds = Math.Clamp(heartbeat.Seconds, 0, _options.MaxHeartbeatSeconds);
-            var (_, day) = await ledger.AppendAsync(subject.Id, heartbeat.DeviceId, heartbeat.Sequence, DateOnly.FromDateTime(local),
-                seconds, now, _options.ContinuousUseBreak, cancellationToken).ConfigureAwait(false);
-            return Decide(subject, now, local, day);
+            var effective = await settings.GetEffectiveAsync(subject, cancellationToken).ConfigureAwait(false);
+            var exempt = subject.TeenMode && effective.IsExempt(heartbeat.Category);
+            var (_, day) = await ledger.AppendAsync(
+                new UsageAppend(subject.Id, heartbeat.DeviceId, heartbeat.Sequence, DateOnly.FromDateTime(local), seconds, now,
+                    _options.ContinuousUseBreak, heartbeat.Category ?? UsageCategories.Uncategorized, CountsTowardBudget: !exempt),
+                cancellationToken).ConfigureAwait(false);
+            return Decide(subject, effective, heartbeat.Category, now, local, day);
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not ArgumentException)
         {
@@ -45,7 +51,10 @@ internal sealed class UsageGate(
         }
     }
 
-    public async Task<Decision> CheckAsync(string subjectId, CancellationToken cancellationToken = default)
+    public Task<Decision> CheckAsync(string subjectId, CancellationToken cancellationToken = default) =>
+        CheckAsync(subjectId, null, cancellationToken);
+
+    public async Task<Decision> CheckAsync(string subjectId, string? category, CancellationToken cancellationToken = default)
     {
         try
         {
@@ -58,7 +67,8 @@ internal sealed class UsageGate(
             var now = time.GetUtcNow();
             var local = pack.ToLocal(now);
             var day = await ledger.GetDayAsync(subject.Id, DateOnly.FromDateTime(local), cancellationToken).ConfigureAwait(false);
-            return Decide(subject, now, local, day);
+            var effective = await settings.GetEffectiveAsync(subject, cancellationToken).ConfigureAwait(false);
+            return Decide(subject, effective, category, now, local, day);
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not ArgumentException)
         {
@@ -67,7 +77,7 @@ internal sealed class UsageGate(
         }
     }
 
-    private Decision Decide(Subject subject, DateTimeOffset now, DateTime local, UsageDay day)
+    private Decision Decide(Subject subject, EffectiveSettings effective, string? category, DateTimeOffset now, DateTime local, UsageDay day)
     {
         if (!subject.TeenMode)
         {
@@ -80,7 +90,10 @@ internal sealed class UsageGate(
             day = day with { ContinuousSeconds = 0 };
         }
 
-        var status = SubjectService.Resolve(subject, pack, now);
-        return policy.Evaluate(status.Rules, local, day);
+        // The guardian's daily limit and curfew are already in the effective rules.
+        var decision = policy.Evaluate(effective.Rules, local, day);
+        return effective.IsExempt(category)
+            ? new Decision(Outcome.Allow, ReasonCode.ExemptCategory, effective.ExemptRequirementIds, decision.Details)
+            : decision;
     }
 }

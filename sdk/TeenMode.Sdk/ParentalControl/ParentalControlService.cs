@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.Options;
 using TeenMode.Audit;
 using TeenMode.Subjects;
@@ -7,13 +10,15 @@ namespace TeenMode.ParentalControl;
 internal sealed class ParentalControlService(
     ISubjectStore subjects,
     IGuardianStore guardians,
-    IGuardianVerifier verifier,
-    IGuardianLockoutStore lockouts,
+    IGuardianBindingCodeStore codes,
+    GuardianVerification verification,
     IOptions<TeenModeOptions> options,
     PinHasher hasher,
     IAuditLog audit,
     TimeProvider time) : IParentalControl
 {
+    private const int CodeDigits = 8;
+
     public async Task<Decision> EnterTeenModeAsync(string subjectId, CancellationToken cancellationToken = default)
     {
         if (!await subjects.SetTeenModeAsync(subjectId, true, cancellationToken).ConfigureAwait(false))
@@ -25,7 +30,10 @@ internal sealed class ParentalControlService(
         return Decision.Allow();
     }
 
-    public async Task<Decision> ExitTeenModeAsync(string subjectId, string guardianPin, CancellationToken cancellationToken = default)
+    public Task<Decision> ExitTeenModeAsync(string subjectId, string guardianPin, CancellationToken cancellationToken = default) =>
+        ExitTeenModeAsync(subjectId, GuardianCredential.Pin(guardianPin ?? string.Empty), cancellationToken);
+
+    public async Task<Decision> ExitTeenModeAsync(string subjectId, GuardianCredential credential, CancellationToken cancellationToken = default)
     {
         var subject = await subjects.GetAsync(subjectId, cancellationToken).ConfigureAwait(false);
         if (subject is null)
@@ -33,10 +41,10 @@ internal sealed class ParentalControlService(
             return Decision.Deny(ReasonCode.UnknownSubject);
         }
 
-        var (verification, guardianId) = await VerifyAnyAsync(subjectId, guardianPin, "teen-mode-exit", cancellationToken).ConfigureAwait(false);
-        if (!verification.IsAllowed)
+        var (verified, guardianId) = await verification.VerifyAsync(subjectId, credential, "teen-mode-exit", RequirementIds.ExitNeedsGuardian, cancellationToken).ConfigureAwait(false);
+        if (!verified.IsAllowed)
         {
-            return verification;
+            return verified;
         }
 
         await subjects.SetTeenModeAsync(subjectId, false, cancellationToken).ConfigureAwait(false);
@@ -44,7 +52,21 @@ internal sealed class ParentalControlService(
         return Decision.Allow();
     }
 
-    public async Task<Decision> BindGuardianAsync(string subjectId, string guardianId, string pin, string? existingGuardianPin = null, CancellationToken cancellationToken = default)
+    public async Task<GuardianBindingStart> StartGuardianBindingAsync(string subjectId, CancellationToken cancellationToken = default)
+    {
+        if (await subjects.GetAsync(subjectId, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return new GuardianBindingStart(Decision.Deny(ReasonCode.UnknownSubject), null, null);
+        }
+
+        var code = RandomNumberGenerator.GetInt32(0, 100_000_000).ToString("D" + CodeDigits, CultureInfo.InvariantCulture);
+        var expiresAt = time.GetUtcNow() + options.Value.GuardianBindingCodeLifetime;
+        await codes.SaveBindingCodeAsync(subjectId, HashCode(code), expiresAt, cancellationToken).ConfigureAwait(false);
+        await audit.AppendAsync(new AuditEvent("subject:" + subjectId, "guardian-binding-started", subjectId), cancellationToken).ConfigureAwait(false);
+        return new GuardianBindingStart(Decision.Allow(), code, expiresAt);
+    }
+
+    public async Task<Decision> BindGuardianAsync(string subjectId, string guardianId, string pin, string? bindingCode, GuardianCredential? existingGuardian = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(guardianId);
         var hash = hasher.Hash(pin);
@@ -53,66 +75,63 @@ internal sealed class ParentalControlService(
             return Decision.Deny(ReasonCode.UnknownSubject);
         }
 
+        var ids = RequirementIds.GuardianBinding;
         var existing = await guardians.GetForSubjectAsync(subjectId, cancellationToken).ConfigureAwait(false);
+        string? approvedBy = null;
         if (existing.Count > 0)
         {
-            var (verification, _) = await VerifyAnyAsync(subjectId, existingGuardianPin, "guardian-bind", cancellationToken).ConfigureAwait(false);
-            if (!verification.IsAllowed)
+            // A bound guardian must agree to every further guardian, so a new "guardian" cannot take over alone.
+            var (verified, by) = await verification.VerifyAsync(subjectId, existingGuardian, "guardian-bind", ids, cancellationToken).ConfigureAwait(false);
+            if (!verified.IsAllowed)
             {
-                return verification;
+                return verified;
             }
+
+            approvedBy = by;
+        }
+        else if (await verification.CheckLockAsync(subjectId, ids, cancellationToken).ConfigureAwait(false) is { } locked)
+        {
+            return locked;
+        }
+
+        // The minor's side: without its one-time code the guardian's side alone cannot bind.
+        if (string.IsNullOrEmpty(bindingCode)
+            || !await codes.TryConsumeBindingCodeAsync(subjectId, HashCode(bindingCode), time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+        {
+            return await verification.RecordFailureAsync(subjectId, "guardian-bind", ReasonCode.BindingCodeInvalid, ids, cancellationToken).ConfigureAwait(false);
         }
 
         await guardians.SaveAsync(new GuardianBinding(subjectId, guardianId, hash, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
-        await audit.AppendAsync(new AuditEvent("guardian:" + guardianId, "guardian-bound", subjectId), cancellationToken).ConfigureAwait(false);
+        var details = approvedBy is null ? null : new Dictionary<string, string> { ["approvedBy"] = approvedBy };
+        await audit.AppendAsync(new AuditEvent("guardian:" + guardianId, "guardian-bound", subjectId, null, details), cancellationToken).ConfigureAwait(false);
         return Decision.Allow();
     }
 
-    private async Task<(Decision Decision, string? GuardianId)> VerifyAnyAsync(string subjectId, string? pin, string purpose, CancellationToken cancellationToken)
+    public async Task<Decision> UnbindGuardianAsync(string subjectId, string guardianId, GuardianCredential? credential, CancellationToken cancellationToken = default)
     {
-        var bindings = await guardians.GetForSubjectAsync(subjectId, cancellationToken).ConfigureAwait(false);
-        if (bindings.Count == 0)
+        ArgumentException.ThrowIfNullOrWhiteSpace(guardianId);
+        if (await subjects.GetAsync(subjectId, cancellationToken).ConfigureAwait(false) is null)
         {
-            return (Decision.Deny(ReasonCode.NoGuardianBound, RequirementIds.ExitNeedsGuardian), null);
+            return Decision.Deny(ReasonCode.UnknownSubject);
         }
 
-        if (string.IsNullOrEmpty(pin))
+        var bound = await guardians.GetForSubjectAsync(subjectId, cancellationToken).ConfigureAwait(false);
+        if (!bound.Any(b => b.GuardianId == guardianId))
         {
-            return (Decision.Deny(ReasonCode.GuardianVerificationRequired, RequirementIds.ExitNeedsGuardian), null);
+            return Decision.Deny(ReasonCode.GuardianNotBound);
         }
 
-        var now = time.GetUtcNow();
-        var state = await lockouts.GetLockAsync(subjectId, cancellationToken).ConfigureAwait(false);
-        if (state.IsLocked(now))
+        var (verified, by) = await verification.VerifyAsync(subjectId, credential, "guardian-unbind", RequirementIds.GuardianBinding, cancellationToken).ConfigureAwait(false);
+        if (!verified.IsAllowed)
         {
-            // Not even checked: otherwise the lock would still answer "right" or "wrong" to a guesser.
-            return (Decision.Deny(ReasonCode.GuardianLockedOut, RequirementIds.ExitNeedsGuardian, new DecisionDetails(RetryAt: state.LockedUntil)), null);
+            return verified;
         }
 
-        foreach (var binding in bindings)
-        {
-            if (verifier.Verify(binding, pin))
-            {
-                if (state.Failures > 0)
-                {
-                    await lockouts.ClearFailuresAsync(subjectId, cancellationToken).ConfigureAwait(false);
-                }
-
-                return (Decision.Allow(), binding.GuardianId);
-            }
-        }
-
-        var settings = options.Value;
-        var after = await lockouts.RecordFailureAsync(subjectId, now, settings.GuardianMaxFailures, settings.GuardianLockout, cancellationToken).ConfigureAwait(false);
-
-        // Failed attempts are evidence too (e.g. a minor guessing the PIN); the PIN itself is never recorded.
-        await audit.AppendAsync(new AuditEvent("subject:" + subjectId, "guardian-verification-failed", subjectId, purpose), cancellationToken).ConfigureAwait(false);
-        if (after.IsLocked(now))
-        {
-            await audit.AppendAsync(new AuditEvent("system", "guardian-verification-locked", subjectId, purpose), cancellationToken).ConfigureAwait(false);
-        }
-
-        return (Decision.Deny(ReasonCode.GuardianVerificationFailed, RequirementIds.ExitNeedsGuardian,
-            after.IsLocked(now) ? new DecisionDetails(RetryAt: after.LockedUntil) : null), null);
+        await guardians.RemoveAsync(subjectId, guardianId, cancellationToken).ConfigureAwait(false);
+        await audit.AppendAsync(new AuditEvent("guardian:" + by, "guardian-unbound", subjectId, "guardian:" + guardianId), cancellationToken).ConfigureAwait(false);
+        return Decision.Allow();
     }
+
+    // Codes are short-lived and single-use; a hash keeps a leaked database from handing them out.
+    private static byte[] HashCode(string code) => SHA256.HashData(Encoding.UTF8.GetBytes(code));
 }

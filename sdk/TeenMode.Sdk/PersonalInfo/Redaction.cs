@@ -20,11 +20,14 @@ public static partial class Redaction
         "pin", "guardianPin", "existingGuardianPin", "newPin", "parentPin", "password", "passcode", "secret", "sharedSecret",
         "conformanceKey", "conformanceSecret", "token", "accessToken", "refreshToken", "idToken", "apiKey", "reviewerKey",
         "idCardNumber", "idNumber", "identityNumber", "phone", "phoneNumber", "mobile", "email",
+
+        // One-time guardian binding codes and opaque credential proofs are credentials too.
+        "bindingCode", "inviteCode", "proof",
     };
 
     // Every name the secret-assignment pattern knows contains one of these: a vectorized pre-check before any regex runs.
     private static readonly SearchValues<string> SecretNameParts = SearchValues.Create(
-        ["pin", "password", "passcode", "secret", "token", "apikey", "reviewerkey", "conformancekey", "idcardnumber", "idnumber", "identitynumber"],
+        ["pin", "password", "passcode", "secret", "token", "apikey", "reviewerkey", "conformancekey", "idcardnumber", "idnumber", "identitynumber", "bindingcode", "invitecode", "proof"],
         StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The field names whose values are always masked (case-insensitive).</summary>
@@ -201,7 +204,7 @@ public static partial class Redaction
 
     // name=value, name: value, "name":"value" (quotes optional) for the secret field names.
     [GeneratedRegex(
-        """(?<prefix>(?<![A-Za-z0-9_])["']?(?:pin|guardianPin|existingGuardianPin|newPin|parentPin|password|passcode|secret|sharedSecret|conformanceKey|conformanceSecret|token|accessToken|refreshToken|idToken|apiKey|reviewerKey|idCardNumber|idNumber|identityNumber)["']?\s*[:=]\s*["']?)(?<value>[^\s"',;&}\]]+)""",
+        """(?<prefix>(?<![A-Za-z0-9_])["']?(?:pin|guardianPin|existingGuardianPin|newPin|parentPin|password|passcode|secret|sharedSecret|conformanceKey|conformanceSecret|token|accessToken|refreshToken|idToken|apiKey|reviewerKey|idCardNumber|idNumber|identityNumber|bindingCode|inviteCode|proof)["']?\s*[:=]\s*["']?)(?<value>[^\s"',;&}\]]+)""",
         RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex SecretAssignment();
 }

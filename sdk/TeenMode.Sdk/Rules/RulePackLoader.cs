@@ -109,13 +109,14 @@ public static partial class RulePackLoader
 
         var reporting = ReportingRules.Parse(root["reporting"], file, errors);
         var spending = SpendingRules.Parse(root["spending"], file, bands, errors);
+        var guardian = GuardianRules(root, defaults, bands, file, errors);
         if (errors.Count > 0)
         {
             throw new TeenModeConfigurationException(errors.OrderBy(e => e.Line).ThenBy(e => e.Column).ToList());
         }
 
         var title = new LocalizedText((string)root["title"]!["zh-CN"]!, (string)root["title"]!["en"]!);
-        return new RulePack((string)root["id"]!, (string)root["version"]!, title, zone!, bands) { Reporting = reporting, ContentPool = contentPool, Spending = spending };
+        return new RulePack((string)root["id"]!, (string)root["version"]!, title, zone!, bands) { Reporting = reporting, ContentPool = contentPool, Spending = spending, Guardian = guardian };
     }
 
     private static Sourced<int>? Minutes(JToken? token) =>

@@ -46,21 +46,8 @@ public sealed partial class InMemoryTeenModeStore : ISubjectStore, IUsageLedgerS
     }
 
     public Task<(bool Counted, UsageDay Day)> AppendAsync(string subjectId, string deviceId, long sequence, DateOnly localDate,
-        int seconds, DateTimeOffset at, TimeSpan breakAfter, CancellationToken cancellationToken = default)
-    {
-        lock (_ledgerLock)
-        {
-            var counted = _seen.Add((subjectId, deviceId, sequence));
-            if (counted)
-            {
-                _daily[(subjectId, localDate)] = _daily.GetValueOrDefault((subjectId, localDate)) + seconds;
-                var continuous = _continuous.TryGetValue(subjectId, out var c) && at - c.Last <= breakAfter ? c.Continuous + seconds : seconds;
-                _continuous[subjectId] = (continuous, at);
-            }
-
-            return Task.FromResult((counted, DayLocked(subjectId, localDate)));
-        }
-    }
+        int seconds, DateTimeOffset at, TimeSpan breakAfter, CancellationToken cancellationToken = default) =>
+        AppendAsync(new UsageAppend(subjectId, deviceId, sequence, localDate, seconds, at, breakAfter, UsageCategories.Uncategorized, true), cancellationToken);
 
     public Task<UsageDay> GetDayAsync(string subjectId, DateOnly localDate, CancellationToken cancellationToken = default)
     {

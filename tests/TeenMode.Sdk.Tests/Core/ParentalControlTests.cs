@@ -26,7 +26,7 @@ public sealed class ParentalControlTests
     {
         using var host = new TeenModeHost(TeenModeHost.Local(2026, 3, 6, 10));
         await host.RegisterAsync("kid", Born2013);
-        await host.Parental.BindGuardianAsync("kid", "mum", "2468");
+        await host.Parental.BindAsync("kid", "mum", "2468");
 
         var decision = await host.Parental.ExitTeenModeAsync("kid", "1357");
 
@@ -41,15 +41,17 @@ public sealed class ParentalControlTests
     {
         using var host = new TeenModeHost(TeenModeHost.Local(2026, 3, 6, 10));
         await host.RegisterAsync("kid", Born2013);
-        await host.Parental.BindGuardianAsync("kid", "mum", "2468");
-        await host.Parental.BindGuardianAsync("kid", "dad", "8642", existingGuardianPin: "2468");
+        await host.Parental.BindAsync("kid", "mum", "2468");
+        await host.Parental.BindAsync("kid", "dad", "8642", existingGuardianPin: "2468");
 
         await host.Parental.ExitTeenModeAsync("kid", "1357");
         await host.Parental.ExitTeenModeAsync("kid", "8642");
 
         var log = await host.Audit.ReadAsync(subjectId: "kid");
         log.Select(e => (e.Event.Actor, e.Event.Action)).Should().Equal(
+            ("subject:kid", "guardian-binding-started"),
             ("guardian:mum", "guardian-bound"),
+            ("subject:kid", "guardian-binding-started"),
             ("guardian:dad", "guardian-bound"),
             ("subject:kid", "guardian-verification-failed"),
             ("guardian:dad", "teen-mode-exited"));
@@ -62,7 +64,7 @@ public sealed class ParentalControlTests
     {
         using var host = new TeenModeHost(TeenModeHost.Local(2026, 3, 6, 10));
         await host.RegisterAsync("kid", Born2013);
-        await host.Parental.BindGuardianAsync("kid", "mum", "2468");
+        await host.Parental.BindAsync("kid", "mum", "2468");
 
         var wrong = new List<Decision>();
         for (var i = 0; i < 5; i++)
@@ -87,7 +89,7 @@ public sealed class ParentalControlTests
     {
         using var host = new TeenModeHost(TeenModeHost.Local(2026, 3, 6, 10));
         await host.RegisterAsync("kid", Born2013);
-        await host.Parental.BindGuardianAsync("kid", "mum", "2468");
+        await host.Parental.BindAsync("kid", "mum", "2468");
         for (var i = 0; i < 4; i++)
         {
             await host.Parental.ExitTeenModeAsync("kid", "0000");
@@ -109,7 +111,7 @@ public sealed class ParentalControlTests
     {
         using var host = new TeenModeHost(TeenModeHost.Local(2026, 3, 6, 10));
         await host.RegisterAsync("kid", Born2013);
-        await host.Parental.BindGuardianAsync("kid", "mum", "2468");
+        await host.Parental.BindAsync("kid", "mum", "2468");
 
         (await host.Parental.ExitTeenModeAsync("kid", "")).Reason.Should().Be(ReasonCode.GuardianVerificationRequired);
     }
@@ -119,7 +121,7 @@ public sealed class ParentalControlTests
     {
         using var host = new TeenModeHost(TeenModeHost.Local(2026, 3, 6, 10));
         await host.RegisterAsync("kid", Born2013);
-        await host.Parental.BindGuardianAsync("kid", "mum", "2468");
+        await host.Parental.BindAsync("kid", "mum", "2468");
 
         var decision = await host.Parental.ExitTeenModeAsync("kid", "2468");
 
@@ -145,12 +147,12 @@ public sealed class ParentalControlTests
     {
         using var host = new TeenModeHost(TeenModeHost.Local(2026, 3, 6, 10));
         await host.RegisterAsync("kid", Born2013);
-        (await host.Parental.BindGuardianAsync("kid", "mum", "2468")).Outcome.Should().Be(Outcome.Allow);
+        (await host.Parental.BindAsync("kid", "mum", "2468")).Outcome.Should().Be(Outcome.Allow);
 
-        var withoutPin = await host.Parental.BindGuardianAsync("kid", "stranger", "9999");
-        var wrongPin = await host.Parental.BindGuardianAsync("kid", "stranger", "9999", existingGuardianPin: "1111");
+        var withoutPin = await host.Parental.BindAsync("kid", "stranger", "9999");
+        var wrongPin = await host.Parental.BindAsync("kid", "stranger", "9999", existingGuardianPin: "1111");
         var strangerCanExit = await host.Parental.ExitTeenModeAsync("kid", "9999");
-        var withPin = await host.Parental.BindGuardianAsync("kid", "dad", "8642", existingGuardianPin: "2468");
+        var withPin = await host.Parental.BindAsync("kid", "dad", "8642", existingGuardianPin: "2468");
         var dadCanExit = await host.Parental.ExitTeenModeAsync("kid", "8642");
 
         withoutPin.Reason.Should().Be(ReasonCode.GuardianVerificationRequired);
@@ -169,7 +171,7 @@ public sealed class ParentalControlTests
         using var host = new TeenModeHost(TeenModeHost.Local(2026, 3, 6, 10));
         await host.RegisterAsync("kid", Born2013);
 
-        var bind = () => host.Parental.BindGuardianAsync("kid", "mum", pin);
+        var bind = () => host.Parental.BindAsync("kid", "mum", pin);
 
         await bind.Should().ThrowAsync<ArgumentException>();
     }
@@ -198,7 +200,7 @@ public sealed class ParentalControlTests
     {
         using var host = new TeenModeHost(TeenModeHost.Local(2026, 3, 6, 10));
         await host.RegisterAsync("kid", Born2013);
-        await host.Parental.BindGuardianAsync("kid", "mum", "24682468");
+        await host.Parental.BindAsync("kid", "mum", "24682468");
 
         var stored = (await host.Services.GetRequiredService<IGuardianStore>().GetForSubjectAsync("kid")).Single();
 

@@ -174,7 +174,7 @@ public sealed class SpendingGateTests
     {
         using var host = new TeenModeHost(TeenModeHost.Local(2026, 3, 4, 10, 0));
         await host.RegisterAsync("kid", Born2009);
-        await host.Parental.BindGuardianAsync("kid", "mum", "246810");
+        await host.Parental.BindAsync("kid", "mum", "246810");
         var first = (await Gate(host).SpendAsync(new SpendRequest("kid", "other", 50m))).Spend!;
         await Gate(host).SpendAsync(new SpendRequest("kid", "other", 50m));
         (await Gate(host).SpendAsync(new SpendRequest("kid", "other", 1m))).Decision.Reason.Should().Be(ReasonCode.SpendOverDailyCap);
@@ -212,7 +212,7 @@ public sealed class SpendingGateTests
         services.AddTeenMode(o => o.PinIterations = 100_000).ConfigureSpending(o => o.RefundDecisionWithin = TimeSpan.FromDays(2));
         using var provider = services.BuildServiceProvider();
         await provider.GetRequiredService<Subjects.ISubjectService>().RegisterAsync(new Subjects.SubjectRegistration("kid", Born2009));
-        await provider.GetRequiredService<IParentalControl>().BindGuardianAsync("kid", "dad", "135790");
+        await provider.GetRequiredService<IParentalControl>().BindAsync("kid", "dad", "135790");
         var spend = (await provider.GetRequiredService<ISpendingGate>().SpendAsync(new SpendRequest("kid", "video", 5m))).Spend!;
 
         var filed = await provider.GetRequiredService<IRefundDesk>().FileAsync("kid", spend.Id, "dad", null);
@@ -225,7 +225,7 @@ public sealed class SpendingGateTests
     {
         using var host = new TeenModeHost(TeenModeHost.Local(2026, 3, 4, 10, 0));
         await host.RegisterAsync("kid", Born2009);
-        await host.Parental.BindGuardianAsync("kid", "mum", "246810");
+        await host.Parental.BindAsync("kid", "mum", "246810");
         var spend = (await Gate(host).SpendAsync(new SpendRequest("kid", "video", 20m))).Spend!;
         var refund = (await Desk(host).FileAsync("kid", spend.Id, "mum", null)).Request!;
 
@@ -251,7 +251,7 @@ public sealed class SpendingGateTests
         using var host = new TeenModeHost(TeenModeHost.Local(2026, 3, 4, 10, 0));
         await host.RegisterAsync("kid", Born2009);
         await host.RegisterAsync("sibling", Born2009);
-        await host.Parental.BindGuardianAsync("kid", "mum", "246810");
+        await host.Parental.BindAsync("kid", "mum", "246810");
         var siblingSpend = (await Gate(host).SpendAsync(new SpendRequest("sibling", "video", 5m))).Spend!;
         var kidSpend = (await Gate(host).SpendAsync(new SpendRequest("kid", "video", 5m))).Spend!;
 

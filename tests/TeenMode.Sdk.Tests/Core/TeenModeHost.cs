@@ -14,7 +14,7 @@ internal sealed class TeenModeHost : IDisposable
     /// <summary>Asia/Shanghai has been UTC+8 all year since 1991.</summary>
     public static readonly TimeSpan Shanghai = TimeSpan.FromHours(8);
 
-    public TeenModeHost(DateTimeOffset start, Action<TeenModeOptions>? configure = null)
+    public TeenModeHost(DateTimeOffset start, Action<TeenModeOptions>? configure = null, Action<IServiceCollection>? addServices = null)
     {
         Clock = new ManualTimeProvider(start);
         var services = new ServiceCollection();
@@ -24,6 +24,7 @@ internal sealed class TeenModeHost : IDisposable
             o.PinIterations = 100_000;
             configure?.Invoke(o);
         });
+        addServices?.Invoke(services);
         Services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 

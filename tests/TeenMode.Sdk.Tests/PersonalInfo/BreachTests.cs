@@ -14,8 +14,8 @@ public sealed class BreachTests
         using var host = new TeenModeHost(Start);
         var kid = await host.RegisterAsync("kid", new DateOnly(2013, 3, 7));
         var lonely = await host.RegisterAsync("lonely");
-        await host.Parental.BindGuardianAsync(kid, "mum", "246810");
-        await host.Parental.BindGuardianAsync(kid, "dad", "135790", "246810");
+        await host.Parental.BindAsync(kid, "mum", "246810");
+        await host.Parental.BindAsync(kid, "dad", "135790", "246810");
         var breaches = host.Services.GetRequiredService<IBreachResponse>();
 
         var declared = await breaches.DeclareAsync(Declaration([new(kid, ["birth-date", "contact"]), new(lonely, [])]), "dpo");
@@ -58,7 +58,7 @@ public sealed class BreachTests
         services.AddTeenMode(o => o.PinIterations = 100_000);
         using var sp = services.BuildServiceProvider();
         await sp.GetRequiredService<Subjects.ISubjectService>().RegisterAsync(new Subjects.SubjectRegistration("kid"));
-        await sp.GetRequiredService<ParentalControl.IParentalControl>().BindGuardianAsync("kid", "mum", "246810");
+        await sp.GetRequiredService<ParentalControl.IParentalControl>().BindAsync("kid", "mum", "246810");
         var breaches = sp.GetRequiredService<IBreachResponse>();
         var id = (await breaches.DeclareAsync(Declaration([new("kid", [])]), "dpo")).View!.Incident.Id;
 

@@ -28,7 +28,7 @@ public sealed class StaffAccessTests
     {
         using var host = new TeenModeHost(Start);
         var kid = await host.RegisterAsync("kid", new DateOnly(2013, 3, 7));
-        await host.Parental.BindGuardianAsync(kid, "mum", "246810");
+        await host.Parental.BindAsync(kid, "mum", "246810");
         var access = Access(host);
 
         var requested = await access.RequestAsync(new StaffAccessRequest("staff-a", kid, "complaint-handling", "guardian called from 13800138000"));

@@ -174,7 +174,7 @@ public sealed class SqliteTeenModeStoreTests : IDisposable
         await using (var before = Build())
         {
             await before.GetRequiredService<ISubjectService>().RegisterAsync(new SubjectRegistration("kid", new DateOnly(2013, 5, 1)));
-            await before.GetRequiredService<IParentalControl>().BindGuardianAsync("kid", "mum", "2468");
+            await before.GetRequiredService<IParentalControl>().BindAsync("kid", "mum", "2468");
             filing = await before.GetRequiredService<IReportingChannel>().FileAsync(submission, "key-1");
         }
 
