@@ -54,6 +54,7 @@ public static class SqliteTeenModeBuilderExtensions
         services.RemoveAll<IAuditStore>().AddSingleton<IAuditStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
         services.RemoveAll<IGameSpendLedgerStore>().AddSingleton<IGameSpendLedgerStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
         services.RemoveAll<IReportWorkflowStore>().AddSingleton<IReportWorkflowStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
+        services.RemoveAll<PersonalInfo.IPersonalInfoStore>().AddSingleton<PersonalInfo.IPersonalInfoStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
         return builder;
     }
 }

@@ -114,6 +114,29 @@ public readonly struct ReasonCode : IEquatable<ReasonCode>
     /// <summary>Games: the top-up would take this month's total with the game company over the monthly cap.</summary>
     public static ReasonCode SpendOverMonthlyCap { get; } = new("spend-over-monthly-cap");
 
+    // Personal information (issue 5).
+
+    /// <summary>Personal information: the purpose is not declared in the app's data inventory.</summary>
+    public static ReasonCode PurposeNotDeclared { get; } = new("purpose-not-declared");
+
+    /// <summary>Personal information: the declared purpose does not need that field (or the field is not declared).</summary>
+    public static ReasonCode FieldNotNeededForPurpose { get; } = new("field-not-needed-for-purpose");
+
+    /// <summary>Personal information: the subject is under the guardian-consent age and no guardian consent to the purpose is recorded.</summary>
+    public static ReasonCode ConsentRequired { get; } = new("consent-required");
+
+    /// <summary>Personal information: the guardian refused consent to the purpose.</summary>
+    public static ReasonCode ConsentRefused { get; } = new("consent-refused");
+
+    /// <summary>Personal information: the guardian withdrew consent to the purpose.</summary>
+    public static ReasonCode ConsentWithdrawn { get; } = new("consent-withdrawn");
+
+    /// <summary>Personal information: the purpose or field (precise location, personalised ads) is off for minors until a guardian turns it on.</summary>
+    public static ReasonCode OffByDefaultForMinors { get; } = new("off-by-default-for-minors");
+
+    /// <summary>Personal information: no data-subject request has that id.</summary>
+    public static ReasonCode UnknownDataSubjectRequest { get; } = new("unknown-data-subject-request");
+
     /// <summary>Every well-known reason code, for documentation and for the harness.</summary>
     public static IReadOnlyList<ReasonCode> WellKnown { get; } =
     [
@@ -124,6 +147,8 @@ public readonly struct ReasonCode : IEquatable<ReasonCode>
         MayAffectMinorsNotice, ForbiddenTopic, AdvertisementBlocked, ExternalLinkBlocked, ProminentPlacementForbidden,
         GameOutsidePlayWindow, GameNotPlayDay, GameMakeupWorkday, GameCalendarMissing, GamePaymentUnder8,
         SpendOverTransactionCap, SpendOverMonthlyCap,
+        PurposeNotDeclared, FieldNotNeededForPurpose, ConsentRequired, ConsentRefused, ConsentWithdrawn, OffByDefaultForMinors,
+        UnknownDataSubjectRequest,
     ];
 
     /// <inheritdoc />

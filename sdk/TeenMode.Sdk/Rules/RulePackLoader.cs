@@ -114,7 +114,7 @@ public static partial class RulePackLoader
         }
 
         var title = new LocalizedText((string)root["title"]!["zh-CN"]!, (string)root["title"]!["en"]!);
-        return new RulePack((string)root["id"]!, (string)root["version"]!, title, zone!, bands) { Reporting = reporting, ContentPool = contentPool };
+        return new RulePack((string)root["id"]!, (string)root["version"]!, title, zone!, bands) { Reporting = reporting, ContentPool = contentPool, PersonalInfo = PersonalInfoRules(root) };
     }
 
     private static Sourced<int>? Minutes(JToken? token) =>
