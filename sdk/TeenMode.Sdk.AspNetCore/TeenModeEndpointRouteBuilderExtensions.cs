@@ -37,6 +37,7 @@ public static class TeenModeEndpointRouteBuilderExtensions
         TeenModeContentEndpoints.MapContent(api);
         TeenModeGameEndpoints.MapGames(api);
         ReportingEndpoints.MapPublic(api);
+        PersonalInfoEndpoints.Map(api);
         return api;
     }
 

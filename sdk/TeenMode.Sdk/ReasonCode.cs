@@ -137,6 +137,9 @@ public readonly struct ReasonCode : IEquatable<ReasonCode>
     /// <summary>Personal information: no data-subject request has that id.</summary>
     public static ReasonCode UnknownDataSubjectRequest { get; } = new("unknown-data-subject-request");
 
+    /// <summary>Personal information: a stored value failed its integrity check (tampered, or unknown key) and was not returned.</summary>
+    public static ReasonCode PersonalDataIntegrity { get; } = new("personal-data-integrity");
+
     /// <summary>Every well-known reason code, for documentation and for the harness.</summary>
     public static IReadOnlyList<ReasonCode> WellKnown { get; } =
     [
@@ -148,7 +151,7 @@ public readonly struct ReasonCode : IEquatable<ReasonCode>
         GameOutsidePlayWindow, GameNotPlayDay, GameMakeupWorkday, GameCalendarMissing, GamePaymentUnder8,
         SpendOverTransactionCap, SpendOverMonthlyCap,
         PurposeNotDeclared, FieldNotNeededForPurpose, ConsentRequired, ConsentRefused, ConsentWithdrawn, OffByDefaultForMinors,
-        UnknownDataSubjectRequest,
+        UnknownDataSubjectRequest, PersonalDataIntegrity,
     ];
 
     /// <inheritdoc />

@@ -18,7 +18,8 @@ public class SuiteLoaderTests
             "AA-CURFEW-BOUNDARY", "AA-CURFEW-SESSION", "AA-DAILY-LIMIT", "AA-REST-REMINDER", "PC-EXIT-GUARDIAN", "CP-OUT-OF-POOL",
             "CP-FEED-BAND", "CP-MAY-AFFECT", "CP-HOT-LIST", "CP-FORBIDDEN-TOPIC", "CP-ADS-LINKS", "CP-AUDIO-FIRST", "CP-RICHNESS",
             "RP-RECEIPT-IDEMPOTENT", "RP-INTAKE-TEEN-MODE", "RP-STATUS-READABLE", "RP-ESCALATION-SINK", "RP-DEADLINE-OVERDUE",
-            "AA-GAME-WINDOW", "AA-GAME-SPEND");
+            "AA-GAME-WINDOW", "AA-GAME-SPEND",
+            "PI-CONSENT-UNDER-14", "PI-PURPOSE-MISMATCH", "PI-REFUSAL-KEEPS-BASIC", "PI-EXPORT", "PI-DELETION", "PI-WITHDRAWAL-DELETES");
         suite.Checks.SelectMany(c => c.Cases()).Select(c => c.Id).Should().Contain(
             ["AA-CURFEW-BOUNDARY[21:59:59 allowed]", "AA-CURFEW-BOUNDARY[22:00:00 denied]", "AA-DAILY-LIMIT[band 16-18]", "PC-EXIT-GUARDIAN"]);
         suite.Sha256.Should().MatchRegex("^[0-9a-f]{64}$");

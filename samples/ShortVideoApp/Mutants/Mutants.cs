@@ -39,6 +39,7 @@ public static partial class Mutants
         new("report-not-idempotent", "Each filing gets a new receipt even with the same idempotency key.", ["RP-RECEIPT-IDEMPOTENT"]),
         .. ReportingMutants.All,
         .. GameMutants,
+        .. PersonalInfoMutants.All,
     ];
 
     /// <summary>Swaps the service that <paramref name="name"/> breaks.</summary>
@@ -75,7 +76,7 @@ public static partial class Mutants
                 services.Replace(ServiceDescriptor.Singleton<IReportWorkflowStore>(sp => ReportingMutants.Forgetful(sp.GetRequiredService<SqliteTeenModeStore>())));
                 break;
             default:
-                if (ReportingMutants.TryApply(services, name) || TryApplyGames(services, name))
+                if (ReportingMutants.TryApply(services, name) || TryApplyGames(services, name) || PersonalInfoMutants.TryApply(services, name))
                 {
                     break;
                 }

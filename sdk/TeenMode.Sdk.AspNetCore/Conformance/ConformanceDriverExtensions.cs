@@ -24,7 +24,7 @@ public static class ConformanceDriverExtensions
 
     private const int MinSecretLength = 16;
 
-    private static readonly string[] Capabilities = ["subject-setup", "virtual-clock", "content-setup", "guardian", "reporting", "report-review", "authority-sink", "games"];
+    private static readonly string[] Capabilities = ["subject-setup", "virtual-clock", "content-setup", "guardian", "reporting", "report-review", "authority-sink", "games", "personal-info"];
 
     /// <summary>
     /// Replaces the app's clock with a <see cref="ConformanceClock"/> and registers the driver's options.
@@ -79,6 +79,10 @@ public static class ConformanceDriverExtensions
         group.MapPut("/clock", SetClockAsync);
         group.MapPost("/clock/advance", AdvanceClockAsync);
         ConformanceReportingExtensions.Map(group);
+
+        // Runs the retention purge now, so a check can advance the clock past a retention period and look.
+        group.MapPost("/personal-info/purge", async (TeenMode.PersonalInfo.IPersonalInfo pi, CancellationToken ct) =>
+            Json.Ok(new { purged = await pi.PurgeExpiredAsync(ct) }));
         return group;
     }
 
