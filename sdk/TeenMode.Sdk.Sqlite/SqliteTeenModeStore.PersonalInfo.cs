@@ -167,7 +167,7 @@ public sealed partial class SqliteTeenModeStore : IPersonalInfoStore
 
     private static PersonalDataRecord ReadValue(SqliteDataReader r) =>
         new(r.GetString(0), r.GetString(1), r.GetString(2), Enum.Parse<PersonalDataCategory>(r.GetString(3)), r.IsDBNull(4) ? null : r.GetString(4),
-            (byte[])r.GetValue(5), ParseInstant(r.GetString(6)), ParseInstant(r.GetString(7)));
+            r.GetFieldValue<byte[]>(5), ParseInstant(r.GetString(6)), ParseInstant(r.GetString(7)));
 
     private static List<PersonalDataRecord> Sorted(IEnumerable<PersonalDataRecord> records) =>
         [.. records.OrderBy(v => v.SubjectId, StringComparer.Ordinal).ThenBy(v => v.Field, StringComparer.Ordinal).ThenBy(v => v.Purpose, StringComparer.Ordinal)];
