@@ -57,20 +57,31 @@ internal sealed class PersonalInfoService(
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(subjectId);
         ArgumentNullException.ThrowIfNull(value);
-        var (decision, sensitive) = await EvaluateAsync(subjectId, field, purpose, cancellationToken).ConfigureAwait(false);
-        if (!decision.IsAllowed)
+        Decision decision;
+        bool sensitive;
+        var f = inventory.Field(field);
+        try
         {
-            return decision;
+            (decision, sensitive) = await EvaluateAsync(subjectId, field, purpose, cancellationToken).ConfigureAwait(false);
+            if (!decision.IsAllowed)
+            {
+                return decision;
+            }
+
+            var p = inventory.Purpose(purpose)!;
+            var now = time.GetUtcNow();
+            await store.UpsertValueAsync(Seal(subjectId, f!, p.Id, value, sensitive, now, now + p.Retention), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not ArgumentException and not TeenModeConfigurationException)
+        {
+            _logger.LogError(ex, "Personal-information store unavailable; nothing was collected (fail closed).");
+            return Decision.Deny(ReasonCode.StoreUnavailable);
         }
 
-        var f = inventory.Field(field)!;
-        var p = inventory.Purpose(purpose)!;
-        var now = time.GetUtcNow();
-        await store.UpsertValueAsync(Seal(subjectId, f, p.Id, value, sensitive, now, now + p.Retention), cancellationToken).ConfigureAwait(false);
         await AuditAsync(new AuditEvent("subject:" + subjectId, "personal-data-collected", subjectId, field, new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["purpose"] = purpose,
-            ["category"] = DataInventoryLoader.CategoryName(f.Category),
+            ["category"] = DataInventoryLoader.CategoryName(f!.Category),
             ["encrypted"] = sensitive ? "true" : "false",
         }), cancellationToken).ConfigureAwait(false);
         return decision;

@@ -307,3 +307,40 @@ public sealed class PersonalInfoTests
         (await act.Should().ThrowAsync<ArgumentException>()).Which.Message.Should().Contain("notice hash");
     }
 }
+
+public sealed class PersonalInfoFailClosedTests
+{
+    [Fact]
+    public async Task WhenTheStoreIsDown_CollectionIsRefusedWithStoreUnavailable()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IPersonalInfoStore, DownStore>();
+        services.AddTeenMode(o => o.PinIterations = 100_000).UsePersonalInfo(o => o.InventoryId = DataInventoryLoader.SampleId);
+        await using var sp = services.BuildServiceProvider();
+        await sp.GetRequiredService<TeenMode.Subjects.ISubjectService>().RegisterAsync(new TeenMode.Subjects.SubjectRegistration("teen", new DateOnly(2010, 1, 1)));
+        var pi = sp.GetRequiredService<IPersonalInfo>();
+
+        (await pi.CheckCollectionAsync("teen", "nickname", "account")).Reason.Should().Be(ReasonCode.StoreUnavailable);
+        (await pi.CollectAsync("teen", "nickname", "account", "Xiaohong")).Reason.Should().Be(ReasonCode.StoreUnavailable);
+    }
+
+    private sealed class DownStore : IPersonalInfoStore
+    {
+        public Task AddConsentAsync(ConsentRecord record, CancellationToken cancellationToken = default) => throw new IOException("down");
+
+        public Task<IReadOnlyList<ConsentRecord>> GetConsentsAsync(string subjectId, CancellationToken cancellationToken = default) => throw new IOException("down");
+
+        public Task UpsertValueAsync(PersonalDataRecord record, CancellationToken cancellationToken = default) => throw new IOException("down");
+
+        public Task<IReadOnlyList<PersonalDataRecord>> GetValuesAsync(string subjectId, CancellationToken cancellationToken = default) => throw new IOException("down");
+
+        public Task<IReadOnlyList<PersonalDataRecord>> DeleteValuesAsync(string subjectId, IReadOnlyCollection<string>? purposes = null, CancellationToken cancellationToken = default) =>
+            throw new IOException("down");
+
+        public Task<IReadOnlyList<PersonalDataRecord>> DeleteExpiredValuesAsync(DateTimeOffset now, CancellationToken cancellationToken = default) => throw new IOException("down");
+
+        public Task SaveRequestAsync(DataSubjectRequestRecord request, CancellationToken cancellationToken = default) => throw new IOException("down");
+
+        public Task<DataSubjectRequestRecord?> GetRequestAsync(string requestId, CancellationToken cancellationToken = default) => throw new IOException("down");
+    }
+}
