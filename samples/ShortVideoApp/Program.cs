@@ -2,6 +2,7 @@ using ShortVideoApp;
 
 // Usage: ShortVideoApp [--db FILE] [--urls URL] [--rules FILE] [--mutant NAME] [--authority-sink URL]
 // Authority webhook secret: TEENMODE_AUTHORITY_SECRET; reviewers' API key: TEENMODE_REVIEWER_KEY.
+// Personal-data sealing key (base64, 32 bytes): TEENMODE_PI_KEY; without it a key file is kept beside the database.
 // The conformance driver is mapped only when TEENMODE_CONFORMANCE_KEY is set (never in Production).
 var options = new ShortVideoAppOptions
 {
@@ -14,6 +15,7 @@ var options = new ShortVideoAppOptions
     AuthoritySinkUrl = Arg("--authority-sink") is { } sink ? new Uri(sink) : null,
     AuthoritySinkSecret = Environment.GetEnvironmentVariable("TEENMODE_AUTHORITY_SECRET"),
     ReviewerKey = Environment.GetEnvironmentVariable("TEENMODE_REVIEWER_KEY"),
+    PersonalDataKey = Environment.GetEnvironmentVariable("TEENMODE_PI_KEY"),
 };
 
 await using var running = await ShortVideoAppHost.StartAsync(options);

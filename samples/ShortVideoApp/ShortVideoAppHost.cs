@@ -41,6 +41,7 @@ public static partial class ShortVideoAppHost
         }
 
         ConfigureReporting(teenMode, options);
+        ConfigurePersonalInfo(teenMode, options);
 
         if (options.Mutant is { } mutant)
         {

@@ -35,4 +35,7 @@ public sealed class ShortVideoAppOptions
 
     /// <summary>When set, the reviewers' API is mapped under /teenmode/v1/review and needs this key in <c>X-Reviewer-Key</c>.</summary>
     public string? ReviewerKey { get; set; }
+
+    /// <summary>The AES-256 key (base64) that seals sensitive personal data; null: a key file beside the database.</summary>
+    public string? PersonalDataKey { get; set; }
 }

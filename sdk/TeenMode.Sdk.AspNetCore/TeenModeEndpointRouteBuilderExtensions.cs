@@ -39,6 +39,7 @@ public static class TeenModeEndpointRouteBuilderExtensions
         ReportingEndpoints.MapPublic(api);
         TeenModeSpendingEndpoints.MapSpending(api);
         PiProtectionEndpoints.MapPublic(api);
+        PersonalInfoEndpoints.Map(api);
         return api;
     }
 

@@ -60,6 +60,7 @@ public static class SqliteTeenModeBuilderExtensions
         services.RemoveAll<PersonalInfo.IBreachStore>().AddSingleton<PersonalInfo.IBreachStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
         services.RemoveAll<IGuardianBindingCodeStore>().AddSingleton<IGuardianBindingCodeStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
         services.RemoveAll<IGuardianSettingsStore>().AddSingleton<IGuardianSettingsStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
+        services.RemoveAll<PersonalInfo.IPersonalInfoStore>().AddSingleton<PersonalInfo.IPersonalInfoStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
         return builder;
     }
 }

@@ -24,7 +24,7 @@ public sealed partial class SqliteTeenModeStore : ISubjectStore, IUsageLedgerSto
         "id, idempotency_key, request_hash, reporter_kind, reporter_id, category, target_kind, target_id, description, status, received_at";
 
     // One script per function (each partial file adds its own); all are applied at start-up.
-    private static readonly string[] Schemas = [SchemaV1, SchemaAudit, SchemaReporting, SchemaContent, SchemaLockout, SchemaGames, SchemaBlockedAttempts, SchemaSpending, SchemaPiProtection, SchemaGuardians];
+    private static readonly string[] Schemas = [SchemaV1, SchemaAudit, SchemaReporting, SchemaContent, SchemaLockout, SchemaGames, SchemaBlockedAttempts, SchemaSpending, SchemaPiProtection, SchemaGuardians, SchemaPersonalInfo];
 
     private const string SchemaV1 = """
         CREATE TABLE IF NOT EXISTS subjects (

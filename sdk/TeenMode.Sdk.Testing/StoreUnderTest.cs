@@ -64,6 +64,9 @@ public sealed class StoreUnderTest : IAsyncDisposable
     /// <summary>The audit store.</summary>
     public IAuditStore Audit => Get<IAuditStore>();
 
+    /// <summary>The personal-information store (consents, values, data-subject requests).</summary>
+    public PersonalInfo.IPersonalInfoStore PersonalInfo => Get<PersonalInfo.IPersonalInfoStore>();
+
     /// <summary>Wraps one object that implements every store interface.</summary>
     public static StoreUnderTest For(object store, Func<ValueTask>? cleanup = null) => new([store], cleanup);
 

@@ -133,6 +133,7 @@ public readonly struct ReasonCode : IEquatable<ReasonCode>
 
     /// <summary>Refunds: the request was already approved or refused (compare-and-set lost); nothing changed.</summary>
     public static ReasonCode RefundTransitionNotAllowed { get; } = new("refund-transition-not-allowed");
+
     // Personal-information protection: staff access and incidents (issue 5).
 
     /// <summary>A staff member read a minor's personal data without an active, approved grant.</summary>
@@ -152,6 +153,7 @@ public readonly struct ReasonCode : IEquatable<ReasonCode>
 
     /// <summary>Some guardian notices of the incident could not be delivered yet; they stay queued.</summary>
     public static ReasonCode BreachNoticesPending { get; } = new("breach-notices-pending");
+
     // Guardians and guardian settings (issue 3).
 
     /// <summary>The guardian's side gave no valid one-time binding code from the minor's side (missing, wrong, used or expired).</summary>
@@ -175,6 +177,32 @@ public readonly struct ReasonCode : IEquatable<ReasonCode>
     /// <summary>The app category is exempt (pack default or guardian exemption): allowed in curfew and past the budget, and not counted.</summary>
     public static ReasonCode ExemptCategory { get; } = new("exempt-category");
 
+    // Personal information (issue 5).
+
+    /// <summary>Personal information: the purpose is not declared in the app's data inventory.</summary>
+    public static ReasonCode PurposeNotDeclared { get; } = new("purpose-not-declared");
+
+    /// <summary>Personal information: the declared purpose does not need that field (or the field is not declared).</summary>
+    public static ReasonCode FieldNotNeededForPurpose { get; } = new("field-not-needed-for-purpose");
+
+    /// <summary>Personal information: the subject is under the guardian-consent age and no guardian consent to the purpose is recorded.</summary>
+    public static ReasonCode ConsentRequired { get; } = new("consent-required");
+
+    /// <summary>Personal information: the guardian refused consent to the purpose.</summary>
+    public static ReasonCode ConsentRefused { get; } = new("consent-refused");
+
+    /// <summary>Personal information: the guardian withdrew consent to the purpose.</summary>
+    public static ReasonCode ConsentWithdrawn { get; } = new("consent-withdrawn");
+
+    /// <summary>Personal information: the purpose or field (precise location, personalised ads) is off for minors until a guardian turns it on.</summary>
+    public static ReasonCode OffByDefaultForMinors { get; } = new("off-by-default-for-minors");
+
+    /// <summary>Personal information: no data-subject request has that id.</summary>
+    public static ReasonCode UnknownDataSubjectRequest { get; } = new("unknown-data-subject-request");
+
+    /// <summary>Personal information: a stored value failed its integrity check (tampered, or unknown key) and was not returned.</summary>
+    public static ReasonCode PersonalDataIntegrity { get; } = new("personal-data-integrity");
+
     /// <summary>Every well-known reason code, for documentation and for the harness.</summary>
     public static IReadOnlyList<ReasonCode> WellKnown { get; } =
     [
@@ -188,6 +216,8 @@ public readonly struct ReasonCode : IEquatable<ReasonCode>
         SpendOverDailyCap, SpendingNotAllowed, UnknownSpend, UnknownRefundRequest, RefundReasonRequired, RefundTransitionNotAllowed,
         StaffAccessNotGranted, StaffApproverNotAllowed, StaffAccessNotPending, UnknownBreach, BreachTransitionNotAllowed, BreachNoticesPending,
         BindingCodeInvalid, CredentialKindUnsupported, GuardianNotBound, SettingOutOfBounds, FeatureDisabled, UnknownFeature, ExemptCategory,
+        PurposeNotDeclared, FieldNotNeededForPurpose, ConsentRequired, ConsentRefused, ConsentWithdrawn, OffByDefaultForMinors,
+        UnknownDataSubjectRequest, PersonalDataIntegrity,
     ];
 
     /// <inheritdoc />

@@ -77,6 +77,7 @@ public static partial class TeenModeServiceCollectionExtensions
         services.TryAddSingleton<IContentCuration, ContentCuration>();
         AddReporting(services);
         AddPersonalInfoProtection(services);
+        AddPersonalInfo(services);
 
         // Online games: a host may register its own GameRulePack first (TryAdd keeps it).
         services.TryAddSingleton(_ => RulePackLoader.LoadGamesEmbedded(RulePackLoader.DefaultGamesPackId));

@@ -21,7 +21,8 @@ public class SuiteLoaderTests
             "AA-GAME-WINDOW", "AA-GAME-SPEND",
             "AA-SPEND-TRANSACTION", "AA-SPEND-DAILY", "AA-SPEND-MONTHLY", "AA-SPEND-TIPPING", "PC-REFUND-RECEIPT", "PC-REFUND-REFUSAL",
             "PI-LOG-REDACTION", "PI-BREACH-NOTICES",
-            "PC-BIND-TWO-SIDED", "PC-SETTINGS-BOUNDS", "AA-EXEMPT-CATEGORY", "PC-FEATURE-DEFAULTS");
+            "PC-BIND-TWO-SIDED", "PC-SETTINGS-BOUNDS", "AA-EXEMPT-CATEGORY", "PC-FEATURE-DEFAULTS",
+            "PI-CONSENT-UNDER-14", "PI-PURPOSE-MISMATCH", "PI-REFUSAL-KEEPS-BASIC", "PI-EXPORT", "PI-DELETION", "PI-WITHDRAWAL-DELETES");
         suite.Checks.SelectMany(c => c.Cases()).Select(c => c.Id).Should().Contain(
             ["AA-CURFEW-BOUNDARY[21:59:59 allowed]", "AA-CURFEW-BOUNDARY[22:00:00 denied]", "AA-DAILY-LIMIT[band 16-18]", "PC-EXIT-GUARDIAN"]);
         suite.Sha256.Should().MatchRegex("^[0-9a-f]{64}$");

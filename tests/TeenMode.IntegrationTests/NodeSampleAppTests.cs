@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Newtonsoft.Json.Linq;
 using TeenMode.Harness.Cli;
+using TeenMode.Harness.Running;
 using TeenMode.Harness.Suites;
 
 namespace TeenMode.IntegrationTests;
@@ -21,10 +22,12 @@ public sealed class NodeSampleAppTests : IAsyncLifetime
 
     public Task InitializeAsync() => Task.CompletedTask;
 
+    // The Node sample does not implement personal-information protection (issue 5): its profile leaves out the
+    // personal-info, pi-redaction and pi-breach capabilities, so those cases are skipped (and the run incomplete), never passed.
     private static bool IsPiSkipped(JToken check) =>
-        check["checkId"]!.ToString() is "PI-LOG-REDACTION" or "PI-BREACH-NOTICES"
+        check["checkId"]!.ToString().StartsWith("PI-", StringComparison.Ordinal)
         && check["verdict"]!.ToString() == "skipped"
-        && (check["message"]!.ToString().Contains("pi-redaction", StringComparison.Ordinal) || check["message"]!.ToString().Contains("pi-breach", StringComparison.Ordinal));
+        && new[] { "personal-info", "pi-redaction", "pi-breach" }.Any(c => check["message"]!.ToString().Contains(c, StringComparison.Ordinal));
 
     public async Task DisposeAsync()
     {

@@ -24,7 +24,7 @@ public static class ConformanceDriverExtensions
 
     private const int MinSecretLength = 16;
 
-    private static readonly string[] Capabilities = ["subject-setup", "virtual-clock", "content-setup", "guardian", "reporting", "report-review", "authority-sink", "games", "spending", "refunds", "pi-redaction", "pi-breach", "guardian-binding", "guardian-settings", "app-categories", "feature-toggles"];
+    private static readonly string[] Capabilities = ["subject-setup", "virtual-clock", "content-setup", "guardian", "reporting", "report-review", "authority-sink", "games", "spending", "refunds", "pi-redaction", "pi-breach", "guardian-binding", "guardian-settings", "app-categories", "feature-toggles", "personal-info"];
 
     /// <summary>
     /// Replaces the app's clock with a <see cref="ConformanceClock"/> and registers the driver's options.
@@ -82,6 +82,10 @@ public static class ConformanceDriverExtensions
         ConformanceReportingExtensions.Map(group);
         ConformanceSpending.Map(group);
         ConformanceLogs.Map(group);
+
+        // Runs the retention purge now, so a check can advance the clock past a retention period and look.
+        group.MapPost("/personal-info/purge", async (TeenMode.PersonalInfo.IPersonalInfo pi, CancellationToken ct) =>
+            Json.Ok(new { purged = await pi.PurgeExpiredAsync(ct) }));
         return group;
     }
 

@@ -116,7 +116,7 @@ public static partial class RulePackLoader
         }
 
         var title = new LocalizedText((string)root["title"]!["zh-CN"]!, (string)root["title"]!["en"]!);
-        return new RulePack((string)root["id"]!, (string)root["version"]!, title, zone!, bands) { Reporting = reporting, ContentPool = contentPool, Spending = spending, Guardian = guardian };
+        return new RulePack((string)root["id"]!, (string)root["version"]!, title, zone!, bands) { Reporting = reporting, ContentPool = contentPool, Spending = spending, Guardian = guardian, PersonalInfo = PersonalInfoRules(root) };
     }
 
     private static Sourced<int>? Minutes(JToken? token) =>
