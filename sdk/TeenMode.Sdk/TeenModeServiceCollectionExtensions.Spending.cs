@@ -16,13 +16,13 @@ public static partial class TeenModeServiceCollectionExtensions
         return builder;
     }
 
-    // Spending caps outside games and refunds (issue 3). A host may register its own ISpendingCapsSource first (e.g. guardian caps).
+    // Spending caps outside games and refunds (issue 3): the pack's caps, lowered by a guardian's. A host may register its own ISpendingCapsSource first.
     private static void AddSpending(IServiceCollection services)
     {
         services.AddOptions<SpendingOptions>();
         services.TryAddSingleton<ISpendingLedgerStore>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
         services.TryAddSingleton<ISpendingPolicy, SpendingPolicy>();
-        services.TryAddSingleton<ISpendingCapsSource, RulePackSpendingCapsSource>();
+        services.TryAddSingleton<ISpendingCapsSource, GuardianSpendingCapsSource>();
         services.TryAddSingleton<ISpendingGate, SpendingGate>();
         services.TryAddSingleton<IRefundDesk, RefundDesk>();
     }

@@ -128,9 +128,10 @@ public sealed class GuardianSettingsPolicy : IGuardianSettingsPolicy
 
         foreach (var (category, caps) in proposed.SpendingCaps)
         {
-            if (!g.IsKnownCategory(category))
+            // Caps name the spending pack's categories (games have their own NPPA pack).
+            if (pack.Spending is { } spending ? !spending.Categories.Contains(category, StringComparer.Ordinal) : !g.IsKnownCategory(category))
             {
-                return new("spendingCaps." + category, new($"未知的应用类别“{category}”", $"Unknown app category '{category}'"));
+                return new("spendingCaps." + category, new($"未知的消费类别“{category}”", $"Unknown spending category '{category}'"));
             }
 
             if (caps.PerTransaction < 0 || caps.PerDay < 0 || caps.PerMonth < 0)

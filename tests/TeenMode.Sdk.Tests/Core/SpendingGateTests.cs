@@ -261,6 +261,30 @@ public sealed class SpendingGateTests
         (await Desk(host).ApproveAsync("rfd-nope", "staff-1")).Decision.Reason.Should().Be(ReasonCode.UnknownRefundRequest);
     }
 
+    [Fact]
+    public async Task Spend_AGuardiansCapForTheCategory_IsEnforcedByDefault_AndOnlyThatCategory()
+    {
+        using var host = new TeenModeHost(TeenModeHost.Local(2026, 3, 4, 10, 0));
+        await host.RegisterAsync("kid", Born2009);
+        await host.Parental.BindAsync("kid", "mum", "246810");
+        var settings = host.Services.GetRequiredService<IGuardianSettings>();
+        (await settings.UpdateAsync("kid", GuardianCredential.Pin("246810"), s => s with
+        {
+            SpendingCaps = new Dictionary<string, GuardianSpendingCaps> { ["other"] = new(5.00m, null, 20.00m) },
+        })).Decision.IsAllowed.Should().BeTrue();
+
+        var exact = await Gate(host).SpendAsync(new SpendRequest("kid", "other", 5.00m));
+        var over = await Gate(host).SpendAsync(new SpendRequest("kid", "other", 5.01m));
+        var video = await Gate(host).SpendAsync(new SpendRequest("kid", "video", 30.00m));
+
+        exact.Decision.IsAllowed.Should().BeTrue();
+        over.Decision.Reason.Should().Be(ReasonCode.SpendOverTransactionCap);
+        over.Decision.RequirementIds.Should().Contain("REG-MINOR-43", "the guardian's cap, not the pack's, refused it");
+        over.Caps!.PerDay.Should().Be(100m, "a cap the guardian left open stays the pack's");
+        over.Caps.PerMonth.Should().Be(20m);
+        video.Decision.IsAllowed.Should().BeTrue("the guardian lowered only the 'other' category");
+    }
+
     private static ISpendingGate Gate(TeenModeHost host) => host.Services.GetRequiredService<ISpendingGate>();
 
     private static IRefundDesk Desk(TeenModeHost host) => host.Services.GetRequiredService<IRefundDesk>();
