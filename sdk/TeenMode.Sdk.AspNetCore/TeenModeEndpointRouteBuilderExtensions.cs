@@ -38,6 +38,7 @@ public static class TeenModeEndpointRouteBuilderExtensions
         TeenModeGuardianEndpoints.MapGuardians(api);
         ReportingEndpoints.MapPublic(api);
         TeenModeSpendingEndpoints.MapSpending(api);
+        TeenModeUsageReportEndpoints.MapUsageReport(api);
         PiProtectionEndpoints.MapPublic(api);
         PersonalInfoEndpoints.Map(api);
         return api;

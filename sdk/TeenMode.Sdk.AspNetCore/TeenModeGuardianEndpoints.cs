@@ -158,6 +158,7 @@ internal static partial class TeenModeGuardianEndpoints
     private static void ReadChanges(JObject body, FieldReader f, RulePack pack, List<Func<GuardianSettings, GuardianSettings>> changes)
     {
         var categories = pack.Guardian?.AppCategories ?? [];
+        var spendingCategories = pack.Spending?.Categories ?? categories;
         if (body.ContainsKey("dailyMinutes"))
         {
             var minutes = f.Integer("dailyMinutes", required: false, 0, 1440);
@@ -281,9 +282,9 @@ internal static partial class TeenModeGuardianEndpoints
                 foreach (var p in caps.Properties())
                 {
                     var category = p.Name;
-                    if (!categories.Contains(category, StringComparer.Ordinal))
+                    if (!spendingCategories.Contains(category, StringComparer.Ordinal))
                     {
-                        f.Add("spendingCaps." + category, "is not a known app category / 应用类别无效");
+                        f.Add("spendingCaps." + category, $"is not one of {string.Join(", ", spendingCategories)} / 消费类别无效");
                         continue;
                     }
 

@@ -51,6 +51,7 @@ public static partial class TeenModeServiceCollectionExtensions
         services.TryAddSingleton<IGuardianStore>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
         services.TryAddSingleton<IGuardianLockoutStore>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
         services.TryAddSingleton<IBlockedAttemptStore>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
+        services.TryAddSingleton<BlockedAttemptRecorder>();
         services.TryAddSingleton<IContentCatalog>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
         services.TryAddSingleton<IReportStore>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
         services.TryAddSingleton<IAuditStore>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
@@ -68,6 +69,7 @@ public static partial class TeenModeServiceCollectionExtensions
         services.TryAddSingleton<IGuardianSettingsPolicy, GuardianSettingsPolicy>();
         services.TryAddSingleton<IGuardianSettings, GuardianSettingsService>();
         services.TryAddSingleton<IFeatureGate, FeatureGate>();
+        services.TryAddSingleton<IGuardianUsageReports, GuardianUsageReports>();
         services.TryAddSingleton<IUsagePolicy, UsagePolicy>();
         services.TryAddSingleton<ISubjectService, SubjectService>();
         services.TryAddSingleton<IUsageGate, UsageGate>();

@@ -19,6 +19,7 @@ public static partial class Mutants
         new("tipping-allowed", "A zero cap (live-streaming tips) is read as 'no cap': minors may tip.", ["AA-SPEND-TIPPING"]),
         new("refund-not-idempotent", "Every refund filing creates a new request, even for the same spend.", ["PC-REFUND-RECEIPT"]),
         new("refund-refusal-without-reason", "A refund may be refused without a written reason.", ["PC-REFUND-REFUSAL"]),
+        new("guardian-spend-caps-ignored", "A guardian's lower spending cap is stored but payments are checked against the pack's caps only.", ["PC-GUARDIAN-SPEND-CAP"]),
     ];
 
     private static bool TryApplySpending(IServiceCollection services, string name)
@@ -33,6 +34,9 @@ public static partial class Mutants
                 return true;
             case "refund-not-idempotent":
                 services.Replace(ServiceDescriptor.Singleton<ISpendingLedgerStore>(sp => new ForgetfulRefundLedger(sp.GetRequiredService<SqliteTeenModeStore>())));
+                return true;
+            case "guardian-spend-caps-ignored":
+                services.Replace(ServiceDescriptor.Singleton<ISpendingCapsSource>(sp => new RulePackSpendingCapsSource(sp.GetRequiredService<RulePack>())));
                 return true;
             case "refund-refusal-without-reason":
                 // The SDK's desk is internal: build it as the container would, then wrap it.

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TeenMode.Audit;
+using TeenMode.ParentalControl;
 using TeenMode.Rules;
 using TeenMode.Subjects;
 
@@ -14,6 +15,7 @@ internal sealed class GameGate(
     GameRulePack pack,
     IAuditLog audit,
     TimeProvider time,
+    BlockedAttemptRecorder blocked,
     ILogger<GameGate>? logger = null) : IGameGate
 {
     private readonly ILogger _logger = logger ?? NullLogger<GameGate>.Instance;
@@ -29,13 +31,16 @@ internal sealed class GameGate(
                 return Decision.Deny(ReasonCode.UnknownSubject);
             }
 
-            var local = pack.ToLocal(time.GetUtcNow());
-            return Tier(subject, local) switch
+            var now = time.GetUtcNow();
+            var local = pack.ToLocal(now);
+            var decision = Tier(subject, local) switch
             {
                 (true, _) => new Decision(Outcome.Allow, ReasonCode.TeenModeOff, [], DecisionDetails.None),
                 (false, null) => Decision.Allow(),
                 _ => policy.EvaluatePlay(pack, local),
             };
+            await blocked.RecordIfDeniedAsync(subject.Id, now, BlockedAttemptRecorder.GamePlay, decision, cancellationToken).ConfigureAwait(false);
+            return decision;
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not ArgumentException)
         {
@@ -76,6 +81,7 @@ internal sealed class GameGate(
             decision = policy.EvaluateTopUp(tier, topUp.Amount);
             if (!decision.IsAllowed)
             {
+                await blocked.RecordIfDeniedAsync(subject.Id, time.GetUtcNow(), BlockedAttemptRecorder.GameTopUp, decision, cancellationToken).ConfigureAwait(false);
                 var spent = tier.NoPayment ? (decimal?)null
                     : await ledger.GetSpendAsync(subject.Id, topUp.GameCompanyId, month, cancellationToken).ConfigureAwait(false);
                 return new GameTopUpResult(decision, month, spent, tier.PerMonth);
@@ -92,7 +98,9 @@ internal sealed class GameGate(
 
             if (!outcome.Added)
             {
-                return new GameTopUpResult(Decision.Deny(ReasonCode.SpendOverMonthlyCap, tier.RequirementIds), month, after, tier.PerMonth);
+                var overMonth = Decision.Deny(ReasonCode.SpendOverMonthlyCap, tier.RequirementIds);
+                await blocked.RecordIfDeniedAsync(subject.Id, time.GetUtcNow(), BlockedAttemptRecorder.GameTopUp, overMonth, cancellationToken).ConfigureAwait(false);
+                return new GameTopUpResult(overMonth, month, after, tier.PerMonth);
             }
 
             if (outcome.Replayed)

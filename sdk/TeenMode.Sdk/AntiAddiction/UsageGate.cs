@@ -15,6 +15,7 @@ internal sealed class UsageGate(
     RulePack pack,
     TimeProvider time,
     IOptions<TeenModeOptions> options,
+    BlockedAttemptRecorder blocked,
     ILogger<UsageGate>? logger = null) : IUsageGate
 {
     private readonly TeenModeOptions _options = options.Value;
@@ -42,7 +43,9 @@ internal sealed class UsageGate(
                 new UsageAppend(subject.Id, heartbeat.DeviceId, heartbeat.Sequence, DateOnly.FromDateTime(local), seconds, now,
                     _options.ContinuousUseBreak, heartbeat.Category ?? UsageCategories.Uncategorized, CountsTowardBudget: !exempt),
                 cancellationToken).ConfigureAwait(false);
-            return Decide(subject, effective, heartbeat.Category, now, local, day);
+            var decision = Decide(subject, effective, heartbeat.Category, now, local, day);
+            await blocked.RecordIfDeniedAsync(subject.Id, now, BlockedAttemptRecorder.Usage, decision, cancellationToken).ConfigureAwait(false);
+            return decision;
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not ArgumentException)
         {
@@ -68,7 +71,9 @@ internal sealed class UsageGate(
             var local = pack.ToLocal(now);
             var day = await ledger.GetDayAsync(subject.Id, DateOnly.FromDateTime(local), cancellationToken).ConfigureAwait(false);
             var effective = await settings.GetEffectiveAsync(subject, cancellationToken).ConfigureAwait(false);
-            return Decide(subject, effective, category, now, local, day);
+            var decision = Decide(subject, effective, category, now, local, day);
+            await blocked.RecordIfDeniedAsync(subject.Id, now, BlockedAttemptRecorder.Usage, decision, cancellationToken).ConfigureAwait(false);
+            return decision;
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not ArgumentException)
         {

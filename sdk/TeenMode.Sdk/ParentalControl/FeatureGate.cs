@@ -10,7 +10,7 @@ public interface IFeatureGate
     Task<Decision> CheckAsync(string subjectId, string feature, CancellationToken cancellationToken = default);
 }
 
-internal sealed class FeatureGate(IGuardianSettings settings, Rules.RulePack pack) : IFeatureGate
+internal sealed class FeatureGate(IGuardianSettings settings, Rules.RulePack pack, BlockedAttemptRecorder blocked, TimeProvider time) : IFeatureGate
 {
     public async Task<Decision> CheckAsync(string subjectId, string feature, CancellationToken cancellationToken = default)
     {
@@ -31,8 +31,10 @@ internal sealed class FeatureGate(IGuardianSettings settings, Rules.RulePack pac
             return new Decision(Outcome.Allow, ReasonCode.TeenModeOff, [], DecisionDetails.None);
         }
 
-        return effective.Features[feature]
+        var decision = effective.Features[feature]
             ? Decision.Allow()
             : Decision.Deny(ReasonCode.FeatureDisabled, rule.RequirementIds);
+        await blocked.RecordIfDeniedAsync(subjectId, time.GetUtcNow(), BlockedAttemptRecorder.Feature, decision, cancellationToken).ConfigureAwait(false);
+        return decision;
     }
 }

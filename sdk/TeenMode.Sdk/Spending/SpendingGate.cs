@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TeenMode.Audit;
+using TeenMode.ParentalControl;
 using TeenMode.Rules;
 using TeenMode.Subjects;
 
@@ -30,6 +31,7 @@ internal sealed class SpendingGate(
     RulePack pack,
     IAuditLog audit,
     TimeProvider time,
+    BlockedAttemptRecorder blocked,
     ILogger<SpendingGate>? logger = null) : ISpendingGate
 {
     private readonly ILogger _logger = logger ?? NullLogger<SpendingGate>.Instance;
@@ -90,6 +92,7 @@ internal sealed class SpendingGate(
 
             if (attempt.Spend is null)
             {
+                await blocked.RecordIfDeniedAsync(subject.Id, now, BlockedAttemptRecorder.Spend, attempt.Decision, cancellationToken).ConfigureAwait(false);
                 return new SpendResult(attempt.Decision, null, date, month, attempt.Totals, caps);
             }
 
