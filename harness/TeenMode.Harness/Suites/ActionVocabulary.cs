@@ -18,6 +18,7 @@ public static class ActionVocabulary
         ["bindGuardian"] = "The guardian's side of a binding (args: subjectId, guardianId, pin, bindingCode, existingGuardianPin → allowed, reasonCode).",
         ["enterTeenMode"] = "Turn teen mode on (args: subjectId).",
         ["exitTeenMode"] = "Turn teen mode off with guardian verification (args: subjectId, guardianPin).",
+        ["getUsageReport"] = "Read the guardian usage report (args: subjectId, guardianId, from, to as yyyy-MM-dd → totalMinutes, firstDayMinutes, blockedTotal, blockedCurfew, spentTotal, reasonCode).",
         ["changeSettings"] = "Change guardian settings (args: subjectId, guardianPin, dailyMinutes, curfew, exemptCategories, features, spendingCaps → dailyMinutes, reasonCode).",
         ["heartbeat"] = "Report usage time (args: subjectId, deviceId, sequence, seconds, category → allowed, outcome, reasonCode).",
         ["checkUsage"] = "May the subject use the app now (args: subjectId, category → allowed, outcome, reasonCode, remainingSeconds).",

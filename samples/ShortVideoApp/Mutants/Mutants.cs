@@ -43,6 +43,7 @@ public static partial class Mutants
         .. PiProtectionMutants.All,
         .. GuardianMutants,
         .. PersonalInfoMutants.All,
+        .. UsageReportMutants,
     ];
 
     /// <summary>Swaps the service that <paramref name="name"/> breaks.</summary>
@@ -79,7 +80,7 @@ public static partial class Mutants
                 services.Replace(ServiceDescriptor.Singleton<IReportWorkflowStore>(sp => ReportingMutants.Forgetful(sp.GetRequiredService<SqliteTeenModeStore>())));
                 break;
             default:
-                if (ReportingMutants.TryApply(services, name) || TryApplyGames(services, name) || TryApplySpending(services, name) || PiProtectionMutants.TryApply(services, name) || TryApplyGuardians(services, name) || PersonalInfoMutants.TryApply(services, name))
+                if (ReportingMutants.TryApply(services, name) || TryApplyGames(services, name) || TryApplySpending(services, name) || PiProtectionMutants.TryApply(services, name) || TryApplyGuardians(services, name) || PersonalInfoMutants.TryApply(services, name) || TryApplyUsageReport(services, name))
                 {
                     break;
                 }

@@ -24,7 +24,7 @@ public static class ConformanceDriverExtensions
 
     private const int MinSecretLength = 16;
 
-    private static readonly string[] Capabilities = ["subject-setup", "virtual-clock", "content-setup", "guardian", "reporting", "report-review", "authority-sink", "games", "spending", "refunds", "pi-redaction", "pi-breach", "guardian-binding", "guardian-settings", "app-categories", "feature-toggles", "personal-info"];
+    private static readonly string[] Capabilities = ["subject-setup", "virtual-clock", "content-setup", "guardian", "reporting", "report-review", "authority-sink", "games", "spending", "refunds", "pi-redaction", "pi-breach", "guardian-binding", "guardian-settings", "app-categories", "feature-toggles", "personal-info", "usage-report"];
 
     /// <summary>
     /// Replaces the app's clock with a <see cref="ConformanceClock"/> and registers the driver's options.
