@@ -102,6 +102,25 @@ public sealed class NodeSampleAppTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task NodeApp_ReadsTheConsentAgeFromTheRulePack_SoALowerAgeIsCaught()
+    {
+        var pack = JObject.Parse(await File.ReadAllTextAsync(Path.Combine(RepoRoot, "seeds", "rules", "cn-cac-2024.json")));
+        pack["personalInfo"]!["guardianConsentUnderAge"]!["value"] = 10;
+        var rules = Path.Combine(_dir.FullName, "consent-10.json");
+        await File.WriteAllTextAsync(rules, pack.ToString());
+        var app = await StartAsync("--rules", rules);
+        var outDir = Path.Combine(_dir.FullName, "consent-10");
+
+        var (code, _, stderr) = await RunCliAsync("run", "--target", app.BaseAddress.ToString(), "--profile", ProfilePath,
+            "--conformance-key", Key, "--out", outDir);
+
+        code.Should().Be(1, stderr);
+        var report = JObject.Parse(await File.ReadAllTextAsync(Path.Combine(outDir, "report.json")));
+        report["checks"]!.Single(c => c["checkId"]!.ToString() == "PI-CONSENT-UNDER-14")["verdict"]!.ToString()
+            .Should().Be("failed", "a 10-year-old's nickname was collected with no guardian consent");
+    }
+
+    [Fact]
     public async Task Profile_PassesLint()
     {
         var (code, stdout, stderr) = await RunCliAsync("lint", ProfilePath);
@@ -159,6 +178,22 @@ public sealed class NodeSampleAppTests : IAsyncLifetime
 
         sameLocalDay.Body.SelectToken("$.why.code")!.ToString().Should().Be("daily-limit-reached");
         nextLocalDay.Body["permitted"]!.Value<bool>().Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task NodeApp_ItsRealLog_OnStderr_NeverHoldsTheIdentityNumber_ThePhone_OrThePin()
+    {
+        var app = await StartAsync();
+        var kid = (await app.SendAsync(HttpMethod.Post, "/__conformance/kids", """{ "years": 13 }""")).Body["kidId"]!.ToString();
+        await app.SendAsync(HttpMethod.Post, "/__conformance/logs/probe",
+            $$"""{ "text": "bind {{kid}}: id 110105201303070027, phone +86 13800138000, \"parentPin\": \"246810\"" }""");
+
+        _apps.Remove(app);
+        await app.DisposeAsync();
+        var log = await app.StderrAsync();
+
+        log.Should().Contain(kid).And.Contain("[id-number]").And.Contain("[phone]")
+            .And.NotContain("110105201303070027").And.NotContain("13800138000").And.NotContain("246810");
     }
 
     [Theory]
@@ -258,6 +293,9 @@ public sealed class NodeSampleAppTests : IAsyncLifetime
         }
 
         public string Stderr => _stderr.IsCompletedSuccessfully ? _stderr.Result : "(still running)";
+
+        /// <summary>Everything the app wrote to stderr (its log); completes once the process has exited.</summary>
+        public Task<string> StderrAsync() => _stderr;
 
         public static ProcessStartInfo StartInfo(IEnumerable<string> args, IReadOnlyDictionary<string, string?> environment)
         {
