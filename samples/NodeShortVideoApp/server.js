@@ -2,7 +2,7 @@
 // A sample short-video backend in plain Node.js (standard library only), NOT built on the TeenMode SDK.
 // Its API is its own (/api/v2/kids/...); teenmode-profile.json tells the harness how to drive it.
 //
-//   node server.js [--port 0] [--rules FILE] [--content FILE] [--exit-with-stdin]
+//   node server.js [--port 0] [--rules FILE] [--content FILE] [--inventory FILE] [--exit-with-stdin]
 //
 // Conformance mode (synthetic kids, a virtual clock, test content under /__conformance) is on only when
 // TEENMODE_CONFORMANCE_KEY is set; it needs >= 16 characters and never runs with NODE_ENV=production.
@@ -13,6 +13,8 @@ const path = require('node:path');
 const crypto = require('node:crypto');
 const rules = require('./lib/rules');
 const { hashPin, verifyPin } = require('./lib/pin');
+const { loadInventory, createLog } = require('./lib/privacy');
+const { registerPersonalInfo } = require('./lib/personal-info');
 
 const MIN_KEY_LENGTH = 16;
 const MAX_BODY_BYTES = 64 * 1024;
@@ -23,6 +25,8 @@ const MAX_PIN_FAILURES = 5;
 const PIN_LOCK_SECONDS = 15 * 60;
 // How long a guardian invite code works: the app's own choice (no regulation sets it).
 const INVITE_SECONDS = 10 * 60;
+// How many log lines conformance mode keeps in memory for the harness to count.
+const KEPT_LOG_LINES = 2000;
 
 const REPORTER_KINDS = ['minor', 'guardian', 'other-user', 'anonymous'];
 const CATEGORIES = ['harmful-content', 'bullying', 'sexual-exploitation', 'fraud', 'privacy-leak', 'addictive-design', 'other'];
@@ -70,6 +74,15 @@ const WHY = {
   'invalid-request': ['请求无效', 'invalid request'],
   'conformance-secret-required': ['缺少或错误的一致性测试密钥', 'missing or wrong conformance secret'],
   'not-found': ['未找到', 'not found'],
+  'consent-required': ['不满十四周岁，须先取得监护人的单独同意', 'under 14: a guardian\'s separate consent is needed first'],
+  'consent-refused': ['监护人已拒绝该用途，不收集相关信息', 'the guardian refused this purpose; nothing is collected for it'],
+  'consent-withdrawn': ['监护人已撤回对该用途的同意，不再收集相关信息', 'the guardian withdrew consent to this purpose; nothing more is collected for it'],
+  'purpose-not-declared': ['该用途未在个人信息清单中声明', 'this purpose is not declared in the data inventory'],
+  'field-not-needed-for-purpose': ['该用途不需要此项个人信息', 'this purpose does not need this field'],
+  'off-by-default-for-minors': ['该用途对未成年人默认关闭，须监护人开启', 'this purpose is off for minors until a guardian turns it on'],
+  'requester-not-verified': ['申请人既不是本人，也不是已绑定的监护人，不予办理', 'the requester is neither the kid nor the bound guardian; the request is refused'],
+  'unknown-incident': ['未知的安全事件', 'unknown incident'],
+  'incident-step-not-allowed': ['安全事件当前状态不允许此操作', 'the incident\'s state does not allow this step'],
 };
 
 function why(code, detail) {
@@ -85,6 +98,7 @@ function parseArgs(argv) {
     port: 8080,
     rules: path.join(here, '..', '..', 'seeds', 'rules', 'cn-cac-2024.json'),
     content: path.join(here, '..', '..', 'seeds', 'content', 'sample-pool.json'),
+    inventory: path.join(here, '..', '..', 'seeds', 'inventory', 'short-video-app.json'),
     exitWithStdin: false,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -92,6 +106,7 @@ function parseArgs(argv) {
     if (a === '--port') opts.port = Number(argv[++i]);
     else if (a === '--rules') opts.rules = argv[++i];
     else if (a === '--content') opts.content = argv[++i];
+    else if (a === '--inventory') opts.inventory = argv[++i];
     else if (a === '--exit-with-stdin') opts.exitWithStdin = true;
     else throw new Error(`unknown argument '${a}' / 未知参数`);
   }
@@ -128,7 +143,7 @@ function loadContent(file) {
 
 // ---- state ---------------------------------------------------------------------------------------
 
-function createApp(pack, catalog, secretHash) {
+function createApp(pack, catalog, secretHash, inventory, log = createLog(secretHash !== null ? KEPT_LOG_LINES : 0)) {
   const clock = { offsetMs: 0, frozenAt: null };
   const now = () => (clock.frozenAt !== null ? clock.frozenAt : Date.now() + clock.offsetMs);
   const kids = new Map();
@@ -272,7 +287,7 @@ function createApp(pack, catalog, secretHash) {
       sdk: null,
       rules: { id: pack.id, version: pack.version, timeZone: pack.timeZone },
       features: ['subject-setup', 'virtual-clock', 'content-setup', 'guardian', 'reporting', 'report-review', 'authority-sink',
-        'guardian-binding', 'guardian-settings', 'app-categories', 'feature-toggles'],
+        'guardian-binding', 'guardian-settings', 'app-categories', 'feature-toggles', 'personal-info', 'pi-redaction', 'pi-breach'],
     }], { conformance: true });
 
     route('POST', '/__conformance/kids', (req, p, body) => {
@@ -377,6 +392,7 @@ function createApp(pack, catalog, secretHash) {
     kid.invites.delete(b.inviteCode);
     if (now() >= expires) return [403, verdict(false, 'binding-code-invalid')];
     kid.guardian = { parentId: b.parentId, pin: await hashPin(b.parentPin), failures: 0, lockedUntil: null };
+    log.info(`guardian ${b.parentId} bound to ${kid.kidId}`);
     return [201, verdict(true, 'guardian-bound')];
   }));
 
@@ -728,6 +744,22 @@ function createApp(pack, catalog, secretHash) {
     }, { conformance: true });
   }
 
+  registerPersonalInfo({ route, withKid, kids, pack, inventory, now, why, verdict, invalid, log, conformance: secretHash !== null });
+
+  if (secretHash !== null) {
+    // Logs text the way the app logs a request it handles; the search answers counts only, never the lines.
+    route('POST', '/__conformance/logs/probe', (req, p, body) => {
+      const text = body && body.text;
+      if (typeof text !== 'string' || text.length < 1 || text.length > 2000) return invalid({ text: '1-2000 characters' });
+      log.info(`handling request: ${text}`);
+      return [200, { logged: true }];
+    }, { conformance: true });
+    route('GET', '/__conformance/logs', (req, p, body, query) => {
+      const hits = log.count(query.get('contains') || '');
+      return [200, { lines: log.size, hits, found: hits > 0 }];
+    }, { conformance: true });
+  }
+
   function bornForAge(years) {
     // Half a year past the birthday, so the age holds for the next 180 days of the (virtual) clock.
     const local = rules.toLocal(now(), pack.timeZone);
@@ -778,7 +810,7 @@ function createApp(pack, catalog, secretHash) {
     return send(res, status, payload, headers);
   }
 
-  return { handle, now };
+  return { handle, now, log };
 }
 
 function invalid(errors) {
@@ -838,20 +870,22 @@ function main() {
   let secretHash;
   let pack;
   let catalog;
+  let inventory;
   try {
     opts = parseArgs(process.argv.slice(2));
     secretHash = conformanceSecret(process.env);
     pack = rules.loadRulePack(opts.rules);
     catalog = loadContent(opts.content);
+    inventory = loadInventory(opts.inventory);
   } catch (err) {
     process.stderr.write(`node-short-video: ${err.message}\n`);
     process.exit(2);
   }
-  const app = createApp(pack, catalog, secretHash);
+  const app = createApp(pack, catalog, secretHash, inventory);
   const server = http.createServer((req, res) => {
     app.handle(req, res).catch((err) => {
       // Log the failure kind only: request bodies may hold PINs or personal data.
-      process.stderr.write(`node-short-video: internal error on ${req.method} request: ${err && err.name}\n`);
+      app.log.info(`internal error on ${req.method} request: ${err && err.name}`);
       if (!res.headersSent) send(res, 500, { why: why('invalid-request', 'internal error') });
       else res.destroy();
     });

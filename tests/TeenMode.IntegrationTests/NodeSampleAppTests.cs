@@ -16,18 +16,7 @@ public sealed class NodeSampleAppTests : IAsyncLifetime
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("teenmode-node-");
     private readonly List<NodeApp> _apps = [];
 
-    // The Node app implements neither log inspection nor the incident flow (issue 5), so its profile leaves out the
-    // pi-redaction and pi-breach capabilities: those checks, and only those, are skipped and the run is incomplete (exit 3).
-    private const int ExitCodeWithPiSkipped = 3;
-
     public Task InitializeAsync() => Task.CompletedTask;
-
-    // The Node sample does not implement personal-information protection (issue 5): its profile leaves out the
-    // personal-info, pi-redaction and pi-breach capabilities, so those cases are skipped (and the run incomplete), never passed.
-    private static bool IsPiSkipped(JToken check) =>
-        check["checkId"]!.ToString().StartsWith("PI-", StringComparison.Ordinal)
-        && check["verdict"]!.ToString() == "skipped"
-        && new[] { "personal-info", "pi-redaction", "pi-breach" }.Any(c => check["message"]!.ToString().Contains(c, StringComparison.Ordinal));
 
     public async Task DisposeAsync()
     {
@@ -48,9 +37,9 @@ public sealed class NodeSampleAppTests : IAsyncLifetime
         var (code, stdout, stderr) = await RunCliAsync("run", "--target", app.BaseAddress.ToString(), "--profile", ProfilePath,
             "--conformance-key", Key, "--out", outDir);
 
-        code.Should().Be(ExitCodeWithPiSkipped, $"stdout:\n{stdout}\nstderr:\n{stderr}\nnode stderr:\n{app.Stderr}");
+        code.Should().Be(0, $"stdout:\n{stdout}\nstderr:\n{stderr}\nnode stderr:\n{app.Stderr}");
         var report = JObject.Parse(await File.ReadAllTextAsync(Path.Combine(outDir, "report.json")));
-        report["verdict"]!.ToString().Should().Be("incomplete", "only the PI checks, whose capabilities the Node app lacks, are skipped");
+        report["verdict"]!.ToString().Should().Be("conformant");
         report.SelectToken("$.profile.id")!.ToString().Should().Be("node-short-video");
         var checks = report["checks"]!.Children<JObject>().ToList();
         var expectedCases = SuiteLoader.LoadEmbedded().Checks.Sum(c => c.Cases().Count());
@@ -58,12 +47,15 @@ public sealed class NodeSampleAppTests : IAsyncLifetime
         // The app takes no payments; its profile says so for the spending and refund checks (issue 3), which are then not applicable.
         var noPayments = SuiteLoader.LoadEmbedded().Checks.Where(c => c.Capabilities.Contains("spending") || c.Capabilities.Contains("refunds")).Select(c => c.Id).ToHashSet();
         noPayments.Should().NotBeEmpty();
-        checks.Where(c => !c["checkId"]!.ToString().StartsWith("AA-GAME-", StringComparison.Ordinal) && !noPayments.Contains(c["checkId"]!.ToString()) && !IsPiSkipped(c))
+        checks.Where(c => !c["checkId"]!.ToString().StartsWith("AA-GAME-", StringComparison.Ordinal) && !noPayments.Contains(c["checkId"]!.ToString()))
             .Should().OnlyContain(c => c["verdict"]!.ToString() == "passed", "every case of the built-in suite must pass");
         checks.Where(c => noPayments.Contains(c["checkId"]!.ToString()))
             .Should().NotBeEmpty().And.OnlyContain(c => c["verdict"]!.ToString() == "not-applicable" && c["message"]!.ToString().Contains("takes no payments"),
                 "the app's profile declares it takes no payments");
-        checks.Where(c => c["checkId"]!.ToString().StartsWith("PI-", StringComparison.Ordinal)).Should().NotBeEmpty().And.OnlyContain(c => IsPiSkipped(c));
+        // The personal-information checks run against the app's own privacy routes, none skipped.
+        checks.Where(c => c["checkId"]!.ToString().StartsWith("PI-", StringComparison.Ordinal)).Should()
+            .HaveCount(SuiteLoader.LoadEmbedded().Checks.Where(c => c.Id.StartsWith("PI-", StringComparison.Ordinal)).Sum(c => c.Cases().Count()))
+            .And.OnlyContain(c => c["verdict"]!.ToString() == "passed");
         checks.Where(c => c["checkId"]!.ToString().StartsWith("AA-GAME-", StringComparison.Ordinal))
             .Should().NotBeEmpty().And.OnlyContain(c => c["verdict"]!.ToString() == "not-applicable" && c["message"]!.ToString().Contains("no online games"),
                 "the app's profile declares it offers no games");
@@ -79,7 +71,7 @@ public sealed class NodeSampleAppTests : IAsyncLifetime
         var (code, _, stderr) = await RunCliAsync("run", "--target", app.BaseAddress.ToString(), "--profile", ProfilePath,
             "--conformance-key", Key, "--out", outDir);
 
-        code.Should().Be(ExitCodeWithPiSkipped, stderr);
+        code.Should().Be(0, stderr);
         var json = await File.ReadAllTextAsync(Path.Combine(outDir, "report.json"));
         json.Should().Contain("\"parentPin\": \"***\"", "the app calls the PIN parentPin, and it is still masked");
         foreach (var file in Directory.GetFiles(outDir))
@@ -106,7 +98,26 @@ public sealed class NodeSampleAppTests : IAsyncLifetime
         var report = JObject.Parse(await File.ReadAllTextAsync(Path.Combine(outDir, "report.json")));
         report["checks"]!.Single(c => c["id"]!.ToString() == "AA-DAILY-LIMIT[band 12-16]")["verdict"]!.ToString().Should().Be("failed");
         report["checks"]!.Where(c => c["checkId"]!.ToString() != "AA-DAILY-LIMIT")
-            .Should().OnlyContain(c => c["verdict"]!.ToString() == "passed" || c["verdict"]!.ToString() == "not-applicable" || IsPiSkipped(c));
+            .Should().OnlyContain(c => c["verdict"]!.ToString() == "passed" || c["verdict"]!.ToString() == "not-applicable");
+    }
+
+    [Fact]
+    public async Task NodeApp_ReadsTheConsentAgeFromTheRulePack_SoALowerAgeIsCaught()
+    {
+        var pack = JObject.Parse(await File.ReadAllTextAsync(Path.Combine(RepoRoot, "seeds", "rules", "cn-cac-2024.json")));
+        pack["personalInfo"]!["guardianConsentUnderAge"]!["value"] = 10;
+        var rules = Path.Combine(_dir.FullName, "consent-10.json");
+        await File.WriteAllTextAsync(rules, pack.ToString());
+        var app = await StartAsync("--rules", rules);
+        var outDir = Path.Combine(_dir.FullName, "consent-10");
+
+        var (code, _, stderr) = await RunCliAsync("run", "--target", app.BaseAddress.ToString(), "--profile", ProfilePath,
+            "--conformance-key", Key, "--out", outDir);
+
+        code.Should().Be(1, stderr);
+        var report = JObject.Parse(await File.ReadAllTextAsync(Path.Combine(outDir, "report.json")));
+        report["checks"]!.Single(c => c["checkId"]!.ToString() == "PI-CONSENT-UNDER-14")["verdict"]!.ToString()
+            .Should().Be("failed", "a 10-year-old's nickname was collected with no guardian consent");
     }
 
     [Fact]
@@ -167,6 +178,22 @@ public sealed class NodeSampleAppTests : IAsyncLifetime
 
         sameLocalDay.Body.SelectToken("$.why.code")!.ToString().Should().Be("daily-limit-reached");
         nextLocalDay.Body["permitted"]!.Value<bool>().Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task NodeApp_ItsRealLog_OnStderr_NeverHoldsTheIdentityNumber_ThePhone_OrThePin()
+    {
+        var app = await StartAsync();
+        var kid = (await app.SendAsync(HttpMethod.Post, "/__conformance/kids", """{ "years": 13 }""")).Body["kidId"]!.ToString();
+        await app.SendAsync(HttpMethod.Post, "/__conformance/logs/probe",
+            $$"""{ "text": "bind {{kid}}: id 110105201303070027, phone +86 13800138000, \"parentPin\": \"246810\"" }""");
+
+        _apps.Remove(app);
+        await app.DisposeAsync();
+        var log = await app.StderrAsync();
+
+        log.Should().Contain(kid).And.Contain("[id-number]").And.Contain("[phone]")
+            .And.NotContain("110105201303070027").And.NotContain("13800138000").And.NotContain("246810");
     }
 
     [Theory]
@@ -266,6 +293,9 @@ public sealed class NodeSampleAppTests : IAsyncLifetime
         }
 
         public string Stderr => _stderr.IsCompletedSuccessfully ? _stderr.Result : "(still running)";
+
+        /// <summary>Everything the app wrote to stderr (its log); completes once the process has exited.</summary>
+        public Task<string> StderrAsync() => _stderr;
 
         public static ProcessStartInfo StartInfo(IEnumerable<string> args, IReadOnlyDictionary<string, string?> environment)
         {

@@ -53,7 +53,22 @@ function loadRulePack(file) {
     contentPool: contentPoolOf(pack.contentPool, labels, fail),
     reporting: reportingOf(pack.reporting, fail),
     guardian: guardianOf(pack.guardianSettings, fail),
+    personalInfo: personalInfoOf(pack.personalInfo, bands, fail),
   });
+}
+
+/**
+ * personalInfo: the age below which a guardian's separate consent is needed, and the days to answer a data request.
+ * With no section, every minor needs consent (the protective reading) and requests get no due date.
+ */
+function personalInfoOf(pi, bands, fail) {
+  const adultAge = bands[bands.length - 1].toAge;
+  if (pi === undefined || pi === null) return Object.freeze({ consentUnderAge: adultAge, adultAge, requestDueDays: null });
+  const under = pi.guardianConsentUnderAge && pi.guardianConsentUnderAge.value;
+  if (!Number.isInteger(under) || under < 0 || under > adultAge) fail(`personalInfo.guardianConsentUnderAge.value must be 0..${adultAge}`);
+  const due = pi.dataSubjectRequestDueDays && pi.dataSubjectRequestDueDays.value;
+  if (due !== undefined && !positiveInt(due)) fail('personalInfo.dataSubjectRequestDueDays.value must be a positive integer');
+  return Object.freeze({ consentUnderAge: under, adultAge, requestDueDays: due === undefined ? null : due });
 }
 
 const positiveInt = (v) => Number.isInteger(v) && v > 0;
