@@ -47,7 +47,13 @@ public sealed class NodeSampleAppTests : IAsyncLifetime
         // The app takes no payments; its profile says so for the spending and refund checks (issue 3), which are then not applicable.
         var noPayments = SuiteLoader.LoadEmbedded().Checks.Where(c => c.Capabilities.Contains("spending") || c.Capabilities.Contains("refunds")).Select(c => c.Id).ToHashSet();
         noPayments.Should().NotBeEmpty();
-        checks.Where(c => !c["checkId"]!.ToString().StartsWith("AA-GAME-", StringComparison.Ordinal) && !noPayments.Contains(c["checkId"]!.ToString()))
+        // Nor does it give guardians a usage report yet; its profile says so, and that check is not applicable.
+        var noUsageReport = SuiteLoader.LoadEmbedded().Checks.Where(c => c.Capabilities.Contains("usage-report") && !noPayments.Contains(c.Id)).Select(c => c.Id).ToHashSet();
+        noUsageReport.Should().NotBeEmpty();
+        checks.Where(c => noUsageReport.Contains(c["checkId"]!.ToString()))
+            .Should().OnlyContain(c => c["verdict"]!.ToString() == "not-applicable" && c["message"]!.ToString().Contains("usage report"));
+        checks.Where(c => !c["checkId"]!.ToString().StartsWith("AA-GAME-", StringComparison.Ordinal) && !noPayments.Contains(c["checkId"]!.ToString())
+                && !noUsageReport.Contains(c["checkId"]!.ToString()))
             .Should().OnlyContain(c => c["verdict"]!.ToString() == "passed", "every case of the built-in suite must pass");
         checks.Where(c => noPayments.Contains(c["checkId"]!.ToString()))
             .Should().NotBeEmpty().And.OnlyContain(c => c["verdict"]!.ToString() == "not-applicable" && c["message"]!.ToString().Contains("takes no payments"),
