@@ -43,7 +43,7 @@ internal sealed class UsageGate(
                 new UsageAppend(subject.Id, heartbeat.DeviceId, heartbeat.Sequence, DateOnly.FromDateTime(local), seconds, now,
                     _options.ContinuousUseBreak, heartbeat.Category ?? UsageCategories.Uncategorized, CountsTowardBudget: !exempt),
                 cancellationToken).ConfigureAwait(false);
-            var decision = Decide(subject, effective, heartbeat.Category, now, local, day);
+            var decision = Decide(effective, heartbeat.Category, now, local, day);
             await blocked.RecordIfDeniedAsync(subject.Id, now, BlockedAttemptRecorder.Usage, decision, cancellationToken).ConfigureAwait(false);
             return decision;
         }
@@ -71,7 +71,7 @@ internal sealed class UsageGate(
             var local = pack.ToLocal(now);
             var day = await ledger.GetDayAsync(subject.Id, DateOnly.FromDateTime(local), cancellationToken).ConfigureAwait(false);
             var effective = await settings.GetEffectiveAsync(subject, cancellationToken).ConfigureAwait(false);
-            var decision = Decide(subject, effective, category, now, local, day);
+            var decision = Decide(effective, category, now, local, day);
             await blocked.RecordIfDeniedAsync(subject.Id, now, BlockedAttemptRecorder.Usage, decision, cancellationToken).ConfigureAwait(false);
             return decision;
         }
@@ -82,23 +82,23 @@ internal sealed class UsageGate(
         }
     }
 
-    private Decision Decide(Subject subject, EffectiveSettings effective, string? category, DateTimeOffset now, DateTime local, UsageDay day)
+    public async Task<UsageSnapshot?> GetSnapshotAsync(string subjectId, CancellationToken cancellationToken = default)
     {
-        if (!subject.TeenMode)
+        var subject = await subjects.GetAsync(subjectId, cancellationToken).ConfigureAwait(false);
+        if (subject is null)
         {
-            return new Decision(Outcome.Allow, ReasonCode.TeenModeOff, [], DecisionDetails.None);
+            return null;
         }
 
-        // A long enough gap since the last heartbeat is a break: continuous use starts again.
-        if (day.LastHeartbeatAt is not { } last || now - last > _options.ContinuousUseBreak)
-        {
-            day = day with { ContinuousSeconds = 0 };
-        }
-
-        // The guardian's daily limit and curfew are already in the effective rules.
-        var decision = policy.Evaluate(effective.Rules, local, day);
-        return effective.IsExempt(category)
-            ? new Decision(Outcome.Allow, ReasonCode.ExemptCategory, effective.ExemptRequirementIds, decision.Details)
-            : decision;
+        var date = DateOnly.FromDateTime(pack.ToLocal(time.GetUtcNow()));
+        var day = await ledger.GetDayAsync(subject.Id, date, cancellationToken).ConfigureAwait(false);
+        var effective = await settings.GetEffectiveAsync(subject, cancellationToken).ConfigureAwait(false);
+        return new UsageSnapshot(effective, date, day, pack.TimeZone, _options.ContinuousUseBreak);
     }
+
+    // The snapshot holds the decision steps; the injected policy supplies the time rules.
+    private Decision Decide(EffectiveSettings effective, string? category, DateTimeOffset now, DateTime local, UsageDay day) =>
+        new UsageSnapshot(effective, DateOnly.FromDateTime(local), day, pack.TimeZone, _options.ContinuousUseBreak)
+            .DecideWith(now, category, policy)
+            .ToDecision();
 }
