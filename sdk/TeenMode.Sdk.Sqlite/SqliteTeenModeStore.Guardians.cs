@@ -106,33 +106,10 @@ public sealed partial class SqliteTeenModeStore : IGuardianBindingCodeStore, IGu
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<GuardianBinding>> GetForGuardianAsync(string guardianId, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<GuardianBinding>> GetForGuardianAsync(string guardianId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(guardianId);
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT subject_id, guardian_id, pin_salt, pin_hash, pin_iterations, bound_at FROM guardians WHERE guardian_id = $guardian;";
-            command.Parameters.AddWithValue("$guardian", guardianId);
-            var bindings = new List<GuardianBinding>();
-            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    bindings.Add(new GuardianBinding(
-                        reader.GetString(0),
-                        reader.GetString(1),
-                        new PinHash(reader.GetFieldValue<byte[]>(2), reader.GetFieldValue<byte[]>(3), reader.GetInt32(4)),
-                        ParseInstant(reader.GetString(5))));
-                }
-            }
-
-            // The contract is .NET ordinal order, not SQLite's UTF-8 byte order.
-            bindings.Sort(static (a, b) => string.CompareOrdinal(a.SubjectId, b.SubjectId));
-            return bindings;
-        }
+        return ReadBindingsAsync("guardian_id", guardianId, static (a, b) => string.CompareOrdinal(a.SubjectId, b.SubjectId), cancellationToken);
     }
 
     /// <inheritdoc />

@@ -217,15 +217,23 @@ public sealed partial class SqliteTeenModeStore : ISubjectStore, IUsageLedgerSto
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<GuardianBinding>> GetForSubjectAsync(string subjectId, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<GuardianBinding>> GetForSubjectAsync(string subjectId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(subjectId);
+
+        // The contract is .NET ordinal (UTF-16) order, not SQLite's UTF-8 byte order; the lists are short.
+        return ReadBindingsAsync("subject_id", subjectId, static (a, b) => string.CompareOrdinal(a.GuardianId, b.GuardianId), cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<GuardianBinding>> ReadBindingsAsync(string column, string value, Comparison<GuardianBinding> order, CancellationToken cancellationToken)
+    {
         var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             using var command = connection.CreateCommand();
-            command.CommandText = "SELECT subject_id, guardian_id, pin_salt, pin_hash, pin_iterations, bound_at FROM guardians WHERE subject_id = $subject;";
-            command.Parameters.AddWithValue("$subject", subjectId);
+            // column is one of two constants chosen by this class, never input.
+            command.CommandText = $"SELECT subject_id, guardian_id, pin_salt, pin_hash, pin_iterations, bound_at FROM guardians WHERE {column} = $value;";
+            command.Parameters.AddWithValue("$value", value);
             var bindings = new List<GuardianBinding>();
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
@@ -240,8 +248,7 @@ public sealed partial class SqliteTeenModeStore : ISubjectStore, IUsageLedgerSto
                 }
             }
 
-            // SQLite orders text by UTF-8 bytes; the contract is .NET ordinal (UTF-16) order. The list is short.
-            bindings.Sort(static (a, b) => string.CompareOrdinal(a.GuardianId, b.GuardianId));
+            bindings.Sort(order);
             return bindings;
         }
     }

@@ -54,7 +54,7 @@ public sealed class PiProtectionHttpTests
 
         status.Should().Be(400);
         ((JObject)body["errors"]!).Properties().Select(p => p.Name).Should().BeEquivalentTo("subjectId", "purpose", "justification");
-        (await app.SendAsync(HttpMethod.Get, $"{Admin}/staff-access/subjects/x/data")).Body["errors"]!["staffId"].Should().NotBeNull();
+        (await app.SendAsync(HttpMethod.Get, $"{Admin}/staff-access/subjects/x/data")).Body["errors"]!["staffId"]!.ToString().Should().NotBeEmpty();
     }
 
     [Fact]

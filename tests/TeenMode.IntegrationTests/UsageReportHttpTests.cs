@@ -31,7 +31,7 @@ public sealed class UsageReportHttpTests
         stranger.Should().Be(403);
         strangerBody["reasonCode"]!.ToString().Should().Be("guardian-not-bound");
         bad.Should().Be(400);
-        badBody["errors"]!["from"].Should().NotBeNull();
+        badBody["errors"]!["from"]!.ToString().Should().Contain("yyyy-MM-dd");
         tooLong.Should().Be(400);
     }
 }
