@@ -263,7 +263,11 @@ public sealed class NodeSampleAppTests : IAsyncLifetime
             dir = dir.Parent;
         }
 
-        return dir?.FullName ?? throw new InvalidOperationException("TeenMode.sln not found above the test folder.");
+        // With TEENMODE_ARTIFACTS the build output lives outside the source tree: fall back to where the project was built from.
+        return dir?.FullName
+            ?? typeof(SampleApp).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+                .Cast<System.Reflection.AssemblyMetadataAttribute>().SingleOrDefault(a => a.Key == "RepoRoot")?.Value
+            ?? throw new InvalidOperationException("TeenMode.sln not found above the test folder.");
     }
 
     /// <summary>The Node sample as a child process; reads the URL from its first stdout line.</summary>
