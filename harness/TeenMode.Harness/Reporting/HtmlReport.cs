@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
+using TeenMode.Harness.Drivers;
 using TeenMode.Harness.Running;
 using TeenMode.Harness.Suites;
 using TeenMode.Rules;
@@ -193,18 +194,34 @@ public static class HtmlReport
 
     private static void Step(StringBuilder h, StepEvidence s)
     {
-        var e = s.Exchange;
         var label = s.Iteration is { } i
             ? string.Create(CultureInfo.InvariantCulture, $"#{s.Step}.{i} {s.Action}")
             : string.Create(CultureInfo.InvariantCulture, $"#{s.Step} {s.Action}");
-        var status = e.Status is { } st ? st.ToString(CultureInfo.InvariantCulture) : "—";
-        h.Append("<div class=\"step").Append(s.Error is null ? "" : " e").Append("\"><span class=\"mono\">")
-            .Append(E($"{label}: {e.Method} {e.Path} → {status}"))
-            .Append(E(string.Create(CultureInfo.InvariantCulture, $" ({e.DurationMs} ms)"))).Append("</span>");
+        h.Append("<div class=\"step").Append(s.Error is null ? "" : " e").Append("\">");
+        if (s.Note is not null)
+        {
+            h.Append("<span class=\"mono\">").Append(E($"{label}: {s.Note}")).Append("</span><br>");
+        }
+
+        foreach (var e in s.Exchanges)
+        {
+            Exchange(h, label, e);
+        }
+
         if (s.Error is not null)
         {
-            h.Append("<br>").Append(E(s.Error));
+            h.Append(E(s.Error));
         }
+
+        h.Append("</div>\n");
+    }
+
+    private static void Exchange(StringBuilder h, string label, Exchange e)
+    {
+        var status = e.Status is { } st ? st.ToString(CultureInfo.InvariantCulture) : "—";
+        h.Append("<span class=\"mono\">")
+            .Append(E($"{label}: {e.Method} {e.Path} → {status}"))
+            .Append(E(string.Create(CultureInfo.InvariantCulture, $" ({e.DurationMs} ms)"))).Append("</span>");
 
         if (e.RequestBody is not null)
         {
@@ -216,8 +233,10 @@ public static class HtmlReport
             var text = e.ResponseBody.Type == JTokenType.String ? (string)e.ResponseBody! : e.ResponseBody.ToString(Formatting.Indented);
             h.Append("<pre>").Append(E("← " + text)).Append("</pre>");
         }
-
-        h.Append("</div>\n");
+        else
+        {
+            h.Append("<br>");
+        }
     }
 
     private static void Traceability(StringBuilder h, RunReport report, RequirementCatalog catalog)
