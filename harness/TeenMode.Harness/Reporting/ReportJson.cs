@@ -49,6 +49,13 @@ public static class ReportJson
             ["targetInfo"] = report.TargetInfo?.DeepClone(),
             ["capabilities"] = new JArray(report.Capabilities),
             ["notOffered"] = new JObject(report.NotOffered.Select(d => new JProperty(d.Key, Localized(d.Value)))),
+            ["scope"] = new JArray(DeclaredScope.Of(report).Select(e => new JObject
+            {
+                ["capability"] = e.Capability,
+                ["mandatory"] = e.Mandatory,
+                ["state"] = e.State switch { ScopeState.Offered => "offered", ScopeState.NotOffered => "not-offered", _ => "undeclared" },
+                ["statement"] = e.Statement is { } st ? Localized(st) : null,
+            })),
             ["startedAt"] = Timestamp(report.StartedAt),
             ["finishedAt"] = Timestamp(report.FinishedAt),
             ["summary"] = summary,
