@@ -252,7 +252,16 @@ public sealed class HttpDriver : IDriver
     {
         foreach (var binding in bindings)
         {
-            scope[binding.Name] = _sandbox.Evaluate(binding.Expression, scope);
+            // undefined leaves the name undefined, so "${name?}" drops the value it would fill.
+            var value = _sandbox.Evaluate(binding.Expression, scope);
+            if (value.Type == JTokenType.Undefined)
+            {
+                scope.Remove(binding.Name);
+            }
+            else
+            {
+                scope[binding.Name] = value;
+            }
         }
     }
 
@@ -344,6 +353,11 @@ public sealed class HttpDriver : IDriver
                 ["headers"] = JObject.FromObject(answer.Headers.ToDictionary(k => k.Key.ToLowerInvariant(), k => k.Value)),
             }),
         };
+        if (value.Type == JTokenType.Undefined)
+        {
+            value = JValue.CreateNull();
+        }
+
         if (extractor.Map is not { } map)
         {
             return value;
@@ -491,7 +505,7 @@ public sealed class HttpDriver : IDriver
     // Query parameters whose value is an undefined optional variable are left out, not sent empty.
     private static string ExpandPath(string template, Dictionary<string, JToken> scope)
     {
-        var q = template.IndexOf('?', StringComparison.Ordinal);
+        var q = QueryStart(template);
         if (q < 0)
         {
             return Template.ExpandString(template, scope, Uri.EscapeDataString);
@@ -503,6 +517,30 @@ public sealed class HttpDriver : IDriver
             .ToList();
         var path = Template.ExpandString(template[..q], scope, Uri.EscapeDataString);
         return kept.Count == 0 ? path : path + "?" + string.Join('&', kept);
+    }
+
+    // The first '?' outside a "${…}" reference: "${x?}" marks an optional variable, not a query.
+    private static int QueryStart(string template)
+    {
+        var depth = 0;
+        for (var i = 0; i < template.Length; i++)
+        {
+            if (template[i] == '$' && i + 1 < template.Length && template[i + 1] == '{')
+            {
+                depth++;
+                i++;
+            }
+            else if (template[i] == '}' && depth > 0)
+            {
+                depth--;
+            }
+            else if (template[i] == '?' && depth == 0)
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>One answer, raw (for extraction) and as evidence (redacted).</summary>

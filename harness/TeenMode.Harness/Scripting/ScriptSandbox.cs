@@ -69,7 +69,7 @@ public sealed class ScriptSandbox
     }
 
     /// <summary>Evaluates <paramref name="expression"/> with <paramref name="scope"/> as global variables.</summary>
-    /// <returns>The value as JSON; <c>undefined</c> becomes null.</returns>
+    /// <returns>The value as JSON; <c>undefined</c> comes back as a token of type <see cref="JTokenType.Undefined"/>.</returns>
     /// <exception cref="ScriptException">The expression failed or hit a limit.</exception>
     public JToken Evaluate(string expression, IReadOnlyDictionary<string, JToken> scope)
     {
@@ -93,7 +93,7 @@ public sealed class ScriptSandbox
             var result = engine.Evaluate("(" + expression + "\n)");
             if (result.IsUndefined())
             {
-                return JValue.CreateNull();
+                return JValue.CreateUndefined();
             }
 
             var json = new Jint.Native.Json.JsonSerializer(engine).Serialize(result);
