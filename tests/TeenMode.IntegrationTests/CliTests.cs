@@ -177,7 +177,7 @@ public sealed class CliTests : IDisposable
     }
 
     /// <summary>The cases that use up or read band 12-16's daily budget, so the loose pack fails them (in suite order).</summary>
-    private static readonly string[] LooseBudgetCases = ["AA-DAILY-LIMIT[band 12-16]", "AA-DAY-ROLLOVER-LOCAL", "AA-BUDGET-DEVICES", "AA-BIRTHDAY-MIDNIGHT"];
+    private static readonly string[] LooseBudgetCases = ["AA-DAILY-LIMIT[band 12-16]", "AA-DAY-ROLLOVER-LOCAL", "AA-BUDGET-DEVICES"];
 
     /// <summary>The built-in pack with 90 daily minutes for [12,16): the daily-limit checks must fail on it.</summary>
     private async Task<string> LooseRulePackAsync()

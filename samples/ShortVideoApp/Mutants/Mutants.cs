@@ -46,6 +46,7 @@ public static partial class Mutants
         .. UsageReportMutants,
         .. LockoutMutants,
         .. ProbeMutants,
+        .. FixtureMutants,
     ];
 
     /// <summary>Swaps the service that <paramref name="name"/> breaks.</summary>
@@ -83,7 +84,7 @@ public static partial class Mutants
                 break;
             default:
                 if (ReportingMutants.TryApply(services, name) || TryApplyGames(services, name) || TryApplySpending(services, name) || PiProtectionMutants.TryApply(services, name) || TryApplyGuardians(services, name) || PersonalInfoMutants.TryApply(services, name) || TryApplyUsageReport(services, name) || TryApplyLockout(services, name)
-                    || TryApplyProbes(services, name))
+                    || TryApplyProbes(services, name) || TryApplyFixtures(services, name))
                 {
                     break;
                 }
