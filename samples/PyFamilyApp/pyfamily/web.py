@@ -51,6 +51,8 @@ class Fields:
             if required:
                 self.fail(name, f"required: an integer {lo}..{hi}")
             return None
+        if isinstance(v, float) and v.is_integer():
+            v = int(v)  # JSON has one number type: 9e18 is a whole number too
         if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
             self.fail(name, f"an integer {lo}..{hi}")
             return None
