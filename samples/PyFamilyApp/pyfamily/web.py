@@ -105,7 +105,9 @@ class Router:
                 if m == method:
                     return handler, guard, {k: urllib.parse.unquote(v) for k, v in hit.groupdict().items()}
                 allowed = True
-        raise ApiError(405 if allowed else 404, "NOT_FOUND", "no such route")
+        if allowed:
+            raise ApiError(405, "METHOD_NOT_ALLOWED", "this route takes another method")
+        raise ApiError(404, "NOT_FOUND", "no such route")
 
 
 def make_handler(app):
