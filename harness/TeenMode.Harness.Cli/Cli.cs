@@ -32,7 +32,7 @@ public static class Cli
         var root = new RootCommand("TeenMode 一致性测试工具 / TeenMode conformance harness")
         {
             RunCommand(ui), DemoCommand(ui), SelfTestCommand(ui), ListCommand(ui), LintCommand(ui),
-            KeygenCommand(ui), SignCommand(ui), VerifyCommand(ui), DiffCommand(ui),
+            KeygenCommand(ui), SignCommand(ui), VerifyCommand(ui), DiffCommand(ui), ProbeCommand.Create(ui),
         };
 
         var parse = root.Parse(args);
@@ -68,8 +68,9 @@ public static class Cli
         var key = new Option<string?>("--conformance-key") { Description = $"一致性测试密钥（默认读取 {KeyVariable}）/ conformance key (default: ${KeyVariable})" };
         var outDir = new Option<string>("--out") { Description = "报告目录 / report directory", DefaultValueFactory = _ => DefaultOut };
         var timeout = new Option<int>("--timeout") { Description = "单个请求超时秒数 / per-request timeout in seconds", DefaultValueFactory = _ => 15 };
+        var vars = VarOption();
         var gate = new GateOptions();
-        var command = new Command("run", Describe("对目标应用运行一致性套件 / run a conformance suite against an app", "  teenmode run --target http://127.0.0.1:5080 --conformance-key \"$KEY\"\n  teenmode run --target https://staging.example.cn --profile my-app.json --fail-on major --waivers waivers.json --sign auditor.key.pem\n  teenmode run --target http://127.0.0.1:5080 --rerun teenmode-report/report.json --out rerun")) { target, suite, profile, key, outDir, timeout };
+        var command = new Command("run", Describe("对目标应用运行一致性套件 / run a conformance suite against an app", "  teenmode run --target http://127.0.0.1:5080 --conformance-key \"$KEY\"\n  teenmode run --target https://staging.example.cn --profile my-app.json --fail-on major --waivers waivers.json --sign auditor.key.pem\n  teenmode run --target http://127.0.0.1:5080 --rerun teenmode-report/report.json --out rerun")) { target, suite, profile, key, outDir, timeout, vars };
         gate.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
@@ -91,19 +92,12 @@ public static class Cli
                 return ExitCodes.UsageError;
             }
 
-            var keyValue = parse.GetValue(key) ?? Environment.GetEnvironmentVariable(KeyVariable);
-            var variables = new Dictionary<string, string>(StringComparer.Ordinal);
-            if (!string.IsNullOrEmpty(keyValue))
+            if (!TryVariables(ui, parse, vars, key, loadedProfile, out var variables))
             {
-                variables["conformanceKey"] = keyValue;
-            }
-            else if (loadedProfile.HeaderVariables.Contains("conformanceKey"))
-            {
-                ui.Error($"缺少一致性测试密钥：请使用 --conformance-key 或设置 {KeyVariable} / no conformance key: pass --conformance-key or set {KeyVariable}");
                 return ExitCodes.UsageError;
             }
 
-            using var client = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+            using var client = NewClient();
             var driver = new HttpDriver(client, uri, loadedProfile, variables, new HttpDriverOptions { RequestTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)) });
             return await RunAndReportAsync(ui, loadedSuite, loadedProfile, driver, uri.ToString(), parse.GetValue(outDir)!, settings, ct);
         });
@@ -117,7 +111,21 @@ public static class Cli
         command.SetAction(parse =>
         {
             var ok = true;
-            foreach (var file in parse.GetValue(files) ?? [])
+            var given = parse.GetValue(files) ?? [];
+            var known = new HashSet<string>(ProfileLoader.KnownCapabilities, StringComparer.Ordinal);
+            foreach (var file in given.Where(f => Classify(f) == "suite"))
+            {
+                try
+                {
+                    known.UnionWith(SuiteLoader.Load(file).CapabilityNames());
+                }
+                catch (TeenModeConfigurationException)
+                {
+                    // reported below
+                }
+            }
+
+            foreach (var file in given)
             {
                 try
                 {
@@ -129,8 +137,8 @@ public static class Cli
                     }
                     else if (kind == "profile")
                     {
-                        var p = ProfileLoader.Load(file);
-                        ui.Out($"{file}: OK — 应用配置 / profile {p.Id} {p.Version}, {p.Actions.Count} actions");
+                        var p = ProfileLoader.Load(file, known);
+                        ui.Out($"{file}: OK — 应用配置 / profile {p.Id} {p.Version} (format {p.FormatVersion}), {p.Actions.Count} actions");
                     }
                     else
                     {
@@ -170,7 +178,7 @@ public static class Cli
             ui.Out("正在启动示例应用（SQLite，回环地址）/ starting the sample app (SQLite, loopback)…");
             await using var target = await SampleTargets.StartAsync(null, rulesPath, ct);
             ui.Out($"示例应用 / sample app: {target.BaseAddress}");
-            using var client = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+            using var client = NewClient();
             var driver = new HttpDriver(client, target.BaseAddress, profile, new Dictionary<string, string> { ["conformanceKey"] = target.ConformanceKey });
             return await RunAndReportAsync(ui, suite, profile, driver, target.BaseAddress.ToString(), parse.GetValue(outDir)!, settings, ct);
         });
@@ -500,7 +508,50 @@ public static class Cli
     }
 
     // Help text with examples: System.CommandLine prints the description under the usage line.
-    private static string Describe(string text, string examples) => $"{text}\n\n示例 / Examples:\n{examples}";
+    /// <summary>
+    /// A client with no cookie container of its own: cookies are per synthetic user, so a profile captures and sends
+    /// them explicitly; a shared jar would mix one subject's session into another's requests.
+    /// </summary>
+    internal static HttpClient NewClient() => new(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false }) { Timeout = Timeout.InfiniteTimeSpan };
+
+    internal static Option<string[]> VarOption() => new("--var")
+    {
+        Description = "配置变量 name=value，可重复 / a profile variable name=value (repeatable)",
+        Arity = ArgumentArity.ZeroOrMore,
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    /// <summary>The conformance key and <c>--var</c> values; false (with a message) when one is malformed or the key is needed but missing.</summary>
+    internal static bool TryVariables(Ui ui, ParseResult parse, Option<string[]> vars, Option<string?> key, AppProfile profile, out Dictionary<string, string> variables)
+    {
+        variables = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in parse.GetValue(vars) ?? [])
+        {
+            var eq = pair.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0 || !Templating.Template.IsValidName(pair[..eq]))
+            {
+                ui.Error($"--var 须为 name=value / --var must be name=value: '{pair}'");
+                return false;
+            }
+
+            variables[pair[..eq]] = pair[(eq + 1)..];
+        }
+
+        var keyValue = parse.GetValue(key) ?? Environment.GetEnvironmentVariable(KeyVariable);
+        if (!string.IsNullOrEmpty(keyValue))
+        {
+            variables["conformanceKey"] = keyValue;
+        }
+        else if (profile.HeaderVariables.Contains("conformanceKey"))
+        {
+            ui.Error($"缺少一致性测试密钥：请使用 --conformance-key 或设置 {KeyVariable} / no conformance key: pass --conformance-key or set {KeyVariable}");
+            return false;
+        }
+
+        return true;
+    }
+
+    internal static string Describe(string text, string examples) => $"{text}\n\n示例 / Examples:\n{examples}";
 
     private static Option<string> SuiteOption() =>
         new("--suite") { Description = "套件文件或内置套件编号 / suite file or built-in suite id", DefaultValueFactory = _ => SuiteLoader.DefaultSuiteId };
@@ -528,7 +579,7 @@ public static class Cli
         }
     }
 
-    private static bool TryLoad(Ui ui, string suiteRef, string profileRef, out Suite suite, out AppProfile profile)
+    internal static bool TryLoad(Ui ui, string suiteRef, string profileRef, out Suite suite, out AppProfile profile)
     {
         suite = null!;
         profile = null!;
@@ -545,7 +596,9 @@ public static class Cli
 
         try
         {
-            profile = ProfileLoader.Resolve(profileRef);
+            // A profile may name the capabilities of the suite it is run with as well as the built-in suite's.
+            var known = suite is null ? null : new HashSet<string>(ProfileLoader.KnownCapabilities.Concat(suite.CapabilityNames()), StringComparer.Ordinal);
+            profile = ProfileLoader.Resolve(profileRef, known);
         }
         catch (TeenModeConfigurationException ex)
         {

@@ -176,8 +176,8 @@ public class RunnerTests
     public void Profile_DeclaringACapabilityBothOfferedAndNotOffered_IsRejectedAtTheDeclaration()
     {
         const string Json = """
-            { "id": "p", "version": "1", "capabilities": ["payments"],
-              "notOffered": { "payments": { "zh-CN": "无", "en": "none" } },
+            { "id": "p", "version": "1", "capabilities": ["spending"],
+              "notOffered": { "spending": { "zh-CN": "无", "en": "none" } },
               "actions": { "info": { "method": "GET", "path": "/i" } } }
             """;
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -8,6 +9,8 @@ using Polly.Retry;
 using Polly.Timeout;
 using TeenMode.Harness.Profiling;
 using TeenMode.Harness.Running;
+using TeenMode.Harness.Scripting;
+using TeenMode.Harness.Suites;
 using TeenMode.Harness.Templating;
 
 namespace TeenMode.Harness.Drivers;
@@ -46,6 +49,9 @@ public sealed class HttpDriver : IDriver
     private readonly HttpDriverOptions _options;
     private readonly ResiliencePipeline _pipeline;
     private readonly ResiliencePipeline _connectOnlyPipeline;
+    private readonly TimeLibrary _time;
+    private readonly ScriptSandbox _sandbox;
+    private readonly ConcurrentDictionary<(string Namespace, string Key), ConcurrentDictionary<string, JToken>> _memory = new();
 
     /// <summary>Creates the driver.</summary>
     /// <param name="client">The client; its own timeout is not used (each attempt has <see cref="HttpDriverOptions.RequestTimeout"/>).</param>
@@ -63,15 +69,28 @@ public sealed class HttpDriver : IDriver
         _profile = profile;
         _options = options ?? new HttpDriverOptions();
         _variables = new Dictionary<string, JToken>(StringComparer.Ordinal);
-        foreach (var (name, value) in variables ?? new Dictionary<string, string>())
+        var given = variables ?? new Dictionary<string, string>();
+        foreach (var (name, template) in profile.Variables)
+        {
+            // Only the environment names a profile lists are read; a value given on the command line wins.
+            var env = Template.References(template).Where(r => r.StartsWith("env.", StringComparison.Ordinal))
+                .ToDictionary(r => r, r => (JToken)(Environment.GetEnvironmentVariable(r[4..]) ?? ""), StringComparer.Ordinal);
+            _variables[name] = Template.ExpandString(template, env);
+        }
+
+        foreach (var (name, value) in given)
         {
             _variables[name] = value;
         }
 
+        _time = new TimeLibrary(TimeZoneInfo.FindSystemTimeZoneById(profile.Clock.TimeZone), () => Clock!.Now);
+        Clock = new AppClock(profile.Clock.Running, _options.TimeProvider);
+        _sandbox = new ScriptSandbox(_time);
+
         var secrets = profile.Secrets.Append("conformanceKey")
-            .Select(name => variables is not null && variables.TryGetValue(name, out var v) ? v : null)
+            .Select(name => _variables.TryGetValue(name, out var v) && v.Type == JTokenType.String ? (string?)v : null)
             .OfType<string>();
-        var secretHeaders = profile.Headers.Concat(profile.Actions.Values.SelectMany(a => a.Headers))
+        var secretHeaders = profile.Headers.Concat(profile.Actions.Values.SelectMany(a => a.Requests).SelectMany(r => r.Headers))
             .Where(h => Template.References(h.Value).Any(r => profile.Secrets.Contains(r, StringComparer.Ordinal) || r == "conformanceKey"))
             .Select(h => h.Key);
         Redactor = new Redactor(secrets, secretHeaders);
@@ -114,6 +133,9 @@ public sealed class HttpDriver : IDriver
     /// <inheritdoc />
     public bool Supports(string action) => _profile.Actions.ContainsKey(action);
 
+    /// <summary>The app's clock as the harness models it (what <c>tm.now()</c> gives).</summary>
+    public AppClock Clock { get; }
+
     /// <inheritdoc />
     public async Task<DriverResult> ExecuteAsync(string action, JObject args, CancellationToken cancellationToken = default)
     {
@@ -124,41 +146,283 @@ public sealed class HttpDriver : IDriver
                 new DriverError("template", $"应用配置未映射该动作 / the profile does not map action '{action}'"));
         }
 
-        // Step args first; profile variables (such as the key) fill what args do not give.
+        // Step args first; profile variables (such as the key) fill what args do not give; then what was remembered.
         var scope = new Dictionary<string, JToken>(_variables, StringComparer.Ordinal);
         foreach (var property in args.Properties())
         {
             scope[property.Name] = property.Value;
         }
 
-        string path;
-        JToken? body;
-        var headers = new List<KeyValuePair<string, string>>();
-        try
-        {
-            path = Template.ExpandString(mapping.Path, scope, Uri.EscapeDataString);
-            body = mapping.Body is null ? null : Template.Expand(mapping.Body, scope);
-            foreach (var (name, value) in _profile.Headers.Concat(mapping.Headers))
-            {
-                var expanded = Template.ExpandString(value, scope);
-                if (expanded.Length > 0)
-                {
-                    headers.Add(new(name, expanded));
-                }
-            }
-        }
-        catch (TemplateException ex)
-        {
-            return Failure(new Exchange(mapping.Method, mapping.Path, Empty, null, null, Empty, null, 0, 0),
-                new DriverError("template", $"action '{action}': {ex.Message}"));
-        }
-
-        var requestText = body?.ToString(Formatting.None);
+        var secretValues = new List<string>();
+        Recall(scope, secretValues);
 
         // The app may name a PIN field anything ("parentPin"), so credentials are also masked by the step arg they came from.
         var redactor = Redactor.WithValues(args.Properties()
             .Where(p => Redactor.IsSensitiveField(p.Name) && p.Value.Type is JTokenType.String or JTokenType.Integer)
-            .Select(p => Template.AsText(p.Value)));
+            .Select(p => Template.AsText(p.Value)).Concat(secretValues));
+
+        var exchanges = new List<Exchange>();
+        Answer? last = null;
+        try
+        {
+            Bind(mapping.Let, scope);
+            foreach (var request in mapping.Requests)
+            {
+                Bind(request.Let, scope);
+                if (request.When is { } when && !Truthy(_sandbox.Evaluate(when, scope)))
+                {
+                    continue;
+                }
+
+                var (answer, error) = await SendAsync(action, request, scope, redactor, cancellationToken).ConfigureAwait(false);
+                exchanges.Add(answer.Exchange);
+                if (error is not null)
+                {
+                    return new DriverResult(new JObject { ["status"] = answer.Exchange.Status }, answer.Exchange, error) { Exchanges = exchanges };
+                }
+
+                last = answer;
+                foreach (var (name, extractor) in request.Capture)
+                {
+                    var value = Read(extractor, answer, scope, name);
+                    scope[name] = value;
+                    if (IsSecret(name, extractor) && value.Type == JTokenType.String)
+                    {
+                        redactor = redactor.WithValues([(string)value!]);
+                    }
+                }
+
+                if (answer.Status is < 200 or > 299 && !request.Continue)
+                {
+                    break; // a refusal or failure ends the sequence; the result is read from it
+                }
+            }
+
+            if (last is null)
+            {
+                return Failure(new Exchange(mapping.Method, mapping.Path, Empty, null, null, Empty, null, 0, 0),
+                    new DriverError("template", $"action '{action}': every request was skipped by its 'when' / 所有请求均被 when 条件跳过"));
+            }
+
+            var fields = new JObject { ["status"] = last.Status };
+            foreach (var (field, extractor) in mapping.Extract)
+            {
+                fields[field] = Read(extractor, last, scope, field);
+            }
+
+            if (mapping.Outcome is { } table)
+            {
+                var key = KeyText(Read(table.Key with { Map = null, Default = null }, last, scope, "outcome key"));
+                var chosen = table.Cases.TryGetValue(key, out var c) ? c : table.Default
+                    ?? throw new UnmappedException($"action '{action}': the app's answer '{key}' is not in the outcome table (HTTP {last.Status}) / 应用的应答值未在结果映射表中");
+                foreach (var property in chosen.Properties())
+                {
+                    fields[property.Name] = property.Value.DeepClone();
+                }
+            }
+
+            if (_profile.StatusByClass && TypeError(fields) is { } typeError)
+            {
+                return new DriverResult(fields, last.Exchange, new DriverError("type", $"action '{action}': {typeError}")) { Exchanges = exchanges };
+            }
+
+            if (last.Status is >= 200 and <= 299)
+            {
+                foreach (var property in fields.Properties())
+                {
+                    scope.TryAdd(property.Name, property.Value);
+                }
+
+                Remember(mapping, scope);
+                UpdateClock(action, args);
+            }
+
+            return new DriverResult(fields, last.Exchange, last.Error) { Exchanges = exchanges };
+        }
+        catch (Exception ex) when (ex is TemplateException or ScriptException or UnmappedException)
+        {
+            var kind = ex is UnmappedException ? "unmapped" : "template";
+            var exchange = last?.Exchange ?? new Exchange(mapping.Method, mapping.Path, Empty, null, null, Empty, null, 0, 0);
+            var message = ex is UnmappedException ? ex.Message : $"action '{action}': {ex.Message}";
+            return new DriverResult(new JObject { ["status"] = last?.Status }, exchange, new DriverError(kind, redactor.Text(message))) { Exchanges = exchanges };
+        }
+    }
+
+    private void Bind(IReadOnlyList<Binding> bindings, Dictionary<string, JToken> scope)
+    {
+        foreach (var binding in bindings)
+        {
+            // undefined leaves the name undefined, so "${name?}" drops the value it would fill.
+            var value = _sandbox.Evaluate(binding.Expression, scope);
+            if (value.Type == JTokenType.Undefined)
+            {
+                scope.Remove(binding.Name);
+            }
+            else
+            {
+                scope[binding.Name] = value;
+            }
+        }
+    }
+
+    private static bool Truthy(JToken value) => value.Type switch
+    {
+        JTokenType.Boolean => (bool)value,
+        JTokenType.Null or JTokenType.Undefined => false,
+        JTokenType.Integer => (long)value != 0,
+        JTokenType.String => ((string)value!).Length > 0,
+        _ => true,
+    };
+
+    // Memory of every namespace whose key is in scope, as "namespace.name".
+    private void Recall(Dictionary<string, JToken> scope, List<string> secretValues)
+    {
+        foreach (var (ns, keyVariable) in _profile.Memory)
+        {
+            if (!scope.TryGetValue(keyVariable, out var key) || key.Type is JTokenType.Null or JTokenType.Object or JTokenType.Array
+                || !_memory.TryGetValue((ns, Template.AsText(key)), out var entries))
+            {
+                continue;
+            }
+
+            foreach (var (name, value) in entries)
+            {
+                scope[ns + "." + name] = value.DeepClone();
+                if (value.Type == JTokenType.String && IsSecret(ns + "." + name, null))
+                {
+                    secretValues.Add((string)value!);
+                }
+            }
+        }
+    }
+
+    private void Remember(ActionMapping mapping, Dictionary<string, JToken> scope)
+    {
+        foreach (var (entry, template) in mapping.Remember)
+        {
+            var dot = entry.IndexOf('.', StringComparison.Ordinal);
+            var ns = entry[..dot];
+            if (!scope.TryGetValue(_profile.Memory[ns], out var key) || key.Type == JTokenType.Null)
+            {
+                continue;
+            }
+
+            var value = Template.Expand(new JValue(template), scope) ?? JValue.CreateNull();
+            _memory.GetOrAdd((ns, Template.AsText(key)), _ => new ConcurrentDictionary<string, JToken>(StringComparer.Ordinal))[entry[(dot + 1)..]] = value;
+        }
+    }
+
+    private void UpdateClock(string action, JObject args)
+    {
+        if (action == "setClock" && (args["local"] ?? args["instant"]) is JValue { Type: JTokenType.String } at)
+        {
+            Clock.Set(_time.Parse((string)at!));
+        }
+        else if (action == "advanceClock" && args["seconds"] is JValue { Type: JTokenType.Integer or JTokenType.Float } seconds)
+        {
+            Clock.Advance(TimeSpan.FromSeconds((double)seconds));
+        }
+    }
+
+    private bool IsSecret(string name, Extractor? extractor)
+    {
+        if (extractor?.Kind == ExtractorKind.Cookie || _profile.Secrets.Contains(name, StringComparer.Ordinal))
+        {
+            return true;
+        }
+
+        var leaf = name[(name.LastIndexOf('.') + 1)..];
+        return Redactor.IsSensitiveField(leaf) || SecretWords.Any(w => leaf.Contains(w, StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static readonly string[] SecretWords = ["token", "session", "cookie", "secret", "password", "pin", "key"];
+
+    private JToken Read(Extractor extractor, Answer answer, Dictionary<string, JToken> scope, string field)
+    {
+        var value = extractor.Kind switch
+        {
+            ExtractorKind.Path => Select(answer.Body, extractor.Source),
+            ExtractorKind.Status => answer.Status,
+            ExtractorKind.Header => answer.Headers.TryGetValue(extractor.Source, out var h) ? new JValue(h) : JValue.CreateNull(),
+            ExtractorKind.Cookie => answer.Cookies.TryGetValue(extractor.Source, out var c) ? new JValue(c) : JValue.CreateNull(),
+            ExtractorKind.Value => Template.Expand(extractor.ValueTemplate ?? JValue.CreateNull(), scope) ?? JValue.CreateNull(),
+            _ => _sandbox.Evaluate(extractor.Source, new Dictionary<string, JToken>(scope, StringComparer.Ordinal)
+            {
+                ["body"] = answer.Body ?? JValue.CreateNull(),
+                ["status"] = answer.Status,
+                ["headers"] = JObject.FromObject(answer.Headers.ToDictionary(k => k.Key.ToLowerInvariant(), k => k.Value)),
+            }),
+        };
+        if (value.Type == JTokenType.Undefined)
+        {
+            value = JValue.CreateNull();
+        }
+
+        if (extractor.Map is not { } map)
+        {
+            return value;
+        }
+
+        var text = KeyText(value);
+        return map.TryGetValue(text, out var mapped) ? mapped.DeepClone()
+            : extractor.Default is { } d ? d.DeepClone()
+            : throw new UnmappedException($"'{field}': the app's value '{text}' has no entry in the profile's map (HTTP {answer.Status}) / 应用的值未在映射表中");
+    }
+
+    private static string KeyText(JToken value) => value.Type switch
+    {
+        JTokenType.String => (string)value!,
+        JTokenType.Null or JTokenType.Undefined => "null",
+        _ => value.ToString(Formatting.None),
+    };
+
+    // Format 2: a field of the wrong JSON type is a mapping mistake, not the app's failure.
+    private static string? TypeError(JObject fields)
+    {
+        foreach (var property in fields.Properties())
+        {
+            if (property.Value.Type == JTokenType.Null || !ActionVocabulary.ResultTypes.TryGetValue(property.Name, out var type))
+            {
+                continue;
+            }
+
+            var ok = type switch
+            {
+                "boolean" => property.Value.Type == JTokenType.Boolean,
+                "integer" => property.Value.Type == JTokenType.Integer,
+                "string" => property.Value.Type == JTokenType.String,
+                _ => true,
+            };
+            if (!ok)
+            {
+                return $"result field '{property.Name}' should be {type} but the profile's extraction gave {property.Value.ToString(Formatting.None)} / 结果字段类型不符";
+            }
+        }
+
+        return null;
+    }
+
+    private async Task<(Answer Answer, DriverError? Error)> SendAsync(string action, RequestSpec spec, Dictionary<string, JToken> scope, Redactor redactor, CancellationToken cancellationToken)
+    {
+        var path = ExpandPath(spec.Path, scope);
+        var body = spec.Body is null ? null : Template.Expand(spec.Body, scope);
+        var headers = new List<KeyValuePair<string, string>>();
+        foreach (var (name, value) in _profile.Headers.Concat(spec.Headers))
+        {
+            // "Bearer ${subject.token?}" with no token sends no header at all, rather than an empty credential.
+            if (Template.References(new JValue(value)).Any(r => r.Optional && !scope.ContainsKey(r.Name)))
+            {
+                continue;
+            }
+
+            var expanded = Template.ExpandString(value, scope);
+            if (expanded.Length > 0)
+            {
+                headers.Add(new(name, expanded));
+            }
+        }
+
+        var requestText = body?.ToString(Formatting.None);
         var evidenceHeaders = headers.ToDictionary(h => h.Key, h => redactor.Header(h.Key, h.Value), StringComparer.OrdinalIgnoreCase);
         var evidencePath = redactor.Text(path);
         var evidenceBody = redactor.Json(body);
@@ -169,13 +433,15 @@ public sealed class HttpDriver : IDriver
         HttpStatusCode status;
         string responseText;
         Dictionary<string, string> responseHeaders;
+        Dictionary<string, string> rawHeaders;
+        Dictionary<string, string> cookies;
         string? mediaType;
         try
         {
-            (status, responseText, responseHeaders, mediaType) = await PipelineFor(mapping.Method).ExecuteAsync(async ct =>
+            (status, responseText, responseHeaders, rawHeaders, cookies, mediaType) = await PipelineFor(spec.Method).ExecuteAsync(async ct =>
             {
                 attempts++;
-                using var request = new HttpRequestMessage(new HttpMethod(mapping.Method), uri);
+                using var request = new HttpRequestMessage(new HttpMethod(spec.Method), uri);
                 foreach (var (name, value) in headers)
                 {
                     request.Headers.TryAddWithoutValidation(name, value);
@@ -188,9 +454,21 @@ public sealed class HttpDriver : IDriver
 
                 using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
                 var text = await ReadBodyAsync(response, ct);
-                var recorded = response.Headers.Concat(response.Content.Headers)
-                    .ToDictionary(h => h.Key, h => redactor.Header(h.Key, string.Join(", ", h.Value)), StringComparer.OrdinalIgnoreCase);
-                return (response.StatusCode, text, recorded, response.Content.Headers.ContentType?.MediaType);
+                var all = response.Headers.Concat(response.Content.Headers).ToList();
+                var raw = all.ToDictionary(h => h.Key, h => string.Join(", ", h.Value), StringComparer.OrdinalIgnoreCase);
+                var recorded = raw.ToDictionary(h => h.Key, h => redactor.Header(h.Key, h.Value), StringComparer.OrdinalIgnoreCase);
+                var jar = new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (var setCookie in all.Where(h => h.Key.Equals("Set-Cookie", StringComparison.OrdinalIgnoreCase)).SelectMany(h => h.Value))
+                {
+                    var pair = setCookie.Split(';', 2)[0];
+                    var eq = pair.IndexOf('=', StringComparison.Ordinal);
+                    if (eq > 0)
+                    {
+                        jar[pair[..eq].Trim()] = pair[(eq + 1)..].Trim();
+                    }
+                }
+
+                return (response.StatusCode, text, recorded, raw, jar, response.Content.Headers.ContentType?.MediaType);
             }, cancellationToken);
         }
         catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or SocketException or IOException
@@ -198,13 +476,12 @@ public sealed class HttpDriver : IDriver
         {
             var kind = ex is TimeoutRejectedException or OperationCanceledException ? "timeout" : "transport";
             var message = kind == "timeout"
-                ? $"请求超时 / request timed out after {attempts} attempt(s) of {_options.RequestTimeout.TotalSeconds:0.#} s: {mapping.Method} {evidencePath}"
-                : $"传输错误 / transport error after {attempts} attempt(s): {mapping.Method} {evidencePath}: {Describe(ex)}";
-            return Failure(new Exchange(mapping.Method, evidencePath, evidenceHeaders, evidenceBody, null, Empty, null, Elapsed(started), attempts),
-                new DriverError(kind, redactor.Text(message)));
+                ? $"请求超时 / request timed out after {attempts} attempt(s) of {_options.RequestTimeout.TotalSeconds:0.#} s: {spec.Method} {evidencePath}"
+                : $"传输错误 / transport error after {attempts} attempt(s): {spec.Method} {evidencePath}: {Describe(ex)}";
+            var failed = new Exchange(spec.Method, evidencePath, evidenceHeaders, evidenceBody, null, Empty, null, Elapsed(started), attempts);
+            return (new Answer(failed, null, null, Empty, Empty, null), new DriverError(kind, redactor.Text(message)));
         }
 
-        var fields = new JObject { ["status"] = (int)status };
         JToken? parsed = null;
         DriverError? error = null;
         if (!string.IsNullOrWhiteSpace(responseText))
@@ -216,23 +493,64 @@ public sealed class HttpDriver : IDriver
             }
             catch (JsonReaderException)
             {
-                error = new DriverError("non-json", $"应答不是 JSON / unexpected non-JSON response (status {(int)status}, content type {mediaType ?? "none"})");
+                error = new DriverError("non-json", $"应答不是 JSON / unexpected non-JSON response to '{action}' (status {(int)status}, content type {mediaType ?? "none"})");
             }
         }
 
-        foreach (var (field, jsonPath) in mapping.Extract)
+        JToken? evidenceResponse = parsed is not null ? redactor.Json(parsed) : responseText.Length == 0 ? null : Cut(redactor.Text(responseText));
+        var exchange = new Exchange(spec.Method, evidencePath, evidenceHeaders, evidenceBody, (int)status, responseHeaders, evidenceResponse, Elapsed(started), attempts);
+        return (new Answer(exchange, (int)status, parsed, rawHeaders, cookies, error), null);
+    }
+
+    // Query parameters whose value is an undefined optional variable are left out, not sent empty.
+    private static string ExpandPath(string template, Dictionary<string, JToken> scope)
+    {
+        var q = QueryStart(template);
+        if (q < 0)
         {
-            fields[field] = Select(parsed, jsonPath);
+            return Template.ExpandString(template, scope, Uri.EscapeDataString);
         }
 
-        JToken? evidenceResponse = parsed is not null ? redactor.Json(parsed) : responseText.Length == 0 ? null : Cut(redactor.Text(responseText));
-        var exchange = new Exchange(mapping.Method, evidencePath, evidenceHeaders, evidenceBody, (int)status, responseHeaders, evidenceResponse, Elapsed(started), attempts);
-        return new DriverResult(fields, exchange, error);
+        var kept = template[(q + 1)..].Split('&')
+            .Where(part => !Template.References(new JValue(part)).Any(r => r.Optional && !scope.ContainsKey(r.Name)))
+            .Select(part => Template.ExpandString(part, scope, Uri.EscapeDataString))
+            .ToList();
+        var path = Template.ExpandString(template[..q], scope, Uri.EscapeDataString);
+        return kept.Count == 0 ? path : path + "?" + string.Join('&', kept);
     }
+
+    // The first '?' outside a "${…}" reference: "${x?}" marks an optional variable, not a query.
+    private static int QueryStart(string template)
+    {
+        var depth = 0;
+        for (var i = 0; i < template.Length; i++)
+        {
+            if (template[i] == '$' && i + 1 < template.Length && template[i + 1] == '{')
+            {
+                depth++;
+                i++;
+            }
+            else if (template[i] == '}' && depth > 0)
+            {
+                depth--;
+            }
+            else if (template[i] == '?' && depth == 0)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>One answer, raw (for extraction) and as evidence (redacted).</summary>
+    private sealed record Answer(Exchange Exchange, int? Status, JToken? Body, IReadOnlyDictionary<string, string> Headers, IReadOnlyDictionary<string, string> Cookies, DriverError? Error);
+
+    private sealed class UnmappedException(string message) : Exception(message);
 
     private static readonly IReadOnlyDictionary<string, string> Empty = new Dictionary<string, string>();
 
-    private static DriverResult Failure(Exchange exchange, DriverError error) => new(new JObject { ["status"] = null }, exchange, error);
+    private static DriverResult Failure(Exchange exchange, DriverError error) => new(new JObject { ["status"] = null }, exchange, error) { Exchanges = [exchange] };
 
     private static JToken Select(JToken? body, string jsonPath)
     {

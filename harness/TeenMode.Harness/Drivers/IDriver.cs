@@ -23,10 +23,13 @@ public sealed record DriverResult(JObject Fields, Exchange Exchange, DriverError
 {
     /// <summary>The HTTP status, when a response came.</summary>
     public int? Status => Exchange.Status;
+
+    /// <summary>Every exchange of the action, in order (a format-2 action may send several requests); the last is <see cref="Exchange"/>.</summary>
+    public IReadOnlyList<Exchange> Exchanges { get; init; } = [Exchange];
 }
 
 /// <summary>Why a step could not be judged.</summary>
-/// <param name="Kind"><c>transport</c>, <c>timeout</c>, <c>non-json</c> or <c>template</c>.</param>
+/// <param name="Kind"><c>transport</c>, <c>timeout</c>, <c>non-json</c>, <c>template</c> (a template or expression failed), <c>unmapped</c> (an app value the profile does not map) or <c>type</c> (a result field of the wrong type).</param>
 /// <param name="Message">What happened.</param>
 public sealed record DriverError(string Kind, string Message)
 {

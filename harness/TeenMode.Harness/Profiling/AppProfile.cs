@@ -1,13 +1,9 @@
-using System.Text;
-using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
-using TeenMode.Harness.Suites;
 using TeenMode.Harness.Templating;
-using TeenMode.Rules;
 
 namespace TeenMode.Harness.Profiling;
 
-/// <summary>Maps the driver-neutral actions onto one app's HTTP API.</summary>
+/// <summary>Maps the driver-neutral actions onto one app's HTTP API (see <c>docs/profile-format.md</c>).</summary>
 public sealed record AppProfile(
     string Id,
     string Version,
@@ -22,157 +18,116 @@ public sealed record AppProfile(
     /// <summary>SHA-256 (lower-case hex) of the profile text.</summary>
     public string Sha256 { get; init; } = "";
 
+    /// <summary>1 for the original format, 2 for profiles that use sequences, expressions, outcome tables and memory.</summary>
+    public int FormatVersion { get; init; } = 1;
+
     /// <summary>Capabilities the app declares it does not offer, with its statement (checks needing them are not-applicable).</summary>
     public IReadOnlyDictionary<string, LocalizedText> NotOffered { get; init; } = new Dictionary<string, LocalizedText>(StringComparer.Ordinal);
 
+    /// <summary>Profile-level variables: name → template over <c>env.NAME</c> and command-line variables.</summary>
+    public IReadOnlyDictionary<string, string> Variables { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>How the app's clock behaves once set, and the zone local times are read in.</summary>
+    public ClockSpec Clock { get; init; } = ClockSpec.Default;
+
+    /// <summary>Memory namespaces: namespace → the variable whose value keys it (e.g. <c>subject</c> → <c>subjectId</c>).</summary>
+    public IReadOnlyDictionary<string, string> Memory { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Named lists describing the app's own data, for checks that run once per item.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<JObject>> Fixtures { get; init; } = new Dictionary<string, IReadOnlyList<JObject>>(StringComparer.Ordinal);
+
+    /// <summary>With format 2 the suite's <c>status</c> expectations compare by class (2xx, 4xx, …).</summary>
+    public bool StatusByClass => FormatVersion >= 2;
+
     /// <summary>
-    /// Every variable named in a header template, profile-wide or per action (e.g. <c>conformanceKey</c>,
-    /// which a profile may send only on its conformance actions); per-action ones may also be action args.
+    /// Every variable named in a header template, profile-wide or per request (e.g. <c>conformanceKey</c>,
+    /// which a profile may send only on its conformance actions).
     /// </summary>
     public IReadOnlyCollection<string> HeaderVariables =>
-        Headers.Values.Concat(Actions.Values.SelectMany(a => a.Headers.Values))
+        Headers.Values.Concat(Actions.Values.SelectMany(a => a.Requests).SelectMany(r => r.Headers.Values))
             .SelectMany(Template.References).Distinct(StringComparer.Ordinal).ToList();
 }
 
-/// <summary>How one action becomes an HTTP request, and which response fields the harness reads.</summary>
-/// <param name="Extract">Result field → JSONPath into the response body (Newtonsoft <c>SelectToken</c>); a missing path gives null.</param>
+/// <summary>The app's clock model.</summary>
+/// <param name="Model"><c>frozen</c>: stays where it was set until advanced; <c>running</c>: keeps running from the set time.</param>
+/// <param name="TimeZone">The IANA zone of the rule pack the app uses.</param>
+public sealed record ClockSpec(string Model, string TimeZone)
+{
+    /// <summary>Format 1's behaviour: a frozen clock in Asia/Shanghai.</summary>
+    public static ClockSpec Default { get; } = new("frozen", "Asia/Shanghai");
+
+    /// <summary>True for a running clock.</summary>
+    public bool Running => Model == "running";
+}
+
+/// <summary>A named expression evaluated before requests.</summary>
+public sealed record Binding(string Name, string Expression);
+
+/// <summary>How one action becomes one or more HTTP requests, and how the answers become result fields.</summary>
+/// <param name="Name">The action.</param>
+/// <param name="Let">Expressions evaluated before the first request.</param>
+/// <param name="Requests">The requests, in order (format 1: exactly one).</param>
+/// <param name="Extract">Result field → extractor, read from the last answer.</param>
+/// <param name="Outcome">A decision table over the last answer, or null.</param>
+/// <param name="Remember">Memory entry (<c>namespace.name</c>) → template, stored after a 2xx answer.</param>
 public sealed record ActionMapping(
     string Name,
+    IReadOnlyList<Binding> Let,
+    IReadOnlyList<RequestSpec> Requests,
+    IReadOnlyDictionary<string, Extractor> Extract,
+    OutcomeTable? Outcome,
+    IReadOnlyDictionary<string, string> Remember)
+{
+    /// <summary>The last request's method (what a format-1 action had).</summary>
+    public string Method => Requests[^1].Method;
+
+    /// <summary>The last request's path template.</summary>
+    public string Path => Requests[^1].Path;
+}
+
+/// <summary>One request of an action.</summary>
+public sealed record RequestSpec(
     string Method,
     string Path,
     IReadOnlyDictionary<string, string> Headers,
     JToken? Body,
-    IReadOnlyDictionary<string, string> Extract);
+    IReadOnlyList<Binding> Let,
+    string? When,
+    IReadOnlyDictionary<string, Extractor> Capture,
+    bool Continue);
 
-/// <summary>Loads app profiles, validated against <c>app-profile.schema.json</c> and the action vocabulary.</summary>
-public static class ProfileLoader
+/// <summary>Where a value is read from in an answer.</summary>
+public enum ExtractorKind
 {
-    /// <summary>The built-in profile for apps built on the TeenMode SDK.</summary>
-    public const string DefaultProfileId = "teenmode-sdk";
+    /// <summary>A JSONPath into the body.</summary>
+    Path,
 
-    /// <summary>The schema file in <c>seeds/schemas</c>.</summary>
-    public const string SchemaName = "app-profile.schema.json";
+    /// <summary>The HTTP status.</summary>
+    Status,
 
-    private const string EmbeddedPrefix = "TeenMode.Harness.profiles.";
+    /// <summary>A response header.</summary>
+    Header,
 
-    /// <summary>Ids of the built-in profiles.</summary>
-    public static IReadOnlyList<string> BuiltinIds { get; } = typeof(ProfileLoader).Assembly.GetManifestResourceNames()
-        .Where(n => n.StartsWith(EmbeddedPrefix, StringComparison.Ordinal) && n.EndsWith(".json", StringComparison.Ordinal))
-        .Select(n => n[EmbeddedPrefix.Length..^".json".Length])
-        .Order(StringComparer.Ordinal)
-        .ToList();
+    /// <summary>A cookie the answer sets.</summary>
+    Cookie,
 
-    /// <summary>Parses and checks a profile.</summary>
-    /// <exception cref="TeenModeConfigurationException">The profile is invalid.</exception>
-    public static AppProfile Parse(string json, string file)
-    {
-        ArgumentNullException.ThrowIfNull(json);
-        ArgumentNullException.ThrowIfNull(file);
-        var root = SeedJson.Parse(json, file, SchemaName);
-        var errors = new List<SeedError>();
-        var actions = new Dictionary<string, ActionMapping>(StringComparer.Ordinal);
-        foreach (var property in ((JObject)root["actions"]!).Properties())
-        {
-            if (!ActionVocabulary.Contains(property.Name))
-            {
-                errors.Add(SeedJson.At(file, property, $"unknown action '{property.Name}' / 未知动作 (known: {string.Join(", ", ActionVocabulary.All.Keys)})"));
-            }
+    /// <summary>A template over the action's scope.</summary>
+    Value,
 
-            var action = (JObject)property.Value;
-            var extract = Strings(action["extract"], StringComparer.Ordinal);
-            if (action["extract"] is JObject extractObj)
-            {
-                foreach (var path in extractObj.Properties())
-                {
-                    if (path.Name == "status")
-                    {
-                        errors.Add(SeedJson.At(file, path, "'status' is reserved for the HTTP status; extract into another name / status 为 HTTP 状态码保留字段"));
-                    }
-
-                    try
-                    {
-                        _ = new JObject().SelectTokens((string)path.Value!).FirstOrDefault();
-                    }
-                    catch (JsonException ex)
-                    {
-                        errors.Add(SeedJson.At(file, path.Value, $"invalid JSONPath '{(string)path.Value!}': {ex.Message} / JSONPath 无效"));
-                    }
-                }
-            }
-
-            actions[property.Name] = new ActionMapping(
-                property.Name,
-                (string)action["method"]!,
-                (string)action["path"]!,
-                Strings(action["headers"]),
-                action["body"],
-                extract);
-        }
-
-        var notOffered = new Dictionary<string, LocalizedText>(StringComparer.Ordinal);
-        foreach (var declared in (root["notOffered"] as JObject)?.Properties() ?? [])
-        {
-            if (((JArray)root["capabilities"]!).Any(c => (string?)c == declared.Name))
-            {
-                errors.Add(SeedJson.At(file, declared, $"'{declared.Name}' is both offered (capabilities) and declared not offered / 能力不能既提供又声明不提供"));
-            }
-
-            notOffered[declared.Name] = new LocalizedText((string)declared.Value["zh-CN"]!, (string)declared.Value["en"]!);
-        }
-
-        if (errors.Count > 0)
-        {
-            throw new TeenModeConfigurationException(errors.OrderBy(e => e.Line).ThenBy(e => e.Column).ToList());
-        }
-
-        return new AppProfile(
-            (string)root["id"]!,
-            (string)root["version"]!,
-            ((JArray)root["capabilities"]!).Select(t => (string)t!).ToList(),
-            ((JArray?)root["secrets"] ?? new JArray()).Select(t => (string)t!).ToList(),
-            Strings(root["headers"]),
-            actions)
-        {
-            Source = file,
-            Sha256 = SuiteLoader.Sha256Hex(json),
-            NotOffered = notOffered,
-        };
-    }
-
-    /// <summary>Reads and parses a profile file.</summary>
-    public static AppProfile Load(string path) => Parse(SuiteLoader.ReadFile(path), path);
-
-    /// <summary>Parses a built-in profile by id.</summary>
-    /// <exception cref="TeenModeConfigurationException">No such profile.</exception>
-    public static AppProfile LoadBuiltin(string id = DefaultProfileId)
-    {
-        ArgumentNullException.ThrowIfNull(id);
-        using var stream = typeof(ProfileLoader).Assembly.GetManifestResourceStream(EmbeddedPrefix + id + ".json")
-            ?? throw new TeenModeConfigurationException(
-                $"未知的内置应用配置 / unknown built-in profile '{id}'. Known: {string.Join(", ", BuiltinIds)}");
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        return Parse(reader.ReadToEnd(), $"harness/TeenMode.Harness/Profiles/{id}.json");
-    }
-
-    /// <summary>A path to an existing file, else a built-in profile id.</summary>
-    public static AppProfile Resolve(string fileOrId)
-    {
-        ArgumentNullException.ThrowIfNull(fileOrId);
-        return File.Exists(fileOrId) || !BuiltinIds.Contains(fileOrId, StringComparer.Ordinal) ? Load(fileOrId) : LoadBuiltin(fileOrId);
-    }
-
-    private static Dictionary<string, string> Strings(JToken? token, StringComparer? comparer = null)
-    {
-        // Header names are case-insensitive; other keys are not.
-        var map = new Dictionary<string, string>(comparer ?? StringComparer.OrdinalIgnoreCase);
-        if (token is JObject obj)
-        {
-            foreach (var property in obj.Properties())
-            {
-                map[property.Name] = (string)property.Value!;
-            }
-        }
-
-        return map;
-    }
+    /// <summary>An expression over the answer and the scope.</summary>
+    Expression,
 }
+
+/// <summary>Reads one value from an answer, optionally translated through a map.</summary>
+/// <param name="Kind">Where the value comes from.</param>
+/// <param name="Source">The JSONPath, header or cookie name, template or expression.</param>
+/// <param name="Map">App value (as text) → result value; null when the value is used as read.</param>
+/// <param name="Default">The value for app values missing from <paramref name="Map"/>; null when there is none.</param>
+public sealed record Extractor(ExtractorKind Kind, string Source, IReadOnlyDictionary<string, JToken>? Map, JToken? Default)
+{
+    /// <summary>The template of a <see cref="ExtractorKind.Value"/> extractor (a string or any JSON).</summary>
+    public JToken? ValueTemplate { get; init; }
+}
+
+/// <summary>A decision table: the key's value selects a case that sets several result fields.</summary>
+public sealed record OutcomeTable(Extractor Key, IReadOnlyDictionary<string, JObject> Cases, JObject? Default);

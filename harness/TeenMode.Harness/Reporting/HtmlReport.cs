@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
+using TeenMode.Harness.Drivers;
 using TeenMode.Harness.Running;
 using TeenMode.Harness.Suites;
 using TeenMode.Rules;
@@ -104,11 +105,7 @@ public static class HtmlReport
             h.Append("</p>\n");
         }
 
-        foreach (var (capability, statement) in report.NotOffered)
-        {
-            h.Append("<p class=\"note\">应用声明不提供 / The app declares it does not offer <code>").Append(E(capability)).Append("</code>: ")
-                .Append(E(statement.ToString())).Append("</p>\n");
-        }
+        Scope(h, report);
 
         h.Append("<h2>统计 / Counts</h2>\n<div class=\"counts\">");
         h.Append("<div class=\"count\"><b>").Append(report.Cases.Count.ToString(CultureInfo.InvariantCulture)).Append("</b>合计 / total</div>");
@@ -191,20 +188,71 @@ public static class HtmlReport
         h.Append("</tbody>\n</table>\n");
     }
 
+    // The declared scope comes before any count: an auditor must see at once what the app says it does not do.
+    private static void Scope(StringBuilder h, RunReport report)
+    {
+        var entries = DeclaredScope.Of(report);
+        var declaredOnly = report.NotOffered.Where(n => entries.All(e => e.Capability != n.Key)).ToList();
+        if (entries.Count == 0 && declaredOnly.Count == 0)
+        {
+            return;
+        }
+
+        h.Append("<h2>声明的适用范围 / Declared scope</h2>\n<table id=\"scope\">\n<thead><tr><th>功能 / Function</th><th>要求 / Required</th>")
+            .Append("<th>应用的声明 / The app's declaration</th></tr></thead>\n<tbody>\n");
+        foreach (var e in entries)
+        {
+            var bad = e.Mandatory && e.State != ScopeState.Offered;
+            h.Append("<tr").Append(bad ? " class=\"failed\"" : "").Append("><td><code>").Append(E(e.Capability)).Append("</code> ").Append(E(e.Meaning.ToString()))
+                .Append("</td><td>").Append(e.Mandatory ? "必备 / mandatory" : "视功能而定 / conditional")
+                .Append("</td><td>").Append(E(e.State.Display().ToString()));
+            if (e.Statement is { } statement)
+            {
+                h.Append(": ").Append(E(statement.ToString()));
+            }
+
+            h.Append("</td></tr>\n");
+        }
+
+        foreach (var (capability, statement) in declaredOnly)
+        {
+            h.Append("<tr><td><code>").Append(E(capability)).Append("</code></td><td>—</td><td>")
+                .Append(E(ScopeState.NotOffered.Display().ToString())).Append(": ").Append(E(statement.ToString())).Append("</td></tr>\n");
+        }
+
+        h.Append("</tbody>\n</table>\n");
+    }
+
     private static void Step(StringBuilder h, StepEvidence s)
     {
-        var e = s.Exchange;
         var label = s.Iteration is { } i
             ? string.Create(CultureInfo.InvariantCulture, $"#{s.Step}.{i} {s.Action}")
             : string.Create(CultureInfo.InvariantCulture, $"#{s.Step} {s.Action}");
-        var status = e.Status is { } st ? st.ToString(CultureInfo.InvariantCulture) : "—";
-        h.Append("<div class=\"step").Append(s.Error is null ? "" : " e").Append("\"><span class=\"mono\">")
-            .Append(E($"{label}: {e.Method} {e.Path} → {status}"))
-            .Append(E(string.Create(CultureInfo.InvariantCulture, $" ({e.DurationMs} ms)"))).Append("</span>");
+        h.Append("<div class=\"step").Append(s.Error is null ? "" : " e").Append("\">");
+        if (s.Note is not null)
+        {
+            h.Append("<span class=\"mono\">").Append(E($"{label}: {s.Note}")).Append("</span><br>");
+        }
+
+        foreach (var e in s.Exchanges)
+        {
+            Exchange(h, label, e);
+        }
+
         if (s.Error is not null)
         {
-            h.Append("<br>").Append(E(s.Error));
+            h.Append(E(s.Error));
         }
+
+        h.Append("</div>\n");
+    }
+
+    private static void Exchange(StringBuilder h, string label, Exchange e)
+    {
+        var status = e.Status is { } st ? st.ToString(CultureInfo.InvariantCulture) : "—";
+        h.Append("<span class=\"mono\">")
+            .Append(E($"{label}: {e.Method} {e.Path} → {status}"))
+            .Append(E(string.Create(CultureInfo.InvariantCulture, $" ({e.DurationMs} ms)"))).Append("</span>");
 
         if (e.RequestBody is not null)
         {
@@ -216,8 +264,10 @@ public static class HtmlReport
             var text = e.ResponseBody.Type == JTokenType.String ? (string)e.ResponseBody! : e.ResponseBody.ToString(Formatting.Indented);
             h.Append("<pre>").Append(E("← " + text)).Append("</pre>");
         }
-
-        h.Append("</div>\n");
+        else
+        {
+            h.Append("<br>");
+        }
     }
 
     private static void Traceability(StringBuilder h, RunReport report, RequirementCatalog catalog)

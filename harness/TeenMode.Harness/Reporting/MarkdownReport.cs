@@ -37,6 +37,22 @@ public static class MarkdownReport
                 + (gate.ExpiredWaivers.Count > 0 ? $" · 已过期 / expired: {Cell(string.Join(", ", gate.ExpiredWaivers.Select(w => w.CheckId)))}" : ""));
         }
 
+        var scope = DeclaredScope.Of(report);
+        if (scope.Any(e => e.State != ScopeState.Offered))
+        {
+            // What the app says it does not do comes first: a reader must not take a not-applicable for a pass.
+            Line(md);
+            Line(md, "**声明的适用范围 / declared scope**");
+            Line(md);
+            Line(md, "| 功能 / function | 要求 / required | 应用的声明 / the app's declaration |");
+            Line(md, "|---|---|---|");
+            foreach (var e in scope.Where(e => e.State != ScopeState.Offered))
+            {
+                var statement = e.Statement is { } st ? ": " + st : "";
+                Line(md, $"| `{e.Capability}` {Cell(e.Meaning.ToString())} | {(e.Mandatory ? "**必备 / mandatory**" : "视功能而定 / conditional")} | {Cell(e.State.Display() + statement)} |");
+            }
+        }
+
         Line(md);
         Line(md, "| 功能 / function | 通过 / passed | 不通过 / failed | 错误 / error | 跳过 / skipped | 不适用 / n/a | 得分 / score |");
         Line(md, "|---|---:|---:|---:|---:|---:|---:|");

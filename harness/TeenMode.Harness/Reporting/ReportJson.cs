@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
+using TeenMode.Harness.Drivers;
 using TeenMode.Harness.Running;
 
 namespace TeenMode.Harness.Reporting;
@@ -48,6 +49,13 @@ public static class ReportJson
             ["targetInfo"] = report.TargetInfo?.DeepClone(),
             ["capabilities"] = new JArray(report.Capabilities),
             ["notOffered"] = new JObject(report.NotOffered.Select(d => new JProperty(d.Key, Localized(d.Value)))),
+            ["scope"] = new JArray(DeclaredScope.Of(report).Select(e => new JObject
+            {
+                ["capability"] = e.Capability,
+                ["mandatory"] = e.Mandatory,
+                ["state"] = e.State switch { ScopeState.Offered => "offered", ScopeState.NotOffered => "not-offered", _ => "undeclared" },
+                ["statement"] = e.Statement is { } st ? Localized(st) : null,
+            })),
             ["startedAt"] = Timestamp(report.StartedAt),
             ["finishedAt"] = Timestamp(report.FinishedAt),
             ["summary"] = summary,
@@ -126,6 +134,22 @@ public static class ReportJson
             ["durationMs"] = e.DurationMs,
             ["attempts"] = e.Attempts,
             ["error"] = s.Error,
+            ["note"] = s.Note,
+
+            // A format-2 action may need several requests; the fields above are the last one's.
+            ["requests"] = s.Exchanges.Count > 1 ? new JArray(s.Exchanges.Select(Exchange)) : null,
         };
     }
+
+    private static JObject Exchange(Exchange e) => new()
+    {
+        ["method"] = e.Method,
+        ["path"] = e.Path,
+        ["requestHeaders"] = JObject.FromObject(e.RequestHeaders),
+        ["requestBody"] = e.RequestBody?.DeepClone(),
+        ["status"] = e.Status,
+        ["responseHeaders"] = JObject.FromObject(e.ResponseHeaders),
+        ["responseBody"] = e.ResponseBody?.DeepClone(),
+        ["durationMs"] = e.DurationMs,
+    };
 }

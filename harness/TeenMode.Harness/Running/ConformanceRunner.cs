@@ -97,7 +97,7 @@ public static class ConformanceRunner
             }
         }
 
-        var cases = suite.Checks.SelectMany(c => c.Cases())
+        var cases = suite.Checks.SelectMany(c => c.Cases(profile.Fixtures))
             .Where(c => options.OnlyCases is null || options.OnlyCases.Contains(c.Id))
             .ToList();
         var results = new CaseResult?[cases.Count];
@@ -119,7 +119,7 @@ public static class ConformanceRunner
             {
                 try
                 {
-                    result = await RunCaseAsync(@case, driver, capabilities, profile.NotOffered, runId, state, time, cancellationToken).ConfigureAwait(false);
+                    result = await RunCaseAsync(@case, driver, capabilities, profile, suite.Mandatory, runId, state, time, cancellationToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
@@ -182,9 +182,10 @@ public static class ConformanceRunner
         };
     }
 
-    private static async Task<CaseResult> RunCaseAsync(CheckCase @case, IDriver driver, HashSet<string> capabilities,
-        IReadOnlyDictionary<string, LocalizedText> notOffered, string runId, RunState state, TimeProvider time, CancellationToken ct)
+    private static async Task<CaseResult> RunCaseAsync(CheckCase @case, IDriver driver, HashSet<string> capabilities, AppProfile profile,
+        IReadOnlyDictionary<string, LocalizedText> mandatory, string runId, RunState state, TimeProvider time, CancellationToken ct)
     {
+        var notOffered = profile.NotOffered;
         var check = @case.Check;
         var evidence = new List<StepEvidence>();
         var started = time.GetTimestamp();
@@ -192,6 +193,15 @@ public static class ConformanceRunner
             new(@case.Id, check, @case.ParameterSet, verdict, message, (long)time.GetElapsedTime(started).TotalMilliseconds, evidence);
 
         var declined = check.Capabilities.Where(notOffered.ContainsKey).ToList();
+        var mandatoryDeclined = declined.Where(mandatory.ContainsKey).ToList();
+        if (mandatoryDeclined.Count > 0)
+        {
+            // Every teen-mode app must have these; saying "not offered" is an admission, not an exemption.
+            var zh = string.Join("；", mandatoryDeclined.Select(c => $"{c}（{mandatory[c].ZhCn}）：{notOffered[c].ZhCn}"));
+            var en = string.Join("; ", mandatoryDeclined.Select(c => $"{c} ({mandatory[c].En}): {notOffered[c].En}"));
+            return Done(CaseVerdict.Failed, $"不通过：应用声明不提供青少年模式的必备功能 {zh} / failed: the app declares it does not offer a function every teen-mode app must have, {en}");
+        }
+
         if (declined.Count > 0)
         {
             var zh = string.Join("；", declined.Select(c => $"{c}：{notOffered[c].ZhCn}"));
@@ -206,7 +216,16 @@ public static class ConformanceRunner
             return Done(CaseVerdict.Skipped, $"跳过：目标缺少能力 {list} / skipped: the target (profile or app) lacks capability {list}");
         }
 
-        var unmapped = check.Steps.Select(s => s.Action).Where(a => !driver.Supports(a)).Distinct(StringComparer.Ordinal).ToList();
+        if (@case.MissingFixture is { } fixtureList)
+        {
+            return Done(CaseVerdict.Skipped, $"跳过：应用配置未给出固定数据 {fixtureList} / skipped: the profile names no fixtures '{fixtureList}' (the app's own items this check runs over)");
+        }
+
+        var heartbeatChannel = !driver.Supports("checkUsage") && driver.Supports("heartbeat");
+        var unmapped = check.Steps.Select(s => s.Action)
+            .Where(a => !driver.Supports(a) && !(a == "checkUsage" && heartbeatChannel))
+            .Concat(check.Steps.Any(s => s.Advance is not null) && !driver.Supports("advanceClock") ? ["advanceClock"] : [])
+            .Distinct(StringComparer.Ordinal).ToList();
         if (unmapped.Count > 0)
         {
             var list = string.Join(", ", unmapped);
@@ -224,7 +243,15 @@ public static class ConformanceRunner
             vars[property.Name] = property.Value.DeepClone();
         }
 
+        foreach (var name in check.FixtureVars.Where(v => !vars.ContainsKey(v)))
+        {
+            return Done(CaseVerdict.Error, $"应用配置的固定数据缺少变量 {name} / the profile's fixture item does not give '{name}', which check {check.Id} needs");
+        }
+
         var requests = 0;
+        var clockEpoch = 0;
+        var probeSequence = 0;
+        var heartbeats = new Dictionary<string, (DriverResult Result, int Epoch, int Step, JToken? Category)>(StringComparer.Ordinal);
         foreach (var step in check.Steps)
         {
             if (!TryRepeatCount(step, vars, out var count, out var repeatError))
@@ -251,9 +278,59 @@ public static class ConformanceRunner
                     return Done(CaseVerdict.Error, $"{where}: {ex.Message}");
                 }
 
-                var result = await driver.ExecuteAsync(step.Action, args, ct).ConfigureAwait(false);
-                requests++;
-                evidence.Add(new StepEvidence(step.Index, iter, step.Action, result.Exchange, result.Error?.Message));
+                if (step.Advance is { } advance)
+                {
+                    var seconds = advance.Type == JTokenType.String ? Template.Expand(advance, vars) : advance;
+                    var moved = await driver.ExecuteAsync("advanceClock", new JObject { ["seconds"] = seconds }, ct).ConfigureAwait(false);
+                    requests++;
+                    clockEpoch++;
+                    evidence.Add(new StepEvidence(step.Index, iter, "advanceClock", moved.Exchange, moved.Error?.Message) { Exchanges = moved.Exchanges });
+                    if (moved.Error is not null || moved.Status is not (>= 200 and < 300))
+                    {
+                        return Done(CaseVerdict.Error, $"{where}: 推进时钟失败 / advancing the clock before the step failed: {moved.Error?.Message ?? $"HTTP {moved.Status}"}");
+                    }
+                }
+
+                DriverResult result;
+                string? note = null;
+                if (step.Action == "checkUsage" && heartbeatChannel)
+                {
+                    // No side-effect-free usage query: the decision is the latest heartbeat's answer, or a one-second probe.
+                    if (heartbeats.TryGetValue(Subject(args), out var seen) && seen.Epoch == clockEpoch
+                        && (args["category"] is null || JToken.DeepEquals(args["category"], seen.Category)))
+                    {
+                        result = seen.Result;
+                        note = string.Create(CultureInfo.InvariantCulture, $"判定取自步骤 {seen.Step} 的心跳应答 / decision read from the heartbeat answer of step {seen.Step}");
+                    }
+                    else
+                    {
+                        var probe = new JObject { ["subjectId"] = args["subjectId"], ["deviceId"] = "conformance-probe", ["sequence"] = ++probeSequence, ["seconds"] = 1 };
+                        if (args["category"] is { } category)
+                        {
+                            probe["category"] = category;
+                        }
+
+                        result = await driver.ExecuteAsync("heartbeat", probe, ct).ConfigureAwait(false);
+                        requests++;
+                        note = "应用无用量查询，以 1 秒心跳探测判定 / the app has no usage query: decision probed with a one-second heartbeat";
+                    }
+                }
+                else
+                {
+                    result = await driver.ExecuteAsync(step.Action, args, ct).ConfigureAwait(false);
+                    requests++;
+                }
+
+                if (step.Action is "setClock" or "advanceClock")
+                {
+                    clockEpoch++;
+                }
+                else if (step.Action == "heartbeat" && result.Error is null)
+                {
+                    heartbeats[Subject(args)] = (result, clockEpoch, step.Index, args["category"]);
+                }
+
+                evidence.Add(new StepEvidence(step.Index, iter, step.Action, result.Exchange, result.Error?.Message) { Exchanges = result.Exchanges, Note = note });
                 if (result.Error is { } error)
                 {
                     if (error.IsTransport && !state.AnyResponse)
@@ -290,7 +367,7 @@ public static class ConformanceRunner
                     }
 
                     var actual = result.Fields[property.Name] ?? JValue.CreateNull();
-                    if (!JToken.DeepEquals(expected, actual))
+                    if (!Matches(property.Name, expected, actual, profile.StatusByClass))
                     {
                         return Done(CaseVerdict.Failed, FailureMessage(step, iter, property.Name, expected, actual, result.Fields));
                     }
@@ -303,6 +380,14 @@ public static class ConformanceRunner
         return Done(CaseVerdict.Passed, string.Create(CultureInfo.InvariantCulture,
             $"全部期望成立（{requests} 个请求）/ every expectation held ({requests} requests)"));
     }
+
+    // With format-2 profiles an expected status stands for its class: the app decides through allowed and reasonCode.
+    private static bool Matches(string field, JToken expected, JToken actual, bool statusByClass) =>
+        field == "status" && statusByClass && expected.Type == JTokenType.Integer && actual.Type == JTokenType.Integer
+            ? (long)expected / 100 == (long)actual / 100
+            : JToken.DeepEquals(expected, actual);
+
+    private static string Subject(JObject args) => Template.AsText(args["subjectId"] ?? JValue.CreateNull());
 
     private static bool TryRepeatCount(SuiteStep step, Dictionary<string, JToken> vars, out int count, out string error)
     {

@@ -135,7 +135,14 @@ public static class ExitCodes
 }
 
 /// <summary>One step's evidence: which step and iteration, and the exchange.</summary>
-public sealed record StepEvidence(int Step, int? Iteration, string Action, Exchange Exchange, string? Error);
+public sealed record StepEvidence(int Step, int? Iteration, string Action, Exchange Exchange, string? Error)
+{
+    /// <summary>Every exchange of the step (a format-2 action may send several requests); the last is <see cref="Exchange"/>.</summary>
+    public IReadOnlyList<Exchange> Exchanges { get; init; } = [Exchange];
+
+    /// <summary>How the step was performed when it differs from the action's mapping (e.g. a decision read from a heartbeat's answer).</summary>
+    public string? Note { get; init; }
+}
 
 /// <summary>The outcome of one case.</summary>
 public sealed record CaseResult(

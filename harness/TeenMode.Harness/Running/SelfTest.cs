@@ -87,7 +87,7 @@ public static class SelfTest
         var variants = new List<string?> { null };
         variants.AddRange(mutants.Select(m => m.Name));
         var reports = new Dictionary<string, RunReport>(StringComparer.Ordinal);
-        using var client = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        using var client = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { Timeout = Timeout.InfiniteTimeSpan };
         foreach (var variant in variants)
         {
             options.OnVariantStarting?.Invoke(variant);

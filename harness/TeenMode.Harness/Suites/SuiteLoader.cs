@@ -56,7 +56,17 @@ public static class SuiteLoader
             catalog.CheckIds(file, checkToken["requirementIds"], errors);
             var parameters = ReadParameters(file, checkToken["parameters"] as JArray, errors);
             var steps = ReadSteps(file, (JArray)checkToken["steps"]!, errors);
-            CheckVariables(file, parameters, steps, errors);
+            var fixture = checkToken["forEachFixture"] switch
+            {
+                JValue { Type: JTokenType.String } name => ((string)name!, (IReadOnlyList<string>?)null),
+                JObject spec => ((string)spec["list"]!, ((JArray)spec["vars"]!).Select(t => (string)t!).ToList()),
+                _ => ((string?)null, null),
+            };
+            if (fixture.Item1 is null || fixture.Item2 is not null)
+            {
+                // Fixture variables come from the profile; when the check lists them, the rest is checked as usual.
+                CheckVariables(file, parameters, steps, errors, fixture.Item2 ?? []);
+            }
 
             checks.Add(new Check(
                 id,
@@ -66,7 +76,11 @@ public static class SuiteLoader
                 ((JArray)checkToken["requirementIds"]!).Select(t => (string)t!).ToList(),
                 ((JArray?)checkToken["capabilities"] ?? new JArray()).Select(t => (string)t!).ToList(),
                 parameters,
-                steps));
+                steps)
+            {
+                ForEachFixture = fixture.Item1,
+                FixtureVars = fixture.Item2 ?? [],
+            });
         }
 
         if (errors.Count > 0)
@@ -78,6 +92,8 @@ public static class SuiteLoader
         {
             Source = file,
             Sha256 = Sha256Hex(json),
+            Mandatory = ScopeList(root["scope"]?["mandatory"]),
+            Conditional = ScopeList(root["scope"]?["conditional"]),
         };
     }
 
@@ -116,6 +132,10 @@ public static class SuiteLoader
             throw new TeenModeConfigurationException([new SeedError(path, 0, 0, "无法读取文件 / cannot read file: " + ex.Message)]);
         }
     }
+
+    private static Dictionary<string, LocalizedText> ScopeList(JToken? token) =>
+        (token as JObject)?.Properties().ToDictionary(p => p.Name, p => Localized(p.Value), StringComparer.Ordinal)
+        ?? new Dictionary<string, LocalizedText>(StringComparer.Ordinal);
 
     internal static string Sha256Hex(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
@@ -173,7 +193,10 @@ public static class SuiteLoader
                 }
             }
 
-            steps.Add(new SuiteStep(index, action, token["args"] as JObject ?? new JObject(), token["repeat"], save, token["expect"] as JObject ?? new JObject()));
+            steps.Add(new SuiteStep(index, action, token["args"] as JObject ?? new JObject(), token["repeat"], save, token["expect"] as JObject ?? new JObject())
+            {
+                Advance = token["advance"],
+            });
         }
 
         return steps;
@@ -192,7 +215,7 @@ public static class SuiteLoader
     }
 
     /// <summary>Every <c>${var}</c> must be defined for every parameter set: by the set, a built-in, or an earlier step's save.</summary>
-    private static void CheckVariables(string file, List<ParameterSet> parameters, List<SuiteStep> steps, List<SeedError> errors)
+    private static void CheckVariables(string file, List<ParameterSet> parameters, List<SuiteStep> steps, List<SeedError> errors, IReadOnlyList<string> fixtureVars)
     {
         var sets = parameters.Count > 0 ? parameters : [new ParameterSet("", new JObject())];
         foreach (var set in sets)
@@ -200,8 +223,14 @@ public static class SuiteLoader
             var where = parameters.Count > 0 ? $" (parameter set '{set.Name}')" : "";
             var defined = new HashSet<string>(BuiltinVariables, StringComparer.Ordinal);
             defined.UnionWith(set.Vars.Properties().Select(p => p.Name));
+            defined.UnionWith(fixtureVars);
             foreach (var step in steps)
             {
+                if (step.Advance is JValue { Type: JTokenType.String } advanceRef && Template.References(advanceRef).FirstOrDefault() is { } adv && !defined.Contains(adv.Name))
+                {
+                    errors.Add(Undefined(file, advanceRef, adv.Name, where));
+                }
+
                 if (step.Repeat is JValue { Type: JTokenType.String } repeatRef)
                 {
                     var name = Template.References(repeatRef).First().Name;
