@@ -301,6 +301,7 @@ public static class ProfileLoader
             var where = $"action '{action}'";
             _scope.CheckTemplate(file, request["path"], errors, where);
             _scope.CheckTemplate(file, request["body"], errors, where);
+            _scope.CheckTemplate(file, request["form"], errors, where);
             _scope.CheckTemplate(file, request["headers"], errors, where);
             var capture = new Dictionary<string, Extractor>(StringComparer.Ordinal);
             foreach (var field in (request["capture"] as JObject)?.Properties() ?? [])
@@ -322,7 +323,10 @@ public static class ProfileLoader
                 let,
                 when,
                 capture,
-                (bool?)request["continue"] ?? false);
+                (bool?)request["continue"] ?? false)
+            {
+                Form = request["form"] as JObject,
+            };
         }
 
         private List<Binding> Bindings(JToken? token)

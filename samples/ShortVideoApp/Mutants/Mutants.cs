@@ -44,6 +44,7 @@ public static partial class Mutants
         .. GuardianMutants,
         .. PersonalInfoMutants.All,
         .. UsageReportMutants,
+        .. LockoutMutants,
     ];
 
     /// <summary>Swaps the service that <paramref name="name"/> breaks.</summary>
@@ -80,7 +81,7 @@ public static partial class Mutants
                 services.Replace(ServiceDescriptor.Singleton<IReportWorkflowStore>(sp => ReportingMutants.Forgetful(sp.GetRequiredService<SqliteTeenModeStore>())));
                 break;
             default:
-                if (ReportingMutants.TryApply(services, name) || TryApplyGames(services, name) || TryApplySpending(services, name) || PiProtectionMutants.TryApply(services, name) || TryApplyGuardians(services, name) || PersonalInfoMutants.TryApply(services, name) || TryApplyUsageReport(services, name))
+                if (ReportingMutants.TryApply(services, name) || TryApplyGames(services, name) || TryApplySpending(services, name) || PiProtectionMutants.TryApply(services, name) || TryApplyGuardians(services, name) || PersonalInfoMutants.TryApply(services, name) || TryApplyUsageReport(services, name) || TryApplyLockout(services, name))
                 {
                     break;
                 }
