@@ -68,6 +68,7 @@ const WHY = {
   'unknown-kid': ['未知的用户', 'unknown kid'],
   'unknown-video': ['未知的内容', 'unknown video'],
   'unknown-complaint': ['未知的举报', 'unknown complaint'],
+  'report-not-visible': ['只有举报人及相关未成年人已绑定的监护人可以查看该举报', 'only the reporter and the kid\'s bound guardian may read this complaint'],
   'report-transition-not-allowed': ['举报当前状态不允许此操作', 'the complaint\'s state does not allow this step'],
   'idempotency-key-required': ['缺少 Idempotency-Key 请求头', 'the Idempotency-Key header is required'],
   'idempotency-key-reused': ['该幂等键已用于不同的举报', 'this idempotency key was used for a different complaint'],
@@ -653,9 +654,18 @@ function createApp(pack, catalog, secretHash, inventory, log = createLog(secretH
     return [201, { ticket: publicTicket(ticket) }];
   });
 
-  route('GET', '/api/v2/complaints/:number', (req, p) => {
+  // A complaint filed under a reporter's id is for that reporter (?reader=) and the kid's bound guardian only; an
+  // anonymous one has nobody to compare, so its number is the credential. The reader is who the app's sign-in says is asking.
+  route('GET', '/api/v2/complaints/:number', (req, p, body, query) => {
     const ticket = complaints.get(p.number);
-    return ticket ? [200, { ticket: publicTicket(ticket) }] : [404, { why: why('unknown-complaint') }];
+    if (!ticket) return [404, { why: why('unknown-complaint') }];
+    if (ticket.reporter !== null) {
+      const reader = query.get('reader') || '';
+      const kid = ticket.kidId !== null ? kids.get(ticket.kidId) : undefined;
+      const guardian = kid && kid.guardian !== null ? kid.guardian.parentId : null;
+      if (reader === '' || (reader !== ticket.reporter && reader !== guardian)) return [403, { why: why('report-not-visible') }];
+    }
+    return [200, { ticket: publicTicket(ticket) }];
   });
 
   // For the kid's guardians: the complaints naming this kid (as reporter or victim), newest first.

@@ -46,8 +46,7 @@ public static partial class ReportingEndpoints
     internal static void MapPublic(RouteGroupBuilder api)
     {
         api.MapPost("/reports", FileReportAsync);
-        api.MapGet("/reports/{reportId}", async (string reportId, IReportingChannel channel, CancellationToken ct) =>
-            await channel.GetViewAsync(reportId, ct) is { } view ? Json.Ok(ReportingDto.Public(view)) : UnknownReport());
+        api.MapGet("/reports/{reportId}", ReadReportAsync);
         api.MapGet("/subjects/{subjectId}/reports", async (string subjectId, IReportingChannel channel, Subjects.ISubjectStore subjects, CancellationToken ct) =>
         {
             if (await subjects.GetAsync(subjectId, ct) is null)
@@ -100,6 +99,21 @@ public static partial class ReportingEndpoints
             _ => throw new ArgumentOutOfRangeException(nameof(step), step, "Unknown workflow step."),
         };
         return StepResult(decision);
+    }
+
+    // The reader is the user asking, as the app's own sign-in knows it: an app that fronts this API fills it from its session.
+    private static async Task<IResult> ReadReportAsync(string reportId, string? readerId, IReportingChannel channel, IReportVisibility visibility, CancellationToken ct)
+    {
+        if (await channel.GetViewAsync(reportId, ct) is not { } view)
+        {
+            return UnknownReport();
+        }
+
+        var visible = await visibility.CheckAsync(view, readerId, ct);
+        return visible.IsAllowed
+            ? Json.Ok(ReportingDto.Public(view))
+            : Json.Problem(StatusCodes.Status403Forbidden, visible.Reason.Value, "无权查看该举报", "You may not read this report",
+                "Only the reporter (readerId) and the bound guardians of the minor it concerns may read it.");
     }
 
     internal static IResult UnknownReport() =>

@@ -91,6 +91,9 @@ public readonly struct ReasonCode : IEquatable<ReasonCode>
     /// <summary>The app could not carry out a report action (take down, block, unlink); nothing was recorded.</summary>
     public static ReasonCode ReportActionFailed { get; } = new("report-action-failed");
 
+    /// <summary>The report was filed under a reporter's id, and the reader is neither that reporter nor a bound guardian of the minor it concerns.</summary>
+    public static ReasonCode ReportNotVisible { get; } = new("report-not-visible");
+
     // Online games (issue 3, NPPA rules).
 
     /// <summary>Games: today is a play day, but local time is outside the play window (20:00–21:00 under the NPPA rules).</summary>
@@ -209,7 +212,7 @@ public readonly struct ReasonCode : IEquatable<ReasonCode>
         Allowed, TeenModeOff, Curfew, DailyLimitReached, RestReminder, ContentNotInPool,
         ContentNotSuitableForBand, GuardianVerificationRequired, GuardianVerificationFailed, GuardianLockedOut,
         NoGuardianBound, UnknownSubject, DuplicateHeartbeat, StoreUnavailable, IdempotencyKeyReused,
-        UnknownReport, ReportTransitionNotAllowed, ReportActionFailed,
+        UnknownReport, ReportTransitionNotAllowed, ReportActionFailed, ReportNotVisible,
         MayAffectMinorsNotice, ForbiddenTopic, AdvertisementBlocked, ExternalLinkBlocked, ProminentPlacementForbidden,
         GameOutsidePlayWindow, GameNotPlayDay, GameMakeupWorkday, GameCalendarMissing, GamePaymentUnder8,
         SpendOverTransactionCap, SpendOverMonthlyCap,

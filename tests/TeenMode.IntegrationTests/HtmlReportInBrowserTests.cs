@@ -79,6 +79,10 @@ public sealed class HtmlReportInBrowserTests : IDisposable
             dir = dir.Parent;
         }
 
-        return dir?.FullName ?? throw new InvalidOperationException("TeenMode.sln not found above the test folder.");
+        // With TEENMODE_ARTIFACTS the build output lives outside the source tree: fall back to where the project was built from.
+        return dir?.FullName
+            ?? typeof(SampleApp).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+                .Cast<System.Reflection.AssemblyMetadataAttribute>().SingleOrDefault(a => a.Key == "RepoRoot")?.Value
+            ?? throw new InvalidOperationException("TeenMode.sln not found above the test folder.");
     }
 }

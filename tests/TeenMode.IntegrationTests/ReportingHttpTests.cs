@@ -86,6 +86,45 @@ public sealed class ReportingHttpTests
     }
 
     [Fact]
+    public async Task Status_OfAReportFiledUnderAReporterId_IsReadOnlyByThatReporterAndTheMinorsBoundGuardians()
+    {
+        await using var app = await SampleApp.StartAsync();
+        var (_, subject) = await app.SendAsync(HttpMethod.Post, "/teenmode/conformance/v1/subjects", """{"age":13}""");
+        var kid = subject["subjectId"]!.ToString();
+        (await app.BindGuardianAsync(kid, "mum", "246810")).Should().Be(201);
+        var (_, receipt) = await app.SendAsync(HttpMethod.Post, Reports,
+            $$"""{"reporterKind":"other-user","reporterId":"witness-7","category":"bullying","targetKind":"user","targetId":"bully-1","subjectId":"{{kid}}"}""",
+            ("Idempotency-Key", "k1"));
+        var report = $"{Reports}/{receipt["reportId"]}";
+
+        var (reporter, view) = await app.SendAsync(HttpMethod.Get, report + "?readerId=witness-7");
+        var (guardian, _) = await app.SendAsync(HttpMethod.Get, report + "?readerId=mum");
+        var (stranger, refusal) = await app.SendAsync(HttpMethod.Get, report + "?readerId=witness-8");
+        var (nobody, _) = await app.SendAsync(HttpMethod.Get, report);
+        var (otherCase, _) = await app.SendAsync(HttpMethod.Get, report + "?readerId=Witness-7");
+
+        (reporter, guardian).Should().Be((200, 200));
+        view["status"]!.ToString().Should().Be("received");
+        (stranger, nobody, otherCase).Should().Be((403, 403, 403));
+        refusal["reasonCode"]!.ToString().Should().Be("report-not-visible");
+        refusal["title"]!.ToString().Should().Be("无权查看该举报 / You may not read this report");
+        refusal.ToString().Should().NotContain("received").And.NotContain("bully-1");
+        (await app.SendAsync(HttpMethod.Get, $"{Reports}/rpt_nope?readerId=witness-7")).Status.Should().Be(404);
+    }
+
+    [Fact]
+    public async Task Status_OfAnAnonymousReport_IsReadWithTheReceiptAlone()
+    {
+        await using var app = await SampleApp.StartAsync();
+        var (_, receipt) = await app.SendAsync(HttpMethod.Post, Reports, """{"reporterKind":"anonymous","category":"fraud","targetKind":"user","targetId":"u1"}""", ("Idempotency-Key", "k1"));
+
+        var (status, view) = await app.SendAsync(HttpMethod.Get, $"{Reports}/{receipt["reportId"]}");
+
+        status.Should().Be(200, "an anonymous report has no reporter to compare: its receipt is the credential");
+        view["status"]!.ToString().Should().Be("received");
+    }
+
+    [Fact]
     public async Task Reject_WithFreeText_Answers400NamingReason()
     {
         await using var app = await SampleApp.StartAsync(configure: o => o.ReviewerKey = ReviewerKey);

@@ -40,7 +40,7 @@ public static class ActionVocabulary
         ["withdrawConsent"] = "Withdraw a guardian's consent (args: subjectId, guardianId, purposes → decision, deletedCount).",
         ["dataSubjectRequest"] = "File an access, correction or deletion request (args: subjectId, kind, requesterId, field, purpose, value → requestId, requestStatus, valueCount, nicknameValue, firstPurpose, deletedCount).",
         ["fileReport"] = "File a report (args: idempotencyKey, reporterKind, category, targetKind, targetId, description → reportId, status).",
-        ["getReport"] = "Read a report's status (args: reportId → status).",
+        ["getReport"] = "Read a report's status as a reader (args: reportId, readerId: the reporter or a guardian of the minor concerned; a report filed under a reporterId is refused to anyone else with report-not-visible → reportStatus, reasonCode).",
         ["getGuardianUsageReport"] = "Read the guardian's usage report (args: subjectId).",
 
         // Reporting channel (issue 6).

@@ -45,6 +45,7 @@ public static partial class Mutants
         .. PersonalInfoMutants.All,
         .. UsageReportMutants,
         .. LockoutMutants,
+        .. ProbeMutants,
     ];
 
     /// <summary>Swaps the service that <paramref name="name"/> breaks.</summary>
@@ -81,7 +82,8 @@ public static partial class Mutants
                 services.Replace(ServiceDescriptor.Singleton<IReportWorkflowStore>(sp => ReportingMutants.Forgetful(sp.GetRequiredService<SqliteTeenModeStore>())));
                 break;
             default:
-                if (ReportingMutants.TryApply(services, name) || TryApplyGames(services, name) || TryApplySpending(services, name) || PiProtectionMutants.TryApply(services, name) || TryApplyGuardians(services, name) || PersonalInfoMutants.TryApply(services, name) || TryApplyUsageReport(services, name) || TryApplyLockout(services, name))
+                if (ReportingMutants.TryApply(services, name) || TryApplyGames(services, name) || TryApplySpending(services, name) || PiProtectionMutants.TryApply(services, name) || TryApplyGuardians(services, name) || PersonalInfoMutants.TryApply(services, name) || TryApplyUsageReport(services, name) || TryApplyLockout(services, name)
+                    || TryApplyProbes(services, name))
                 {
                     break;
                 }

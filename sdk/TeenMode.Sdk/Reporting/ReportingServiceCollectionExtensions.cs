@@ -37,6 +37,7 @@ public static partial class TeenModeServiceCollectionExtensions
         services.TryAddSingleton<ReportingChannel>();
         services.Replace(ServiceDescriptor.Singleton<IReportingChannel>(sp => sp.GetRequiredService<ReportingChannel>()));
         services.TryAddSingleton<IReportReview>(sp => sp.GetRequiredService<ReportingChannel>());
+        services.TryAddSingleton<IReportVisibility, ReportVisibility>();
         services.TryAddSingleton<IAuthoritySink, UnconfiguredAuthoritySink>();
         services.TryAddSingleton<IAuthorityNoticeDispatcher>(sp => new AuthorityNoticeDispatcher(
             sp.GetRequiredService<IReportWorkflowStore>(),
