@@ -83,6 +83,9 @@ public sealed class HttpDriver : IDriver
             _variables[name] = value;
         }
 
+        // Unique per driver, so synthetic accounts (handles, e-mail addresses) of two runs never collide.
+        _variables.TryAdd("runId", Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6)));
+
         _time = new TimeLibrary(TimeZoneInfo.FindSystemTimeZoneById(profile.Clock.TimeZone), () => Clock!.Now);
         Clock = new AppClock(profile.Clock.Running, _options.TimeProvider);
         _sandbox = new ScriptSandbox(_time);

@@ -21,8 +21,8 @@ public static class ProfileLoader
     /// <summary>The schema file in <c>seeds/schemas</c>.</summary>
     public const string SchemaName = "app-profile.schema.json";
 
-    /// <summary>Variables every action may use whatever the step passes.</summary>
-    public static IReadOnlyList<string> AlwaysDefined { get; } = ["conformanceKey", "runId", "caseId", "checkId", SuiteLoader.IterationVariable];
+    /// <summary>Variables every action may use whatever the step passes: the key, and an id unique to the driver (one run).</summary>
+    public static IReadOnlyList<string> AlwaysDefined { get; } = ["conformanceKey", "runId"];
 
     private const string EmbeddedPrefix = "TeenMode.Harness.profiles.";
 
