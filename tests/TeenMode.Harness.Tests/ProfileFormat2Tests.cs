@@ -62,6 +62,11 @@ public sealed class ProfileFormat2Tests : IAsyncLifetime
               "requests": [ { "method": "GET", "path": "/reports/${reportId}", "headers": { "Cookie": "sid=${report.sid?}" } } ],
               "extract": { "reportStatus": "$.state", "allowed": "$.state" }
             },
+            "probeLog": {
+              "requests": [ { "method": "POST", "path": "/log", "form": { "msg": "${text}", "from": "harness" } } ],
+              "extract": { "logged": { "expr": "text === 'logged ' + status" } }
+            },
+            "searchLogs": { "requests": [ { "method": "POST", "path": "/log", "form": { "msg": "${value}" } } ], "extract": { "found": "$.found" } },
             "loadFeed": {
               "requests": [ { "method": "GET", "path": "/feed/${subjectId}?max=${limit?}&search=${q?}" } ],
               "extract": { "firstId": "$.ok" }
@@ -122,6 +127,7 @@ public sealed class ProfileFormat2Tests : IAsyncLifetime
         _app.MapGet("/reports/{id}", (string id, HttpRequest r) => reports.TryGetValue(id, out var owner) && owner.Length > 0 && r.Cookies["sid"] == owner
             ? Json(200, new JObject { ["state"] = "received" })
             : Json(404, new JObject()));
+        _app.MapPost("/log", () => Results.Text("logged 200", "text/plain"));
         _app.MapGet("/feed/{id}", () => Json(200, new JObject { ["ok"] = "v1" }));
         await _app.StartAsync();
         _base = new Uri(_app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First() + "/");
@@ -237,6 +243,21 @@ public sealed class ProfileFormat2Tests : IAsyncLifetime
 
         result.Error!.Kind.Should().Be("type");
         result.Error.Message.Should().Contain("'allowed'").And.Contain("boolean");
+    }
+
+    [Fact]
+    public async Task FormBodies_AndPlainTextAnswers_WhichAJsonPathCannotRead()
+    {
+        var driver = Driver();
+
+        var logged = await driver.ExecuteAsync("probeLog", new JObject { ["text"] = "a b&c" });
+        var found = await driver.ExecuteAsync("searchLogs", new JObject { ["value"] = "x" });
+
+        logged.Error.Should().BeNull();
+        logged.Fields["logged"]!.Value<bool>().Should().BeTrue();
+        _seen.First(s => s.Path == "/log").Body.Should().Be("msg=a+b%26c&from=harness");
+        found.Error!.Kind.Should().Be("non-json");
+        found.Error.Message.Should().Contain("searchLogs");
     }
 
     [Fact]

@@ -83,6 +83,9 @@ public sealed class HttpDriver : IDriver
             _variables[name] = value;
         }
 
+        // Unique per driver, so synthetic accounts (handles, e-mail addresses) of two runs never collide.
+        _variables.TryAdd("runId", Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6)));
+
         _time = new TimeLibrary(TimeZoneInfo.FindSystemTimeZoneById(profile.Clock.TimeZone), () => Clock!.Now);
         Clock = new AppClock(profile.Clock.Running, _options.TimeProvider);
         _sandbox = new ScriptSandbox(_time);
@@ -239,11 +242,11 @@ public sealed class HttpDriver : IDriver
 
             return new DriverResult(fields, last.Exchange, last.Error) { Exchanges = exchanges };
         }
-        catch (Exception ex) when (ex is TemplateException or ScriptException or UnmappedException)
+        catch (Exception ex) when (ex is TemplateException or ScriptException or UnmappedException or NonJsonException)
         {
-            var kind = ex is UnmappedException ? "unmapped" : "template";
+            var kind = ex switch { UnmappedException => "unmapped", NonJsonException => "non-json", _ => "template" };
             var exchange = last?.Exchange ?? new Exchange(mapping.Method, mapping.Path, Empty, null, null, Empty, null, 0, 0);
-            var message = ex is UnmappedException ? ex.Message : $"action '{action}': {ex.Message}";
+            var message = ex is TemplateException or ScriptException ? $"action '{action}': {ex.Message}" : ex.Message;
             return new DriverResult(new JObject { ["status"] = last?.Status }, exchange, new DriverError(kind, redactor.Text(message))) { Exchanges = exchanges };
         }
     }
@@ -341,7 +344,7 @@ public sealed class HttpDriver : IDriver
     {
         var value = extractor.Kind switch
         {
-            ExtractorKind.Path => Select(answer.Body, extractor.Source),
+            ExtractorKind.Path => answer.NonJson is { } why ? throw new NonJsonException(why) : Select(answer.Body, extractor.Source),
             ExtractorKind.Status => answer.Status,
             ExtractorKind.Header => answer.Headers.TryGetValue(extractor.Source, out var h) ? new JValue(h) : JValue.CreateNull(),
             ExtractorKind.Cookie => answer.Cookies.TryGetValue(extractor.Source, out var c) ? new JValue(c) : JValue.CreateNull(),
@@ -349,6 +352,7 @@ public sealed class HttpDriver : IDriver
             _ => _sandbox.Evaluate(extractor.Source, new Dictionary<string, JToken>(scope, StringComparer.Ordinal)
             {
                 ["body"] = answer.Body ?? JValue.CreateNull(),
+                ["text"] = answer.Text,
                 ["status"] = answer.Status,
                 ["headers"] = JObject.FromObject(answer.Headers.ToDictionary(k => k.Key.ToLowerInvariant(), k => k.Value)),
             }),
@@ -406,6 +410,7 @@ public sealed class HttpDriver : IDriver
     {
         var path = ExpandPath(spec.Path, scope);
         var body = spec.Body is null ? null : Template.Expand(spec.Body, scope);
+        var form = spec.Form is null ? null : Template.Expand(spec.Form, scope) as JObject;
         var headers = new List<KeyValuePair<string, string>>();
         foreach (var (name, value) in _profile.Headers.Concat(spec.Headers))
         {
@@ -425,7 +430,7 @@ public sealed class HttpDriver : IDriver
         var requestText = body?.ToString(Formatting.None);
         var evidenceHeaders = headers.ToDictionary(h => h.Key, h => redactor.Header(h.Key, h.Value), StringComparer.OrdinalIgnoreCase);
         var evidencePath = redactor.Text(path);
-        var evidenceBody = redactor.Json(body);
+        var evidenceBody = redactor.Json(body ?? form);
         var uri = new Uri(_baseAddress.AbsoluteUri.TrimEnd('/') + path);
         var started = _options.TimeProvider.GetTimestamp();
         var attempts = 0;
@@ -447,7 +452,11 @@ public sealed class HttpDriver : IDriver
                     request.Headers.TryAddWithoutValidation(name, value);
                 }
 
-                if (requestText is not null)
+                if (form is not null)
+                {
+                    request.Content = new FormUrlEncodedContent(form.Properties().Select(p => new KeyValuePair<string, string>(p.Name, Template.AsText(p.Value))));
+                }
+                else if (requestText is not null)
                 {
                     request.Content = new StringContent(requestText, Encoding.UTF8, "application/json");
                 }
@@ -484,6 +493,7 @@ public sealed class HttpDriver : IDriver
 
         JToken? parsed = null;
         DriverError? error = null;
+        string? nonJson = null;
         if (!string.IsNullOrWhiteSpace(responseText))
         {
             try
@@ -491,15 +501,20 @@ public sealed class HttpDriver : IDriver
                 using var reader = new JsonTextReader(new StringReader(responseText)) { DateParseHandling = DateParseHandling.None, MaxDepth = 64 };
                 parsed = JToken.ReadFrom(reader);
             }
-            catch (JsonReaderException)
+            catch (JsonReaderException) when (_profile.FormatVersion < 2)
             {
                 error = new DriverError("non-json", $"应答不是 JSON / unexpected non-JSON response to '{action}' (status {(int)status}, content type {mediaType ?? "none"})");
+            }
+            catch (JsonReaderException)
+            {
+                // Format 2: a plain-text answer is fine until a JSONPath has to read it.
+                nonJson = $"应答不是 JSON / the answer to '{action}' is not JSON (status {(int)status}, content type {mediaType ?? "none"}), so a JSONPath cannot read it";
             }
         }
 
         JToken? evidenceResponse = parsed is not null ? redactor.Json(parsed) : responseText.Length == 0 ? null : Cut(redactor.Text(responseText));
         var exchange = new Exchange(spec.Method, evidencePath, evidenceHeaders, evidenceBody, (int)status, responseHeaders, evidenceResponse, Elapsed(started), attempts);
-        return (new Answer(exchange, (int)status, parsed, rawHeaders, cookies, error), null);
+        return (new Answer(exchange, (int)status, parsed, rawHeaders, cookies, error) { Text = responseText, NonJson = nonJson }, null);
     }
 
     // Query parameters whose value is an undefined optional variable are left out, not sent empty.
@@ -544,9 +559,18 @@ public sealed class HttpDriver : IDriver
     }
 
     /// <summary>One answer, raw (for extraction) and as evidence (redacted).</summary>
-    private sealed record Answer(Exchange Exchange, int? Status, JToken? Body, IReadOnlyDictionary<string, string> Headers, IReadOnlyDictionary<string, string> Cookies, DriverError? Error);
+    private sealed record Answer(Exchange Exchange, int? Status, JToken? Body, IReadOnlyDictionary<string, string> Headers, IReadOnlyDictionary<string, string> Cookies, DriverError? Error)
+    {
+        /// <summary>The body as text (for expressions).</summary>
+        public string Text { get; init; } = "";
+
+        /// <summary>Why a JSONPath cannot read this body, when it is not JSON.</summary>
+        public string? NonJson { get; init; }
+    }
 
     private sealed class UnmappedException(string message) : Exception(message);
+
+    private sealed class NonJsonException(string message) : Exception(message);
 
     private static readonly IReadOnlyDictionary<string, string> Empty = new Dictionary<string, string>();
 

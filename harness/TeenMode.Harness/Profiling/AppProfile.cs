@@ -94,7 +94,11 @@ public sealed record RequestSpec(
     IReadOnlyList<Binding> Let,
     string? When,
     IReadOnlyDictionary<string, Extractor> Capture,
-    bool Continue);
+    bool Continue)
+{
+    /// <summary>A form body (<c>application/x-www-form-urlencoded</c>) template instead of a JSON body, or null.</summary>
+    public JObject? Form { get; init; }
+}
 
 /// <summary>Where a value is read from in an answer.</summary>
 public enum ExtractorKind

@@ -21,8 +21,8 @@ public static class ProfileLoader
     /// <summary>The schema file in <c>seeds/schemas</c>.</summary>
     public const string SchemaName = "app-profile.schema.json";
 
-    /// <summary>Variables every action may use whatever the step passes.</summary>
-    public static IReadOnlyList<string> AlwaysDefined { get; } = ["conformanceKey", "runId", "caseId", "checkId", SuiteLoader.IterationVariable];
+    /// <summary>Variables every action may use whatever the step passes: the key, and an id unique to the driver (one run).</summary>
+    public static IReadOnlyList<string> AlwaysDefined { get; } = ["conformanceKey", "runId"];
 
     private const string EmbeddedPrefix = "TeenMode.Harness.profiles.";
 
@@ -301,6 +301,7 @@ public static class ProfileLoader
             var where = $"action '{action}'";
             _scope.CheckTemplate(file, request["path"], errors, where);
             _scope.CheckTemplate(file, request["body"], errors, where);
+            _scope.CheckTemplate(file, request["form"], errors, where);
             _scope.CheckTemplate(file, request["headers"], errors, where);
             var capture = new Dictionary<string, Extractor>(StringComparer.Ordinal);
             foreach (var field in (request["capture"] as JObject)?.Properties() ?? [])
@@ -322,7 +323,10 @@ public static class ProfileLoader
                 let,
                 when,
                 capture,
-                (bool?)request["continue"] ?? false);
+                (bool?)request["continue"] ?? false)
+            {
+                Form = request["form"] as JObject,
+            };
         }
 
         private List<Binding> Bindings(JToken? token)

@@ -118,27 +118,20 @@ public static class ReportJson
 
     private static JObject Step(StepEvidence s)
     {
-        var e = s.Exchange;
-        return new JObject
+        var step = new JObject
         {
             ["step"] = s.Step,
             ["iteration"] = s.Iteration,
             ["action"] = s.Action,
-            ["method"] = e.Method,
-            ["path"] = e.Path,
-            ["requestHeaders"] = JObject.FromObject(e.RequestHeaders),
-            ["requestBody"] = e.RequestBody?.DeepClone(),
-            ["status"] = e.Status,
-            ["responseHeaders"] = JObject.FromObject(e.ResponseHeaders),
-            ["responseBody"] = e.ResponseBody?.DeepClone(),
-            ["durationMs"] = e.DurationMs,
-            ["attempts"] = e.Attempts,
-            ["error"] = s.Error,
-            ["note"] = s.Note,
-
-            // A format-2 action may need several requests; the fields above are the last one's.
-            ["requests"] = s.Exchanges.Count > 1 ? new JArray(s.Exchanges.Select(Exchange)) : null,
         };
+        step.Merge(Exchange(s.Exchange), new JsonMergeSettings { MergeNullValueHandling = MergeNullValueHandling.Merge });
+        step["attempts"] = s.Exchange.Attempts;
+        step["error"] = s.Error;
+        step["note"] = s.Note;
+
+        // A format-2 action may need several requests; the fields above are the last one's.
+        step["requests"] = s.Exchanges.Count > 1 ? new JArray(s.Exchanges.Select(Exchange)) : null;
+        return step;
     }
 
     private static JObject Exchange(Exchange e) => new()
