@@ -39,14 +39,14 @@ public sealed class PyFamilyAppTests : IClassFixture<PyFamilyAppTests.CleanRun>
         ["guardian-cap-ignored"] = ["PC-GUARDIAN-SPEND-CAP"],
         ["usage-report-open"] = ["PC-USAGE-REPORT"],
         ["dm-open"] = ["PC-FEATURE-DEFAULTS[stranger DMs off]"],
-        ["pool-direct-id"] = ["CP-OUT-OF-POOL", "CP-MAY-AFFECT", "CP-FORBIDDEN-TOPIC", "CP-ADS-LINKS"],
+        ["pool-direct-id"] = ["CP-OUT-OF-POOL", "CP-MAY-AFFECT", "CP-FORBIDDEN-TOPIC", "CP-ADS-LINKS", "CP-FIXTURE-ITEMS"],
         ["hot-list-sensitive"] = ["CP-HOT-LIST"],
         ["spend-day-utc"] = ["AA-SPEND-DAILY"],
         ["tipping-allowed"] = ["AA-SPEND-TIPPING"],
         ["report-not-idempotent"] = ["RP-RECEIPT-IDEMPOTENT"],
         ["report-status-open"] = ["RP-STATUS-REPORTER-ONLY"],
         ["overdue-inclusive"] = ["RP-DEADLINE-OVERDUE"],
-        ["consent-first-purpose-only"] = ["PI-PURPOSE-MISMATCH", "PI-EXPORT", "PI-DELETION", "PI-WITHDRAWAL-DELETES"],
+        ["consent-first-purpose-only"] = ["PI-PURPOSE-MISMATCH", "PI-EXPORT", "PI-DELETION", "PI-WITHDRAWAL-DELETES", "PI-CONSENT-EVERY-PURPOSE"],
         ["withdrawal-keeps-data"] = ["PI-WITHDRAWAL-DELETES"],
     };
 
