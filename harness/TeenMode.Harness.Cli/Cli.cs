@@ -87,7 +87,7 @@ public static class Cli
             }
 
             if (!TryLoad(ui, parse.GetValue(suite)!, parse.GetValue(profile)!, out var loadedSuite, out var loadedProfile)
-                || !gate.TryRead(ui, parse, loadedSuite, out var settings))
+                || !gate.TryRead(ui, parse, loadedSuite, loadedProfile, out var settings))
             {
                 return ExitCodes.UsageError;
             }
@@ -170,7 +170,7 @@ public static class Cli
         {
             var rulesPath = parse.GetValue(rules);
             if (!TryLoad(ui, parse.GetValue(suiteOption)!, ProfileLoader.DefaultProfileId, out var suite, out var profile) | !TryLoadRules(ui, rulesPath)
-                || !gate.TryRead(ui, parse, suite, out var settings))
+                || !gate.TryRead(ui, parse, suite, profile, out var settings))
             {
                 return ExitCodes.UsageError;
             }
@@ -249,7 +249,7 @@ public static class Cli
             ui.Out($"重跑上次失败或出错的 {rerun.Only.Count} 项，沿用其余 {rerun.Carried.Count} 项结果 / re-running {rerun.Only.Count} failed or errored case(s), carrying over {rerun.Carried.Count}");
         }
 
-        ui.Total = suite.Checks.SelectMany(c => c.Cases()).Count(c => gate.Rerun is null || gate.Rerun.Only.Contains(c.Id));
+        ui.Total = suite.Checks.SelectMany(c => c.Cases(profile.Fixtures)).Count(c => gate.Rerun is null || gate.Rerun.Only.Contains(c.Id));
         var report = await ConformanceRunner.RunAsync(suite, profile, driver, target, options, ct);
         var decision = Gate.Evaluate(report, gate.FailOn, gate.Waivers, DateOnly.FromDateTime(report.FinishedAt.UtcDateTime));
         report = report with { Gate = decision };

@@ -45,7 +45,7 @@ internal sealed class GateOptions
         command.Options.Add(_rerun);
     }
 
-    public bool TryRead(Ui ui, ParseResult parse, Suites.Suite suite, out GateSettings settings)
+    public bool TryRead(Ui ui, ParseResult parse, Suites.Suite suite, Profiling.AppProfile profile, out GateSettings settings)
     {
         settings = new GateSettings(parse.GetValue(_failOn)!, [], null, parse.GetValue(_parallel), null);
         if (settings.Parallel is < 1 or > 64)
@@ -55,7 +55,7 @@ internal sealed class GateOptions
         }
 
         RerunPlan? rerun = null;
-        if (parse.GetValue(_rerun) is { } previous && !TryReadRerun(ui, previous, suite, out rerun))
+        if (parse.GetValue(_rerun) is { } previous && !TryReadRerun(ui, previous, suite, profile, out rerun))
         {
             return false;
         }
@@ -95,7 +95,7 @@ internal sealed class GateOptions
         return true;
     }
 
-    private static bool TryReadRerun(Ui ui, string path, Suites.Suite suite, out RerunPlan? plan)
+    private static bool TryReadRerun(Ui ui, string path, Suites.Suite suite, Profiling.AppProfile profile, out RerunPlan? plan)
     {
         plan = null;
         Newtonsoft.Json.Linq.JObject report;
@@ -115,7 +115,8 @@ internal sealed class GateOptions
             return false;
         }
 
-        var known = suite.Checks.SelectMany(c => c.Cases()).Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+        // A fixture check has one case per item of the profile's list, named by the item.
+        var known = suite.Checks.SelectMany(c => c.Cases(profile.Fixtures)).Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
         var only = new HashSet<string>(StringComparer.Ordinal);
         var carried = new List<CarriedCase>();
         foreach (var c in checks)

@@ -124,7 +124,7 @@ public sealed class HttpDriverTests : IAsyncLifetime
 
         var report = await ConformanceRunner.RunAsync(suite, TestSuites.Profile, Driver(target: target), target.ToString());
 
-        report.Cases.Should().HaveCount(suite.Checks.Sum(c => c.Cases().Count()));
+        report.Cases.Should().HaveCount(suite.Checks.Sum(c => c.Cases(TestSuites.Profile.Fixtures).Count()));
         report.Cases.Should().OnlyContain(c => c.Verdict == CaseVerdict.Error && c.Message.Contains("target unreachable"));
         report.Verdict.Should().Be(RunVerdict.Incomplete);
     }

@@ -71,7 +71,7 @@ public sealed class CliTests : IDisposable
         var (code, stdout, stderr) = await RunAsync("demo", "--rerun", Path.Combine(first, "report.json"), "--out", second);
 
         code.Should().Be(0, stderr);
-        var others = TeenMode.Harness.Suites.SuiteLoader.LoadEmbedded().Checks.Sum(c => c.Cases().Count()) - LooseBudgetCases.Length;
+        var others = TeenMode.Harness.Suites.SuiteLoader.LoadEmbedded().Checks.Sum(c => c.Cases(TeenMode.Harness.Profiling.ProfileLoader.LoadBuiltin().Fixtures).Count()) - LooseBudgetCases.Length;
         stdout.Should().Contain($"re-running {LooseBudgetCases.Length} failed or errored case(s), carrying over {others}");
         var report = JObject.Parse(await File.ReadAllTextAsync(Path.Combine(second, "report.json")));
         report["checks"]!.Select(c => c["id"]!.ToString()).Should().Equal(LooseBudgetCases);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Newtonsoft.Json.Linq;
 using TeenMode.Harness.Cli;
+using TeenMode.Harness.Profiling;
 using TeenMode.Harness.Running;
 using TeenMode.Harness.Suites;
 
@@ -42,7 +43,8 @@ public sealed class NodeSampleAppTests : IAsyncLifetime
         report["verdict"]!.ToString().Should().Be("conformant");
         report.SelectToken("$.profile.id")!.ToString().Should().Be("node-short-video");
         var checks = report["checks"]!.Children<JObject>().ToList();
-        var expectedCases = SuiteLoader.LoadEmbedded().Checks.Sum(c => c.Cases().Count());
+        var fixtures = ProfileLoader.Load(ProfilePath).Fixtures;
+        var expectedCases = SuiteLoader.LoadEmbedded().Checks.Sum(c => c.Cases(fixtures).Count());
         checks.Should().HaveCount(expectedCases);
         // The app takes no payments; its profile says so for the spending and refund checks (issue 3), which are then not applicable.
         var noPayments = SuiteLoader.LoadEmbedded().Checks.Where(c => c.Capabilities.Contains("spending") || c.Capabilities.Contains("refunds")).Select(c => c.Id).ToHashSet();
@@ -60,7 +62,7 @@ public sealed class NodeSampleAppTests : IAsyncLifetime
                 "the app's profile declares it takes no payments");
         // The personal-information checks run against the app's own privacy routes, none skipped.
         checks.Where(c => c["checkId"]!.ToString().StartsWith("PI-", StringComparison.Ordinal)).Should()
-            .HaveCount(SuiteLoader.LoadEmbedded().Checks.Where(c => c.Id.StartsWith("PI-", StringComparison.Ordinal)).Sum(c => c.Cases().Count()))
+            .HaveCount(SuiteLoader.LoadEmbedded().Checks.Where(c => c.Id.StartsWith("PI-", StringComparison.Ordinal)).Sum(c => c.Cases(fixtures).Count()))
             .And.OnlyContain(c => c["verdict"]!.ToString() == "passed");
         checks.Where(c => c["checkId"]!.ToString().StartsWith("AA-GAME-", StringComparison.Ordinal))
             .Should().NotBeEmpty().And.OnlyContain(c => c["verdict"]!.ToString() == "not-applicable" && c["message"]!.ToString().Contains("no online games"),

@@ -23,7 +23,7 @@ public static class ActionVocabulary
         ["heartbeat"] = "Report usage time (args: subjectId, deviceId, sequence, seconds, category → allowed, outcome, reasonCode).",
         ["checkUsage"] = "May the subject use the app now (args: subjectId, category → allowed, outcome, reasonCode, remainingSeconds).",
         ["checkContent"] = "May the subject open an item (args: subjectId, itemId → allowed, reasonCode).",
-        ["loadFeed"] = "Load the subject's feed or search it (args: subjectId, cursor, limit, q, category → firstId, secondId, firstFormat, mayAffectItem).",
+        ["loadFeed"] = "Load the subject's feed or search it (args: subjectId, cursor, limit, q, category, itemId: an item to look for → firstId, secondId, firstFormat, mayAffectItem, listed: the page holds itemId).",
 
         // Content pool (issue 4).
         ["loadHotList"] = "Load the hot list (args: subjectId, limit → firstId, mayAffectItem).",
@@ -89,7 +89,7 @@ public static class ActionVocabulary
         ["heartbeat"] = ["category", "deviceId", "seconds", "sequence", "subjectId"],
         ["checkUsage"] = ["category", "subjectId"],
         ["checkContent"] = ["itemId", "subjectId"],
-        ["loadFeed"] = ["category", "cursor", "limit", "q", "subjectId"],
+        ["loadFeed"] = ["category", "cursor", "itemId", "limit", "q", "subjectId"],
         ["loadHotList"] = ["limit", "subjectId"],
         ["checkPlacement"] = ["itemId", "placement", "subjectId"],
         ["getContentRichness"] = [],
@@ -135,6 +135,7 @@ public static class ActionVocabulary
         ["found"] = "boolean",
         ["logged"] = "boolean",
         ["firstRefunded"] = "boolean",
+        ["listed"] = "boolean",
         ["status"] = "integer",
         ["remainingSeconds"] = "integer",
         ["count"] = "integer",
