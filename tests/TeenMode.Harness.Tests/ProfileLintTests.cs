@@ -108,7 +108,7 @@ public sealed class ProfileLintTests : IDisposable
     [Fact]
     public async Task TheShippedProfiles_LintClean()
     {
-        var root = RepoRoot();
+        var root = SuiteLoaderTests.RepoRoot();
         foreach (var profile in new[] { "harness/TeenMode.Harness/Profiles/teenmode-sdk.json", "samples/NodeShortVideoApp/teenmode-profile.json" })
         {
             using var stdout = new StringWriter();
@@ -116,7 +116,4 @@ public sealed class ProfileLintTests : IDisposable
             (await TeenMode.Harness.Cli.Cli.RunAsync(["lint", Path.Combine(root, profile)], stdout, stderr)).Should().Be(0, stderr.ToString());
         }
     }
-
-    internal static string RepoRoot() => typeof(ProfileLintTests).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
-        .Cast<System.Reflection.AssemblyMetadataAttribute>().Single(a => a.Key == "RepoRoot").Value!;
 }

@@ -204,19 +204,5 @@ public sealed class CliTests : IDisposable
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static string SeedPath(params string[] parts)
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "TeenMode.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        // With TEENMODE_ARTIFACTS the build output lives outside the source tree: fall back to where the project was built from.
-        var root = dir?.FullName
-            ?? typeof(SampleApp).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
-                .Cast<System.Reflection.AssemblyMetadataAttribute>().SingleOrDefault(a => a.Key == "RepoRoot")?.Value
-            ?? throw new InvalidOperationException("TeenMode.sln not found above the test folder.");
-        return Path.Combine([root, "seeds", .. parts]);
-    }
+    private static string SeedPath(params string[] parts) => Path.Combine([RepoPaths.Root, "seeds", .. parts]);
 }

@@ -35,7 +35,7 @@ public sealed class HtmlReportInBrowserTests : IDisposable
         new FileInfo(screenshot).Length.Should().BeGreaterThan(20_000, "a rendered page, not a blank one");
         if (Environment.GetEnvironmentVariable("TEENMODE_UPDATE_SCREENSHOT") == "1")
         {
-            File.Copy(screenshot, Path.Combine(RepoRoot(), "docs", "report-screenshot.png"), overwrite: true);
+            File.Copy(screenshot, Path.Combine(RepoPaths.Root, "docs", "report-screenshot.png"), overwrite: true);
         }
     }
 
@@ -69,20 +69,5 @@ public sealed class HtmlReportInBrowserTests : IDisposable
         await process.WaitForExitAsync(timeout.Token);
         process.ExitCode.Should().Be(0, await errors);
         return await output;
-    }
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "TeenMode.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        // With TEENMODE_ARTIFACTS the build output lives outside the source tree: fall back to where the project was built from.
-        return dir?.FullName
-            ?? typeof(SampleApp).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
-                .Cast<System.Reflection.AssemblyMetadataAttribute>().SingleOrDefault(a => a.Key == "RepoRoot")?.Value
-            ?? throw new InvalidOperationException("TeenMode.sln not found above the test folder.");
     }
 }

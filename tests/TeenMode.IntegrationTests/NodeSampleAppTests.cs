@@ -235,7 +235,7 @@ public sealed class NodeSampleAppTests : IAsyncLifetime
         (await stderr).Should().Contain(reason).And.NotContain(Key);
     }
 
-    private static string RepoRoot { get; } = FindRepoRoot();
+    private static string RepoRoot => RepoPaths.Root;
 
     private static string ProfilePath => Path.Combine(RepoRoot, "samples", "NodeShortVideoApp", "teenmode-profile.json");
 
@@ -260,21 +260,6 @@ public sealed class NodeSampleAppTests : IAsyncLifetime
         using var stderr = new StringWriter();
         var code = await Cli.RunAsync(args, stdout, stderr);
         return (code, stdout.ToString(), stderr.ToString());
-    }
-
-    private static string FindRepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "TeenMode.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        // With TEENMODE_ARTIFACTS the build output lives outside the source tree: fall back to where the project was built from.
-        return dir?.FullName
-            ?? typeof(SampleApp).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
-                .Cast<System.Reflection.AssemblyMetadataAttribute>().SingleOrDefault(a => a.Key == "RepoRoot")?.Value
-            ?? throw new InvalidOperationException("TeenMode.sln not found above the test folder.");
     }
 
     /// <summary>The Node sample as a child process; reads the URL from its first stdout line.</summary>

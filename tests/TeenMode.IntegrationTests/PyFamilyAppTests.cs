@@ -65,7 +65,7 @@ public sealed class PyFamilyAppTests : IClassFixture<PyFamilyAppTests.CleanRun>
         _output = output;
     }
 
-    internal static string RepoRoot { get; } = FindRepoRoot();
+    internal static string RepoRoot => RepoPaths.Root;
 
     internal static string ProfilePath => Path.Combine(RepoRoot, "samples", "PyFamilyApp", "teenmode-profile.json");
 
@@ -322,21 +322,6 @@ public sealed class PyFamilyAppTests : IClassFixture<PyFamilyAppTests.CleanRun>
             .Distinct(StringComparer.Ordinal);
 
     private static string Tail(string text, int lines) => string.Join('\n', text.Split('\n').TakeLast(lines));
-
-    private static string FindRepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "TeenMode.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        // With TEENMODE_ARTIFACTS the build output lives outside the source tree: fall back to where the project was built from.
-        return dir?.FullName
-            ?? typeof(PyFamilyAppTests).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
-                .Cast<System.Reflection.AssemblyMetadataAttribute>().SingleOrDefault(a => a.Key == "RepoRoot")?.Value
-            ?? throw new InvalidOperationException("TeenMode.sln not found above the test folder.");
-    }
 
     /// <summary>The clean app, the full built-in suite through the CLI once, and the app's whole log afterwards.</summary>
     public sealed class CleanRun : IAsyncLifetime
