@@ -215,7 +215,7 @@ public sealed class HttpDriver : IDriver
 
             if (mapping.Outcome is { } table)
             {
-                var key = KeyText(Read(table.Key with { Map = null, Default = null }, last, scope, "outcome key"));
+                var key = KeyText(Read(table.Key, last, scope, "outcome key"));
                 var chosen = table.Cases.TryGetValue(key, out var c) ? c : table.Default
                     ?? throw new UnmappedException($"action '{action}': the app's answer '{key}' is not in the outcome table (HTTP {last.Status}) / 应用的应答值未在结果映射表中");
                 foreach (var property in chosen.Properties())

@@ -54,9 +54,13 @@ public sealed partial class TimeLibrary
         if (value.IsNumber())
         {
             var ms = value.AsNumber();
-            return double.IsFinite(ms) && Math.Abs(ms) < 253_402_300_800_000d
-                ? DateTimeOffset.FromUnixTimeMilliseconds((long)ms).ToOffset(_zone.GetUtcOffset(DateTimeOffset.FromUnixTimeMilliseconds((long)ms)))
-                : throw new ScriptException($"not a time: {ms}");
+            if (!double.IsFinite(ms) || Math.Abs(ms) >= 253_402_300_800_000d)
+            {
+                throw new ScriptException($"not a time: {ms}");
+            }
+
+            var instant = DateTimeOffset.FromUnixTimeMilliseconds((long)ms);
+            return instant.ToOffset(_zone.GetUtcOffset(instant));
         }
 
         return value.IsString() ? Parse(value.AsString()) : throw new ScriptException($"not a time: {value}");
