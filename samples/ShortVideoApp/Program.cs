@@ -11,7 +11,7 @@ var options = new ShortVideoAppOptions
     RulePackPath = Arg("--rules"),
     Mutant = Arg("--mutant"),
     ConformanceKey = Environment.GetEnvironmentVariable("TEENMODE_CONFORMANCE_KEY"),
-    EnvironmentName = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? "Development",
+    EnvironmentName = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? "Production",
     AuthoritySinkUrl = Arg("--authority-sink") is { } sink ? new Uri(sink) : null,
     AuthoritySinkSecret = Environment.GetEnvironmentVariable("TEENMODE_AUTHORITY_SECRET"),
     ReviewerKey = Environment.GetEnvironmentVariable("TEENMODE_REVIEWER_KEY"),
@@ -20,13 +20,10 @@ var options = new ShortVideoAppOptions
 
 await using var running = await ShortVideoAppHost.StartAsync(options);
 Console.WriteLine($"ShortVideoApp listening on {running.BaseAddress} (database {Path.GetFullPath(options.DatabasePath)})");
-var stop = new TaskCompletionSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    stop.TrySetResult();
-};
-await stop.Task;
+// The generic host's lifetime: SIGTERM, SIGINT (Ctrl+C) and SIGQUIT stop accepting, finish in-flight requests and
+// stop the outbox dispatcher within the host's shutdown timeout.
+await running.WaitForShutdownAsync();
+Console.WriteLine("ShortVideoApp stopped");
 
 string? Arg(string name)
 {

@@ -11,11 +11,21 @@ namespace ShortVideoApp;
 /// <summary>Builds and starts the sample short-video app on the TeenMode SDK with SQLite.</summary>
 public static partial class ShortVideoAppHost
 {
+    /// <summary>The shortest staff key the sample accepts, in UTF-8 bytes.</summary>
+    public const int MinStaffKeyBytes = 32;
+
     /// <summary>Builds the app without starting it.</summary>
     /// <exception cref="ArgumentException">An unknown mutant name.</exception>
     public static WebApplication Build(ShortVideoAppOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (options.ReviewerKey is { } reviewer && System.Text.Encoding.UTF8.GetByteCount(reviewer) < MinStaffKeyBytes)
+        {
+            // An empty or one-character key opened report review, refunds and staff access to minors' data (issue 13).
+            throw new ArgumentException(
+                $"The reviewer key must be at least {MinStaffKeyBytes} bytes / 审核人密钥至少 {MinStaffKeyBytes} 字节.", nameof(options));
+        }
+
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             EnvironmentName = options.EnvironmentName,
@@ -117,6 +127,9 @@ public sealed class RunningApp : IAsyncDisposable
 
     /// <summary>The app's services, for tests.</summary>
     public IServiceProvider Services => _app.Services;
+
+    /// <summary>Completes when the host is told to stop (SIGTERM, SIGINT, SIGQUIT or <c>StopApplication</c>) and has stopped.</summary>
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

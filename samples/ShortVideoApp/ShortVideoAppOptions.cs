@@ -21,8 +21,11 @@ public sealed class ShortVideoAppOptions
     /// <summary>A last say over the host builder, e.g. <c>b => b.WebHost.UseTestServer()</c> for in-process tests.</summary>
     public Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? ConfigureBuilder { get; set; }
 
-    /// <summary>The hosting environment. The conformance driver refuses to start in Production.</summary>
-    public string EnvironmentName { get; set; } = "Development";
+    /// <summary>
+    /// The hosting environment, Production unless told otherwise (no developer exception page). The conformance
+    /// driver starts only in Development, Testing or Conformance.
+    /// </summary>
+    public string EnvironmentName { get; set; } = "Production";
 
     /// <summary>Where authority notices (escalated reports) are POSTed; null: the conformance recording sink when the driver is on, otherwise they stay queued.</summary>
     public Uri? AuthoritySinkUrl { get; set; }
@@ -33,7 +36,10 @@ public sealed class ShortVideoAppOptions
     /// <summary>Tunes the background delivery of authority notices (e.g. short backoffs in tests).</summary>
     public Action<TeenMode.Reporting.AuthorityDispatchOptions>? AuthorityDispatch { get; set; }
 
-    /// <summary>When set, the reviewers' API is mapped under /teenmode/v1/review and needs this key in <c>X-Reviewer-Key</c>.</summary>
+    /// <summary>
+    /// When set, the reviewers' API is mapped under /teenmode/v1/review and needs this key in <c>X-Reviewer-Key</c>.
+    /// At least 32 bytes (UTF-8); the app refuses to start with an empty or shorter key.
+    /// </summary>
     public string? ReviewerKey { get; set; }
 
     /// <summary>The AES-256 key (base64) that seals sensitive personal data; null: a key file beside the database.</summary>

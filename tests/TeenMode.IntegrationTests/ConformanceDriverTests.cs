@@ -19,7 +19,43 @@ public sealed class ConformanceDriverTests
             EnvironmentName = "Production",
         });
 
-        act.Should().Throw<InvalidOperationException>().WithMessage("*never runs in the Production environment*");
+        act.Should().Throw<InvalidOperationException>().WithMessage("*not in 'Production'*");
+    }
+
+    // Issue 13: the check was a deny-list, so "Production " (trailing space) opened the clock and setup endpoints.
+    [Theory]
+    [InlineData("Production ")]
+    [InlineData(" production")]
+    [InlineData("PRODUCTION")]
+    [InlineData("prod")]
+    [InlineData("Staging")]
+    [InlineData("")]
+    public void Build_OutsideTheAllowedEnvironments_RefusesToMapTheDriver(string environment)
+    {
+        var act = () => ShortVideoAppHost.Build(new ShortVideoAppOptions
+        {
+            DatabasePath = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".db"),
+            ConformanceKey = SampleApp.Key,
+            EnvironmentName = environment,
+        });
+
+        act.Should().Throw<InvalidOperationException>().WithMessage("*runs only in the environments*");
+    }
+
+    [Theory]
+    [InlineData("Testing")]
+    [InlineData(" conformance ")]
+    [InlineData("development")]
+    public void Build_InAnAllowedEnvironment_MapsTheDriver(string environment)
+    {
+        var act = () => ShortVideoAppHost.Build(new ShortVideoAppOptions
+        {
+            DatabasePath = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".db"),
+            ConformanceKey = SampleApp.Key,
+            EnvironmentName = environment,
+        });
+
+        act.Should().NotThrow();
     }
 
     [Fact]

@@ -24,6 +24,7 @@ public sealed class InProcessDriverTests
             DatabasePath = Path.Combine(directory, "app.db"),
             ConformanceKey = Key,
             Mutant = mutant,
+            EnvironmentName = "Testing",
             ConfigureBuilder = b => b.WebHost.UseTestServer(),
         });
         await app.Services.GetRequiredService<IContentCatalog>().UpsertAsync(ContentSeed.LoadSample());

@@ -5,7 +5,7 @@ namespace TeenMode.IntegrationTests;
 public sealed class PiProtectionHttpTests
 {
     private const string Admin = "/teenmode/v1/pi-admin";
-    private const string ReviewerKey = "integration-reviewer-key";
+    private const string ReviewerKey = "integration-reviewer-key-0123456789abcdef";
 
     [Fact]
     public async Task StaffAccess_NeedsApprovalByAnotherPerson_BeforeTheMinorsDataCanBeRead()

@@ -4,7 +4,7 @@ namespace TeenMode.IntegrationTests;
 
 public sealed class ReportingHttpTests
 {
-    private const string ReviewerKey = "integration-reviewer-key";
+    private const string ReviewerKey = "integration-reviewer-key-0123456789abcdef";
     private const string Reports = "/teenmode/v1/reports";
 
     [Fact]

@@ -34,6 +34,7 @@ internal sealed class SampleApp : IAsyncDisposable
             DatabasePath = Path.Combine(dir, "app.db"),
             ConformanceKey = Key,
             Mutant = mutant,
+            EnvironmentName = "Testing",
         };
         configure?.Invoke(options);
         var app = await ShortVideoAppHost.StartAsync(options);

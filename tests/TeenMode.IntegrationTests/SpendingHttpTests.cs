@@ -4,7 +4,7 @@ namespace TeenMode.IntegrationTests;
 
 public sealed class SpendingHttpTests
 {
-    private const string ReviewerKey = "integration-reviewer-key";
+    private const string ReviewerKey = "integration-reviewer-key-0123456789abcdef";
 
     [Fact]
     public async Task Spend_AtTheCapAndOneCentOver_AnswersWithTotalsAsExactText_AndTheCapsBasis()

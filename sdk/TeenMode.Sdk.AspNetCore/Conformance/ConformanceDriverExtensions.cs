@@ -91,9 +91,12 @@ public static class ConformanceDriverExtensions
 
     internal static void EnsureAllowed(IHostEnvironment environment, TeenModeConformanceDriverOptions options)
     {
-        if (environment.IsProduction())
+        // An allow-list, not a deny-list: "Production " or "prod" must not open the clock and setup endpoints.
+        var name = environment.EnvironmentName?.Trim() ?? string.Empty;
+        if (!options.AllowedEnvironments.Any(allowed => string.Equals(allowed?.Trim(), name, StringComparison.OrdinalIgnoreCase)) || environment.IsProduction())
         {
-            throw new InvalidOperationException("The TeenMode conformance driver never runs in the Production environment.");
+            throw new InvalidOperationException(
+                $"The TeenMode conformance driver runs only in the environments {string.Join(", ", options.AllowedEnvironments)}, not in '{environment.EnvironmentName}'.");
         }
 
         if (!options.Enabled)

@@ -12,6 +12,12 @@ public sealed class TeenModeConformanceDriverOptions
     /// <summary>The secret the harness sends in <c>X-TeenMode-Conformance-Key</c>; at least 16 characters.</summary>
     public string? SharedSecret { get; set; }
 
+    /// <summary>
+    /// The host environments the driver may start in (exact names, trimmed, case-insensitive). Default Development,
+    /// Testing and Conformance; Production is refused even when listed.
+    /// </summary>
+    public IList<string> AllowedEnvironments { get; } = ["Development", "Testing", "Conformance"];
+
     /// <summary>The route prefix. Default <c>/teenmode/conformance/v1</c>.</summary>
     public string Prefix { get; set; } = "/teenmode/conformance/v1";
 }
