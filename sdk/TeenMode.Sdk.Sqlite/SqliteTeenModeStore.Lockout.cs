@@ -25,18 +25,21 @@ public sealed partial class SqliteTeenModeStore : IGuardianLockoutStore
     }
 
     /// <inheritdoc />
-    public async Task<GuardianLockState> RecordFailureAsync(string subjectId, DateTimeOffset at, int maxFailures, TimeSpan lockFor, CancellationToken cancellationToken = default)
+    public async Task<GuardianAttemptReservation> TryReserveAttemptAsync(string subjectId, DateTimeOffset at, int maxFailures, TimeSpan lockFor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(subjectId);
         var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            // IMMEDIATE: two devices failing at once must both be counted.
+            // IMMEDIATE: the read and the conditional write are one step for every connection and process.
             using var transaction = connection.BeginTransaction(deferred: false);
             var state = await ReadLockAsync(connection, transaction, subjectId, cancellationToken).ConfigureAwait(false);
-            var next = state.IsLocked(at) ? state
-                : state.Failures + 1 >= maxFailures ? new GuardianLockState(0, at + lockFor)
-                : new GuardianLockState(state.Failures + 1, state.LockedUntil);
+            if (state.IsLocked(at))
+            {
+                return new GuardianAttemptReservation(false, state);
+            }
+
+            var next = GuardianLockState.AfterAttempt(state, at, maxFailures, lockFor);
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText = """
@@ -48,7 +51,7 @@ public sealed partial class SqliteTeenModeStore : IGuardianLockoutStore
             command.Parameters.AddWithValue("$until", next.LockedUntil is { } until ? FormatInstant(until) : DBNull.Value);
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return next;
+            return new GuardianAttemptReservation(true, next);
         }
     }
 

@@ -26,8 +26,8 @@ public static partial class Mutants
     {
         public Task<GuardianLockState> GetLockAsync(string subjectId, CancellationToken cancellationToken = default) => Task.FromResult(GuardianLockState.Clear);
 
-        public Task<GuardianLockState> RecordFailureAsync(string subjectId, DateTimeOffset at, int maxFailures, TimeSpan lockFor, CancellationToken cancellationToken = default) =>
-            Task.FromResult(GuardianLockState.Clear);
+        public Task<GuardianAttemptReservation> TryReserveAttemptAsync(string subjectId, DateTimeOffset at, int maxFailures, TimeSpan lockFor, CancellationToken cancellationToken = default) =>
+            Task.FromResult(new GuardianAttemptReservation(true, GuardianLockState.Clear));
 
         public Task ClearFailuresAsync(string subjectId, CancellationToken cancellationToken = default) => inner.ClearFailuresAsync(subjectId, cancellationToken);
     }

@@ -78,29 +78,38 @@ internal sealed class ParentalControlService(
         var ids = RequirementIds.GuardianBinding;
         var existing = await guardians.GetForSubjectAsync(subjectId, cancellationToken).ConfigureAwait(false);
         string? approvedBy = null;
+        GuardianAttemptReservation? attempt;
         if (existing.Count > 0)
         {
             // A bound guardian must agree to every further guardian, so a new "guardian" cannot take over alone.
-            var (verified, by) = await verification.VerifyAsync(subjectId, existingGuardian, "guardian-bind", ids, cancellationToken).ConfigureAwait(false);
-            if (!verified.IsAllowed)
+            var (refused, by, reserved) = await verification.CheckCredentialAsync(subjectId, existingGuardian, "guardian-bind", ids, cancellationToken).ConfigureAwait(false);
+            if (refused is not null)
             {
-                return verified;
+                return refused;
             }
 
-            approvedBy = by;
+            (approvedBy, attempt) = (by, reserved);
         }
-        else if (await verification.CheckLockAsync(subjectId, ids, cancellationToken).ConfigureAwait(false) is { } locked)
+        else
         {
-            return locked;
+            var (locked, reserved) = await verification.ReserveAsync(subjectId, ids, cancellationToken).ConfigureAwait(false);
+            if (locked is not null)
+            {
+                return locked;
+            }
+
+            attempt = reserved;
         }
 
-        // The minor's side: without its one-time code the guardian's side alone cannot bind.
+        // The minor's side: without its one-time code the guardian's side alone cannot bind. The attempt reserved
+        // above covers the code too, so a correct guardian PIN does not wipe out wrong codes.
         if (string.IsNullOrEmpty(bindingCode)
             || !await codes.TryConsumeBindingCodeAsync(subjectId, HashCode(bindingCode), time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
         {
-            return await verification.RecordFailureAsync(subjectId, "guardian-bind", ReasonCode.BindingCodeInvalid, ids, cancellationToken).ConfigureAwait(false);
+            return await verification.FailedAsync(subjectId, "guardian-bind", ReasonCode.BindingCodeInvalid, attempt!, ids, cancellationToken).ConfigureAwait(false);
         }
 
+        await verification.SucceededAsync(subjectId, attempt!, cancellationToken).ConfigureAwait(false);
         await guardians.SaveAsync(new GuardianBinding(subjectId, guardianId, hash, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
         var details = approvedBy is null ? null : new Dictionary<string, string> { ["approvedBy"] = approvedBy };
         await audit.AppendAsync(new AuditEvent("guardian:" + guardianId, "guardian-bound", subjectId, null, details), cancellationToken).ConfigureAwait(false);
@@ -115,16 +124,17 @@ internal sealed class ParentalControlService(
             return Decision.Deny(ReasonCode.UnknownSubject);
         }
 
-        var bound = await guardians.GetForSubjectAsync(subjectId, cancellationToken).ConfigureAwait(false);
-        if (!bound.Any(b => b.GuardianId == guardianId))
-        {
-            return Decision.Deny(ReasonCode.GuardianNotBound);
-        }
-
+        // Verified first: before that, every guardian id gets the same answer, so ids cannot be enumerated.
         var (verified, by) = await verification.VerifyAsync(subjectId, credential, "guardian-unbind", RequirementIds.GuardianBinding, cancellationToken).ConfigureAwait(false);
         if (!verified.IsAllowed)
         {
             return verified;
+        }
+
+        var bound = await guardians.GetForSubjectAsync(subjectId, cancellationToken).ConfigureAwait(false);
+        if (!bound.Any(b => b.GuardianId == guardianId))
+        {
+            return Decision.Deny(ReasonCode.GuardianNotBound);
         }
 
         await guardians.RemoveAsync(subjectId, guardianId, cancellationToken).ConfigureAwait(false);

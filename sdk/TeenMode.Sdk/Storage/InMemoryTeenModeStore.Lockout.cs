@@ -15,16 +15,19 @@ public sealed partial class InMemoryTeenModeStore : IGuardianLockoutStore
         }
     }
 
-    public Task<GuardianLockState> RecordFailureAsync(string subjectId, DateTimeOffset at, int maxFailures, TimeSpan lockFor, CancellationToken cancellationToken = default)
+    public Task<GuardianAttemptReservation> TryReserveAttemptAsync(string subjectId, DateTimeOffset at, int maxFailures, TimeSpan lockFor, CancellationToken cancellationToken = default)
     {
         lock (_lockoutLock)
         {
             var state = _locks.GetValueOrDefault(subjectId) ?? GuardianLockState.Clear;
-            var next = state.IsLocked(at) ? state
-                : state.Failures + 1 >= maxFailures ? new GuardianLockState(0, at + lockFor)
-                : new GuardianLockState(state.Failures + 1, state.LockedUntil);
+            if (state.IsLocked(at))
+            {
+                return Task.FromResult(new GuardianAttemptReservation(false, state));
+            }
+
+            var next = GuardianLockState.AfterAttempt(state, at, maxFailures, lockFor);
             _locks[subjectId] = next;
-            return Task.FromResult(next);
+            return Task.FromResult(new GuardianAttemptReservation(true, next));
         }
     }
 

@@ -85,6 +85,90 @@ public sealed class ParentalControlTests
     }
 
     [Fact]
+    public async Task OneHundredParallelExits_CheckAtMostTheLimitOfPins_ThenTheLockHolds()
+    {
+        var pins = new CountingPins();
+        using var host = new TeenModeHost(TeenModeHost.Local(2026, 3, 6, 10), addServices: s =>
+            s.AddSingleton<IGuardianVerifier>(sp => pins.Wrap(sp.GetRequiredService<PinHasher>())));
+        await host.RegisterAsync("kid", Born2013);
+        await host.Parental.BindAsync("kid", "mum", "2468");
+        pins.Reset();
+
+        // 99 guesses with the right PIN in the middle: the old read-check-record order verified dozens of them.
+        var attempts = Enumerable.Range(0, 100).Select(i => i == 50 ? "2468" : (1000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var decisions = await Task.WhenAll(attempts.Select(pin => Task.Run(() => host.Parental.ExitTeenModeAsync("kid", pin))));
+
+        pins.Count.Should().BeLessThanOrEqualTo(5, "an attempt is reserved before its PIN is checked");
+        decisions.Count(d => d.Reason == ReasonCode.GuardianVerificationFailed || d.IsAllowed).Should().Be(pins.Count);
+        decisions.Count(d => d.Reason == ReasonCode.GuardianLockedOut).Should().BeGreaterThanOrEqualTo(95);
+        (await host.Parental.ExitTeenModeAsync("kid", "2468")).Reason.Should().Be(ReasonCode.GuardianLockedOut);
+    }
+
+    [Fact]
+    public async Task Unbind_AnUnknownGuardianId_GetsTheSameAnswersAsAGuardianBeforeVerification()
+    {
+        using var host = new TeenModeHost(TeenModeHost.Local(2026, 3, 6, 10));
+        await host.RegisterAsync("kid", Born2013);
+        await host.Parental.BindAsync("kid", "mum", "2468");
+
+        var strangerWrong = await host.Parental.UnbindGuardianAsync("kid", "stranger", GuardianCredential.Pin("1111"));
+        var mumWrong = await host.Parental.UnbindGuardianAsync("kid", "mum", GuardianCredential.Pin("1111"));
+        var strangerRight = await host.Parental.UnbindGuardianAsync("kid", "stranger", GuardianCredential.Pin("2468"));
+
+        strangerWrong.Reason.Should().Be(ReasonCode.GuardianVerificationFailed, "an id that is not bound must not be told apart before the PIN is checked");
+        mumWrong.Reason.Should().Be(strangerWrong.Reason);
+        strangerRight.Reason.Should().Be(ReasonCode.GuardianNotBound, "a verified guardian may learn who is bound");
+        // The verified attempt cleared the count; wrong PINs against an unknown id count like any other.
+        for (var i = 0; i < 5; i++)
+        {
+            await host.Parental.UnbindGuardianAsync("kid", "stranger", GuardianCredential.Pin("1111"));
+        }
+
+        (await host.Parental.UnbindGuardianAsync("kid", "stranger", GuardianCredential.Pin("1111"))).Reason.Should().Be(ReasonCode.GuardianLockedOut);
+    }
+
+    [Fact]
+    public async Task WrongBindingCodes_LockEvenWhenTheExistingGuardiansPinIsRight()
+    {
+        using var host = new TeenModeHost(TeenModeHost.Local(2026, 3, 6, 10));
+        await host.RegisterAsync("kid", Born2013);
+        await host.Parental.BindAsync("kid", "mum", "2468");
+        var start = await host.Parental.StartGuardianBindingAsync("kid");
+
+        var guesses = new List<Decision>();
+        for (var i = 0; i < 5; i++)
+        {
+            guesses.Add(await host.Parental.BindGuardianAsync("kid", "dad", "8642", "0000000" + i, GuardianCredential.Pin("2468")));
+        }
+
+        var rightCodeWhileLocked = await host.Parental.BindGuardianAsync("kid", "dad", "8642", start.Code, GuardianCredential.Pin("2468"));
+
+        guesses.Should().OnlyContain(d => d.Reason == ReasonCode.BindingCodeInvalid, "the right PIN no longer wipes the count of wrong codes");
+        guesses[4].Details.RetryAt.Should().NotBeNull();
+        rightCodeWhileLocked.Reason.Should().Be(ReasonCode.GuardianLockedOut);
+    }
+
+    private sealed class CountingPins
+    {
+        private int _count;
+
+        public int Count => Volatile.Read(ref _count);
+
+        public void Reset() => Interlocked.Exchange(ref _count, 0);
+
+        public IGuardianVerifier Wrap(IGuardianVerifier inner) => new Counting(inner, this);
+
+        private sealed class Counting(IGuardianVerifier inner, CountingPins owner) : IGuardianVerifier
+        {
+            public bool Verify(GuardianBinding binding, string pin)
+            {
+                Interlocked.Increment(ref owner._count);
+                return inner.Verify(binding, pin);
+            }
+        }
+    }
+
+    [Fact]
     public async Task ASuccess_ResetsTheFailureCount()
     {
         using var host = new TeenModeHost(TeenModeHost.Local(2026, 3, 6, 10));
