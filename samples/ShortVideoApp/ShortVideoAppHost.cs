@@ -14,6 +14,8 @@ public static partial class ShortVideoAppHost
     /// <summary>The shortest staff key the sample accepts, in UTF-8 bytes.</summary>
     public const int MinStaffKeyBytes = 32;
 
+    private const int MinPoolThreads = 64;
+
     /// <summary>Builds the app without starting it.</summary>
     /// <exception cref="ArgumentException">An unknown mutant name.</exception>
     public static WebApplication Build(ShortVideoAppOptions options)
@@ -25,6 +27,11 @@ public static partial class ShortVideoAppHost
             throw new ArgumentException(
                 $"The reviewer key must be at least {MinStaffKeyBytes} bytes / 审核人密钥至少 {MinStaffKeyBytes} 字节.", nameof(options));
         }
+
+        // SQLite waits for a lock on the calling thread: with a locked file every request holds a pool thread for the
+        // busy timeout, and a pool sized to the cores would queue even the answers that need no store behind them.
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        ThreadPool.SetMinThreads(Math.Max(workers, MinPoolThreads), io);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {

@@ -114,8 +114,9 @@ public sealed partial class SqliteTeenModeStore : ISubjectStore, IUsageLedgerSto
             Cache = SqliteCacheMode.Private,
             Pooling = true,
 
-            // Bounds Microsoft.Data.Sqlite's own retry loop on SQLITE_BUSY; 0 would mean "wait forever".
-            DefaultTimeout = (int)Math.Clamp(Math.Ceiling(options.BusyTimeout.TotalSeconds), 1, int.MaxValue),
+            // Microsoft.Data.Sqlite retries SQLITE_BUSY for this many seconds after SQLite's own busy wait: the shortest
+            // bound it takes (0 would mean "wait forever"), so the busy timeout alone sets how long a lock is waited for.
+            DefaultTimeout = 1,
         }.ToString();
     }
 

@@ -9,6 +9,11 @@ public sealed class SqliteTeenModeStoreOptions
     /// </summary>
     public string DatabasePath { get; set; } = "teenmode.db";
 
-    /// <summary>How long a write waits for another writer's lock before failing. Default 10 seconds.</summary>
-    public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// How long SQLite waits for another connection's lock before a statement fails. Default 0.25 seconds. Microsoft.Data.Sqlite
+    /// then retries for one more second (each retry waiting this long again), so a locked file fails a call after about one
+    /// second plus twice this: within <c>TeenModeOptions.StoreTimeout</c> (2 seconds by default), so a locked store answers
+    /// <c>store-unavailable</c> quickly instead of keeping a minor's request waiting.
+    /// </summary>
+    public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
 }

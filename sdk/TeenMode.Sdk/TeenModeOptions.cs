@@ -30,8 +30,19 @@ public sealed class TeenModeOptions
     /// </summary>
     public TimeSpan GuardianBindingCodeLifetime { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// The longest a gate waits for the store before it denies with <c>store-unavailable</c> (fail closed). Default 2 seconds.
+    /// The HTTP API answers such a denial with 503 and <c>Retry-After</c>.
+    /// </summary>
+    public TimeSpan StoreTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
     internal IEnumerable<string> Validate()
     {
+        if (StoreTimeout <= TimeSpan.Zero || StoreTimeout > TimeSpan.FromMinutes(1))
+        {
+            yield return $"{nameof(StoreTimeout)} must be positive and at most one minute.";
+        }
+
         if (GuardianBindingCodeLifetime <= TimeSpan.Zero || GuardianBindingCodeLifetime > TimeSpan.FromDays(1))
         {
             yield return $"{nameof(GuardianBindingCodeLifetime)} must be positive and at most one day.";

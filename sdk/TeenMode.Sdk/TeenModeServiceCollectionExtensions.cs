@@ -52,6 +52,7 @@ public static partial class TeenModeServiceCollectionExtensions
         services.TryAddSingleton<IGuardianLockoutStore>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
         services.TryAddSingleton<IBlockedAttemptStore>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
         services.TryAddSingleton<BlockedAttemptRecorder>();
+        services.TryAddSingleton<Storage.FailClosed>();
         services.TryAddSingleton<IContentCatalog>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
         services.TryAddSingleton<IReportStore>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
         services.TryAddSingleton<IAuditStore>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());

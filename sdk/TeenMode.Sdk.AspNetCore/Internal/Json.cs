@@ -1,5 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using Newtonsoft.Json.Serialization;
@@ -25,7 +27,35 @@ internal static class Json
 
     private static readonly JsonSerializer Serializer = JsonSerializer.Create(Settings);
 
-    public static IResult Ok(object body, int status = StatusCodes.Status200OK) => new JsonResult(JToken.FromObject(body, Serializer), status, "application/json");
+    /// <summary>The reason code of a fail-closed denial; every response carrying it is answered 503 (see <see cref="StoreUnavailable"/>).</summary>
+    public const string StoreUnavailableCode = "store-unavailable";
+
+    public static IResult Ok(object body, int status = StatusCodes.Status200OK)
+    {
+        var token = JToken.FromObject(body, Serializer);
+
+        // One place for every endpoint: a decision the store could not make is never a 200 (a client would not retry it).
+        return token is JObject o && o["reasonCode"] is JValue { Value: StoreUnavailableCode }
+            ? StoreUnavailable()
+            : new JsonResult(token, status, "application/json");
+    }
+
+    /// <summary>
+    /// The store failed or was too slow, so the request was refused (fail closed) and nothing is known to be recorded:
+    /// <c>503</c> with <c>Retry-After</c>. Heartbeats and reports with an idempotency key are safe to resend.
+    /// </summary>
+    public static IResult StoreUnavailable()
+    {
+        var body = new JObject
+        {
+            ["type"] = "https://teenmode.dev/problems/" + StoreUnavailableCode,
+            ["title"] = "存储暂不可用，请求已被拒绝 / The store is unavailable; the request was refused",
+            ["status"] = StatusCodes.Status503ServiceUnavailable,
+            ["reasonCode"] = StoreUnavailableCode,
+            ["detail"] = "Fail closed: retry after the Retry-After delay with the same idempotency key or heartbeat sequence. / 已按最严格的方式拒绝：请在 Retry-After 之后使用相同的幂等键或心跳序号重试。",
+        };
+        return new StoreUnavailableResult(body);
+    }
 
     /// <summary>A refusal that may be retried later: <c>429</c> with <c>Retry-After</c> (seconds) and <c>retryAt</c> in the body.</summary>
     public static IResult TooSoon(string reasonCode, string titleZh, string titleEn, DateTimeOffset retryAt, DateTimeOffset now)
@@ -45,6 +75,11 @@ internal static class Json
 
     public static IResult Problem(int status, string reasonCode, string titleZh, string titleEn, string? detail = null, IDictionary<string, string[]>? errors = null)
     {
+        if (reasonCode == StoreUnavailableCode)
+        {
+            return StoreUnavailable();
+        }
+
         var body = new JObject
         {
             ["type"] = "https://teenmode.dev/problems/" + reasonCode,
@@ -114,6 +149,17 @@ internal static class Json
 
     private static IResult TooLarge() => Problem(StatusCodes.Status413PayloadTooLarge, "body-too-large", "请求体过大", "The request body is too large",
         string.Create(CultureInfo.InvariantCulture, $"At most {MaxBodyBytes} bytes are accepted."));
+
+    // A retry makes sense once the store's own deadline has passed; the options are the app's, read per response.
+    private sealed class StoreUnavailableResult(JObject body) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            var timeout = httpContext.RequestServices.GetService<IOptions<TeenModeOptions>>()?.Value.StoreTimeout ?? TimeSpan.FromSeconds(2);
+            var seconds = Math.Max(1, (long)Math.Ceiling(timeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            return new JsonResult(body, StatusCodes.Status503ServiceUnavailable, "application/problem+json", ("Retry-After", seconds)).ExecuteAsync(httpContext);
+        }
+    }
 
     private sealed class JsonResult(JToken body, int status, string contentType, params (string Name, string Value)[] headers) : IResult
     {

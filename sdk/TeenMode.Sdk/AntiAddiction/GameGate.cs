@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using TeenMode.Audit;
 using TeenMode.ParentalControl;
 using TeenMode.Rules;
+using TeenMode.Storage;
 using TeenMode.Subjects;
 
 namespace TeenMode.AntiAddiction;
@@ -16,40 +17,38 @@ internal sealed class GameGate(
     IAuditLog audit,
     TimeProvider time,
     BlockedAttemptRecorder blocked,
+    FailClosed failClosed,
     ILogger<GameGate>? logger = null) : IGameGate
 {
     private readonly ILogger _logger = logger ?? NullLogger<GameGate>.Instance;
 
-    public async Task<Decision> CheckPlayAsync(string subjectId, CancellationToken cancellationToken = default)
+    public Task<Decision> CheckPlayAsync(string subjectId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(subjectId);
-        try
-        {
-            var subject = await subjects.GetAsync(subjectId, cancellationToken).ConfigureAwait(false);
-            if (subject is null)
-            {
-                return Decision.Deny(ReasonCode.UnknownSubject);
-            }
-
-            var now = time.GetUtcNow();
-            var local = pack.ToLocal(now);
-            var decision = Tier(subject, local) switch
-            {
-                (true, _) => new Decision(Outcome.Allow, ReasonCode.TeenModeOff, [], DecisionDetails.None),
-                (false, null) => Decision.Allow(),
-                _ => policy.EvaluatePlay(pack, local),
-            };
-            await blocked.RecordIfDeniedAsync(subject.Id, now, BlockedAttemptRecorder.GamePlay, decision, cancellationToken).ConfigureAwait(false);
-            return decision;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException and not ArgumentException)
-        {
-            _logger.LogError(ex, "Subject store unavailable; denying game play (fail closed).");
-            return Decision.Deny(ReasonCode.StoreUnavailable);
-        }
+        return failClosed.DecideAsync(ct => CheckPlayCoreAsync(subjectId, ct), _logger, "Game play check", cancellationToken);
     }
 
-    public async Task<GameTopUpResult> TopUpAsync(GameTopUp topUp, CancellationToken cancellationToken = default)
+    private async Task<Decision> CheckPlayCoreAsync(string subjectId, CancellationToken cancellationToken)
+    {
+        var subject = await subjects.GetAsync(subjectId, cancellationToken).ConfigureAwait(false);
+        if (subject is null)
+        {
+            return Decision.Deny(ReasonCode.UnknownSubject);
+        }
+
+        var now = time.GetUtcNow();
+        var local = pack.ToLocal(now);
+        var decision = Tier(subject, local) switch
+        {
+            (true, _) => new Decision(Outcome.Allow, ReasonCode.TeenModeOff, [], DecisionDetails.None),
+            (false, null) => Decision.Allow(),
+            _ => policy.EvaluatePlay(pack, local),
+        };
+        await blocked.RecordIfDeniedAsync(subject.Id, now, BlockedAttemptRecorder.GamePlay, decision, cancellationToken).ConfigureAwait(false);
+        return decision;
+    }
+
+    public Task<GameTopUpResult> TopUpAsync(GameTopUp topUp, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(topUp);
         ArgumentException.ThrowIfNullOrWhiteSpace(topUp.SubjectId, nameof(topUp));
@@ -61,79 +60,77 @@ internal sealed class GameGate(
 
         var local = pack.ToLocal(time.GetUtcNow());
         var month = local.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        return failClosed.RunAsync(ct => TopUpCoreAsync(topUp, local, month, ct), () => new GameTopUpResult(Decision.Deny(ReasonCode.StoreUnavailable), month, null, null),
+            _logger, "Game top-up", cancellationToken);
+    }
+
+    private async Task<GameTopUpResult> TopUpCoreAsync(GameTopUp topUp, DateTime local, string month, CancellationToken cancellationToken)
+    {
+        var subject = await subjects.GetAsync(topUp.SubjectId, cancellationToken).ConfigureAwait(false);
+        if (subject is null)
+        {
+            return new GameTopUpResult(Decision.Deny(ReasonCode.UnknownSubject), month, null, null);
+        }
+
+        var (teenModeOff, tier) = Tier(subject, local);
+        Decision decision;
+        if (tier is null)
+        {
+            // An adult, or teen mode off with no known age: no cap, and nothing is kept about their spending.
+            decision = teenModeOff ? new Decision(Outcome.Allow, ReasonCode.TeenModeOff, [], DecisionDetails.None) : Decision.Allow();
+            return new GameTopUpResult(decision, month, null, null);
+        }
+
+        decision = policy.EvaluateTopUp(tier, topUp.Amount);
+        if (!decision.IsAllowed)
+        {
+            await blocked.RecordIfDeniedAsync(subject.Id, time.GetUtcNow(), BlockedAttemptRecorder.GameTopUp, decision, cancellationToken).ConfigureAwait(false);
+            var spent = tier.NoPayment ? (decimal?)null
+                : await ledger.GetSpendAsync(subject.Id, topUp.GameCompanyId, month, cancellationToken).ConfigureAwait(false);
+            return new GameTopUpResult(decision, month, spent, tier.PerMonth);
+        }
+
+        var outcome = topUp.IdempotencyKey is { } key
+            ? await ledger.TryAddSpendOnceAsync(subject.Id, topUp.GameCompanyId, month, topUp.Amount, tier.PerMonth, key, cancellationToken).ConfigureAwait(false)
+            : ToOutcome(await ledger.TryAddSpendAsync(subject.Id, topUp.GameCompanyId, month, topUp.Amount, tier.PerMonth, cancellationToken).ConfigureAwait(false));
+        var after = outcome.Total;
+        if (outcome.KeyConflict)
+        {
+            return new GameTopUpResult(Decision.Deny(ReasonCode.IdempotencyKeyReused), month, after, tier.PerMonth);
+        }
+
+        if (!outcome.Added)
+        {
+            var overMonth = Decision.Deny(ReasonCode.SpendOverMonthlyCap, tier.RequirementIds);
+            await blocked.RecordIfDeniedAsync(subject.Id, time.GetUtcNow(), BlockedAttemptRecorder.GameTopUp, overMonth, cancellationToken).ConfigureAwait(false);
+            return new GameTopUpResult(overMonth, month, after, tier.PerMonth);
+        }
+
+        if (outcome.Replayed)
+        {
+            // A retry of a top-up already counted (and audited): the same answer, nothing counted again.
+            return new GameTopUpResult(decision, month, after, tier.PerMonth) { Replayed = true };
+        }
+
+        // Amounts and ids only: no names, no payment details.
+        var details = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["amount"] = topUp.Amount.ToString("0.00", CultureInfo.InvariantCulture),
+            ["currency"] = pack.Currency,
+            ["month"] = month,
+            ["monthTotal"] = after.ToString("0.00", CultureInfo.InvariantCulture),
+        };
         try
         {
-            var subject = await subjects.GetAsync(topUp.SubjectId, cancellationToken).ConfigureAwait(false);
-            if (subject is null)
-            {
-                return new GameTopUpResult(Decision.Deny(ReasonCode.UnknownSubject), month, null, null);
-            }
-
-            var (teenModeOff, tier) = Tier(subject, local);
-            Decision decision;
-            if (tier is null)
-            {
-                // An adult, or teen mode off with no known age: no cap, and nothing is kept about their spending.
-                decision = teenModeOff ? new Decision(Outcome.Allow, ReasonCode.TeenModeOff, [], DecisionDetails.None) : Decision.Allow();
-                return new GameTopUpResult(decision, month, null, null);
-            }
-
-            decision = policy.EvaluateTopUp(tier, topUp.Amount);
-            if (!decision.IsAllowed)
-            {
-                await blocked.RecordIfDeniedAsync(subject.Id, time.GetUtcNow(), BlockedAttemptRecorder.GameTopUp, decision, cancellationToken).ConfigureAwait(false);
-                var spent = tier.NoPayment ? (decimal?)null
-                    : await ledger.GetSpendAsync(subject.Id, topUp.GameCompanyId, month, cancellationToken).ConfigureAwait(false);
-                return new GameTopUpResult(decision, month, spent, tier.PerMonth);
-            }
-
-            var outcome = topUp.IdempotencyKey is { } key
-                ? await ledger.TryAddSpendOnceAsync(subject.Id, topUp.GameCompanyId, month, topUp.Amount, tier.PerMonth, key, cancellationToken).ConfigureAwait(false)
-                : ToOutcome(await ledger.TryAddSpendAsync(subject.Id, topUp.GameCompanyId, month, topUp.Amount, tier.PerMonth, cancellationToken).ConfigureAwait(false));
-            var after = outcome.Total;
-            if (outcome.KeyConflict)
-            {
-                return new GameTopUpResult(Decision.Deny(ReasonCode.IdempotencyKeyReused), month, after, tier.PerMonth);
-            }
-
-            if (!outcome.Added)
-            {
-                var overMonth = Decision.Deny(ReasonCode.SpendOverMonthlyCap, tier.RequirementIds);
-                await blocked.RecordIfDeniedAsync(subject.Id, time.GetUtcNow(), BlockedAttemptRecorder.GameTopUp, overMonth, cancellationToken).ConfigureAwait(false);
-                return new GameTopUpResult(overMonth, month, after, tier.PerMonth);
-            }
-
-            if (outcome.Replayed)
-            {
-                // A retry of a top-up already counted (and audited): the same answer, nothing counted again.
-                return new GameTopUpResult(decision, month, after, tier.PerMonth) { Replayed = true };
-            }
-
-            // Amounts and ids only: no names, no payment details.
-            var details = new Dictionary<string, string>(StringComparer.Ordinal)
-            {
-                ["amount"] = topUp.Amount.ToString("0.00", CultureInfo.InvariantCulture),
-                ["currency"] = pack.Currency,
-                ["month"] = month,
-                ["monthTotal"] = after.ToString("0.00", CultureInfo.InvariantCulture),
-            };
-            try
-            {
-                await audit.AppendAsync(new AuditEvent("subject:" + subject.Id, "game-top-up", subject.Id, topUp.GameCompanyId, details), cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // The spend is already counted against the cap; refusing now would take the child's money off the cap for nothing.
-                _logger.LogError(ex, "Audit log unavailable; the game top-up was counted but not audited.");
-            }
-
-            return new GameTopUpResult(decision, month, after, tier.PerMonth);
+            await audit.AppendAsync(new AuditEvent("subject:" + subject.Id, "game-top-up", subject.Id, topUp.GameCompanyId, details), cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException and not ArgumentException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            _logger.LogError(ex, "Game spending ledger unavailable; denying the top-up (fail closed).");
-            return new GameTopUpResult(Decision.Deny(ReasonCode.StoreUnavailable), month, null, null);
+            // The spend is already counted against the cap; refusing now would take the child's money off the cap for nothing.
+            _logger.LogError(ex, "Audit log unavailable; the game top-up was counted but not audited.");
         }
+
+        return new GameTopUpResult(decision, month, after, tier.PerMonth);
     }
 
     private static GameSpendOutcome ToOutcome((bool Added, decimal Total) added) => new(added.Added, added.Total, Replayed: false, KeyConflict: false);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using TeenMode.ParentalControl;
 using TeenMode.Rules;
+using TeenMode.Storage;
 using TeenMode.Subjects;
 
 namespace TeenMode.AntiAddiction;
@@ -16,6 +17,7 @@ internal sealed class UsageGate(
     TimeProvider time,
     IOptions<TeenModeOptions> options,
     BlockedAttemptRecorder blocked,
+    FailClosed failClosed,
     ILogger<UsageGate>? logger = null) : IUsageGate
 {
     private readonly TeenModeOptions _options = options.Value;
@@ -23,63 +25,55 @@ internal sealed class UsageGate(
     // Optional so AddTeenMode works in hosts without AddLogging (a console app, a test).
     private readonly ILogger _logger = logger ?? NullLogger<UsageGate>.Instance;
 
-    public async Task<Decision> RecordHeartbeatAsync(Heartbeat heartbeat, CancellationToken cancellationToken = default)
+    public Task<Decision> RecordHeartbeatAsync(Heartbeat heartbeat, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(heartbeat);
-        try
-        {
-            var subject = await subjects.GetAsync(heartbeat.SubjectId, cancellationToken).ConfigureAwait(false);
-            if (subject is null)
-            {
-                return Decision.Deny(ReasonCode.UnknownSubject);
-            }
-
-            var now = time.GetUtcNow();
-            var local = pack.ToLocal(now);
-            var seconds = Math.Clamp(heartbeat.Seconds, 0, _options.MaxHeartbeatSeconds);
-            var effective = await settings.GetEffectiveAsync(subject, cancellationToken).ConfigureAwait(false);
-            var exempt = subject.TeenMode && effective.IsExempt(heartbeat.Category);
-            var (_, day) = await ledger.AppendAsync(
-                new UsageAppend(subject.Id, heartbeat.DeviceId, heartbeat.Sequence, DateOnly.FromDateTime(local), seconds, now,
-                    _options.ContinuousUseBreak, heartbeat.Category ?? UsageCategories.Uncategorized, CountsTowardBudget: !exempt),
-                cancellationToken).ConfigureAwait(false);
-            var decision = Decide(effective, heartbeat.Category, now, local, day);
-            await blocked.RecordIfDeniedAsync(subject.Id, now, BlockedAttemptRecorder.Usage, decision, cancellationToken).ConfigureAwait(false);
-            return decision;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException and not ArgumentException)
-        {
-            _logger.LogError(ex, "Usage ledger unavailable; denying (fail closed).");
-            return Decision.Deny(ReasonCode.StoreUnavailable);
-        }
+        return failClosed.DecideAsync(ct => RecordAsync(heartbeat, ct), _logger, "Usage heartbeat", cancellationToken);
     }
 
     public Task<Decision> CheckAsync(string subjectId, CancellationToken cancellationToken = default) =>
         CheckAsync(subjectId, null, cancellationToken);
 
-    public async Task<Decision> CheckAsync(string subjectId, string? category, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            var subject = await subjects.GetAsync(subjectId, cancellationToken).ConfigureAwait(false);
-            if (subject is null)
-            {
-                return Decision.Deny(ReasonCode.UnknownSubject);
-            }
+    public Task<Decision> CheckAsync(string subjectId, string? category, CancellationToken cancellationToken = default) =>
+        failClosed.DecideAsync(ct => CheckCoreAsync(subjectId, category, ct), _logger, "Usage check", cancellationToken);
 
-            var now = time.GetUtcNow();
-            var local = pack.ToLocal(now);
-            var day = await ledger.GetDayAsync(subject.Id, DateOnly.FromDateTime(local), cancellationToken).ConfigureAwait(false);
-            var effective = await settings.GetEffectiveAsync(subject, cancellationToken).ConfigureAwait(false);
-            var decision = Decide(effective, category, now, local, day);
-            await blocked.RecordIfDeniedAsync(subject.Id, now, BlockedAttemptRecorder.Usage, decision, cancellationToken).ConfigureAwait(false);
-            return decision;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException and not ArgumentException)
+    private async Task<Decision> RecordAsync(Heartbeat heartbeat, CancellationToken cancellationToken)
+    {
+        var subject = await subjects.GetAsync(heartbeat.SubjectId, cancellationToken).ConfigureAwait(false);
+        if (subject is null)
         {
-            _logger.LogError(ex, "Usage ledger unavailable; denying (fail closed).");
-            return Decision.Deny(ReasonCode.StoreUnavailable);
+            return Decision.Deny(ReasonCode.UnknownSubject);
         }
+
+        var now = time.GetUtcNow();
+        var local = pack.ToLocal(now);
+        var seconds = Math.Clamp(heartbeat.Seconds, 0, _options.MaxHeartbeatSeconds);
+        var effective = await settings.GetEffectiveAsync(subject, cancellationToken).ConfigureAwait(false);
+        var exempt = subject.TeenMode && effective.IsExempt(heartbeat.Category);
+        var (_, day) = await ledger.AppendAsync(
+            new UsageAppend(subject.Id, heartbeat.DeviceId, heartbeat.Sequence, DateOnly.FromDateTime(local), seconds, now,
+                _options.ContinuousUseBreak, heartbeat.Category ?? UsageCategories.Uncategorized, CountsTowardBudget: !exempt),
+            cancellationToken).ConfigureAwait(false);
+        var decision = Decide(effective, heartbeat.Category, now, local, day);
+        await blocked.RecordIfDeniedAsync(subject.Id, now, BlockedAttemptRecorder.Usage, decision, cancellationToken).ConfigureAwait(false);
+        return decision;
+    }
+
+    private async Task<Decision> CheckCoreAsync(string subjectId, string? category, CancellationToken cancellationToken)
+    {
+        var subject = await subjects.GetAsync(subjectId, cancellationToken).ConfigureAwait(false);
+        if (subject is null)
+        {
+            return Decision.Deny(ReasonCode.UnknownSubject);
+        }
+
+        var now = time.GetUtcNow();
+        var local = pack.ToLocal(now);
+        var day = await ledger.GetDayAsync(subject.Id, DateOnly.FromDateTime(local), cancellationToken).ConfigureAwait(false);
+        var effective = await settings.GetEffectiveAsync(subject, cancellationToken).ConfigureAwait(false);
+        var decision = Decide(effective, category, now, local, day);
+        await blocked.RecordIfDeniedAsync(subject.Id, now, BlockedAttemptRecorder.Usage, decision, cancellationToken).ConfigureAwait(false);
+        return decision;
     }
 
     public async Task<UsageSnapshot?> GetSnapshotAsync(string subjectId, CancellationToken cancellationToken = default)

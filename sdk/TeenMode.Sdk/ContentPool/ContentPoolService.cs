@@ -1,14 +1,32 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using TeenMode.Rules;
+using TeenMode.Storage;
 using TeenMode.Subjects;
 
 namespace TeenMode.ContentPool;
 
-internal sealed class ContentPoolService(ISubjectStore subjects, IContentCatalog catalog, IContentPolicy policy, RulePack pack, TimeProvider time) : IContentPool
+internal sealed class ContentPoolService(
+    ISubjectStore subjects,
+    IContentCatalog catalog,
+    IContentPolicy policy,
+    RulePack pack,
+    TimeProvider time,
+    FailClosed failClosed,
+    ILogger<ContentPoolService>? logger = null) : IContentPool
 {
+    private readonly ILogger _logger = logger ?? NullLogger<ContentPoolService>.Instance;
+
     private const string AudioPhase = "a:";
     private const string RestPhase = "b:";
 
-    public async Task<Decision> CheckAsync(string subjectId, string itemId, CancellationToken cancellationToken = default)
+    public Task<Decision> CheckAsync(string subjectId, string itemId, CancellationToken cancellationToken = default) =>
+        failClosed.DecideAsync(ct => CheckCoreAsync(subjectId, itemId, ct), _logger, "Content check", cancellationToken);
+
+    public Task<Decision> CheckPlacementAsync(string subjectId, string itemId, ContentPlacement placement, CancellationToken cancellationToken = default) =>
+        failClosed.DecideAsync(ct => CheckPlacementCoreAsync(subjectId, itemId, placement, ct), _logger, "Content placement check", cancellationToken);
+
+    private async Task<Decision> CheckCoreAsync(string subjectId, string itemId, CancellationToken cancellationToken)
     {
         var subject = await subjects.GetAsync(subjectId, cancellationToken).ConfigureAwait(false);
         if (subject is null)
@@ -95,7 +113,7 @@ internal sealed class ContentPoolService(ISubjectStore subjects, IContentCatalog
         return new ContentPage(items, null);
     }
 
-    public async Task<Decision> CheckPlacementAsync(string subjectId, string itemId, ContentPlacement placement, CancellationToken cancellationToken = default)
+    private async Task<Decision> CheckPlacementCoreAsync(string subjectId, string itemId, ContentPlacement placement, CancellationToken cancellationToken)
     {
         var subject = await subjects.GetAsync(subjectId, cancellationToken).ConfigureAwait(false);
         if (subject is null)

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace TeenMode.ParentalControl;
 
 /// <summary>Whether a subject may use a feature (stranger DMs, live tipping, comments, posting …) now.</summary>
@@ -10,11 +13,24 @@ public interface IFeatureGate
     Task<Decision> CheckAsync(string subjectId, string feature, CancellationToken cancellationToken = default);
 }
 
-internal sealed class FeatureGate(IGuardianSettings settings, Rules.RulePack pack, BlockedAttemptRecorder blocked, TimeProvider time) : IFeatureGate
+internal sealed class FeatureGate(
+    IGuardianSettings settings,
+    Rules.RulePack pack,
+    BlockedAttemptRecorder blocked,
+    TimeProvider time,
+    Storage.FailClosed failClosed,
+    ILogger<FeatureGate>? logger = null) : IFeatureGate
 {
-    public async Task<Decision> CheckAsync(string subjectId, string feature, CancellationToken cancellationToken = default)
+    private readonly ILogger _logger = logger ?? NullLogger<FeatureGate>.Instance;
+
+    public Task<Decision> CheckAsync(string subjectId, string feature, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(feature);
+        return failClosed.DecideAsync(ct => CheckCoreAsync(subjectId, feature, ct), _logger, "Feature check", cancellationToken);
+    }
+
+    private async Task<Decision> CheckCoreAsync(string subjectId, string feature, CancellationToken cancellationToken)
+    {
         var effective = await settings.GetEffectiveAsync(subjectId, cancellationToken).ConfigureAwait(false);
         if (effective is null)
         {

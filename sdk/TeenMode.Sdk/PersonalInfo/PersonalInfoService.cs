@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using TeenMode.Audit;
 using TeenMode.ParentalControl;
 using TeenMode.Rules;
+using TeenMode.Storage;
 using TeenMode.Subjects;
 
 namespace TeenMode.PersonalInfo;
@@ -33,49 +34,45 @@ internal sealed class PersonalInfoService(
     IAuditLog audit,
     PersonalInfoOptions options,
     TimeProvider time,
+    FailClosed failClosed,
     ILogger<PersonalInfoService>? logger = null) : IPersonalInfo
 {
     private readonly ILogger _logger = logger ?? NullLogger<PersonalInfoService>.Instance;
 
     public DataInventory Inventory => inventory;
 
-    public async Task<Decision> CheckCollectionAsync(string subjectId, string field, string purpose, CancellationToken cancellationToken = default)
+    public Task<Decision> CheckCollectionAsync(string subjectId, string field, string purpose, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(subjectId);
-        try
-        {
-            return (await EvaluateAsync(subjectId, field, purpose, cancellationToken).ConfigureAwait(false)).Decision;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException and not ArgumentException)
-        {
-            _logger.LogError(ex, "Personal-information store unavailable; refusing collection (fail closed).");
-            return Decision.Deny(ReasonCode.StoreUnavailable);
-        }
+        return failClosed.DecideAsync(
+            async ct => (await EvaluateAsync(subjectId, field, purpose, ct).ConfigureAwait(false)).Decision, _logger, "Personal-information collection check", cancellationToken);
     }
 
     public async Task<Decision> CollectAsync(string subjectId, string field, string purpose, string value, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(subjectId);
         ArgumentNullException.ThrowIfNull(value);
-        Decision decision;
-        bool sensitive;
         var f = inventory.Field(field);
-        try
-        {
-            (decision, sensitive) = await EvaluateAsync(subjectId, field, purpose, cancellationToken).ConfigureAwait(false);
-            if (!decision.IsAllowed)
+        var sensitive = false;
+        var decision = await failClosed.DecideAsync(
+            async ct =>
             {
-                return decision;
-            }
+                (var verdict, sensitive) = await EvaluateAsync(subjectId, field, purpose, ct).ConfigureAwait(false);
+                if (verdict.IsAllowed)
+                {
+                    var p = inventory.Purpose(purpose)!;
+                    var now = time.GetUtcNow();
+                    await store.UpsertValueAsync(Seal(subjectId, f!, p.Id, value, sensitive, now, now + p.Retention), ct).ConfigureAwait(false);
+                }
 
-            var p = inventory.Purpose(purpose)!;
-            var now = time.GetUtcNow();
-            await store.UpsertValueAsync(Seal(subjectId, f!, p.Id, value, sensitive, now, now + p.Retention), cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException and not ArgumentException and not TeenModeConfigurationException)
+                return verdict;
+            },
+            _logger,
+            "Personal-information collection",
+            cancellationToken).ConfigureAwait(false);
+        if (!decision.IsAllowed)
         {
-            _logger.LogError(ex, "Personal-information store unavailable; nothing was collected (fail closed).");
-            return Decision.Deny(ReasonCode.StoreUnavailable);
+            return decision;
         }
 
         await AuditAsync(new AuditEvent("subject:" + subjectId, "personal-data-collected", subjectId, field, new Dictionary<string, string>(StringComparer.Ordinal)

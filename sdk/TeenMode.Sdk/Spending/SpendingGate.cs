@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using TeenMode.Audit;
 using TeenMode.ParentalControl;
 using TeenMode.Rules;
+using TeenMode.Storage;
 using TeenMode.Subjects;
 
 namespace TeenMode.Spending;
@@ -32,11 +33,12 @@ internal sealed class SpendingGate(
     IAuditLog audit,
     TimeProvider time,
     BlockedAttemptRecorder blocked,
+    FailClosed failClosed,
     ILogger<SpendingGate>? logger = null) : ISpendingGate
 {
     private readonly ILogger _logger = logger ?? NullLogger<SpendingGate>.Instance;
 
-    public async Task<SpendResult> SpendAsync(SpendRequest request, CancellationToken cancellationToken = default)
+    public Task<SpendResult> SpendAsync(SpendRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentException.ThrowIfNullOrWhiteSpace(request.SubjectId, nameof(request));
@@ -56,54 +58,52 @@ internal sealed class SpendingGate(
         var local = pack.ToLocal(now);
         var date = DateOnly.FromDateTime(local);
         var month = local.ToString("yyyy-MM", CultureInfo.InvariantCulture);
-        try
+        return failClosed.RunAsync(ct => SpendCoreAsync(request, rules, now, date, month, ct), () => new SpendResult(Decision.Deny(ReasonCode.StoreUnavailable), null, date, month, null, null),
+            _logger, "Spend", cancellationToken);
+    }
+
+    private async Task<SpendResult> SpendCoreAsync(SpendRequest request, SpendingRules rules, DateTimeOffset now, DateOnly date, string month, CancellationToken cancellationToken)
+    {
+        var subject = await subjects.GetAsync(request.SubjectId, cancellationToken).ConfigureAwait(false);
+        if (subject is null)
         {
-            var subject = await subjects.GetAsync(request.SubjectId, cancellationToken).ConfigureAwait(false);
-            if (subject is null)
-            {
-                return new SpendResult(Decision.Deny(ReasonCode.UnknownSubject), null, date, month, null, null);
-            }
-
-            var (teenModeOff, band) = BandOf(subject, date);
-            if (band is null)
-            {
-                // An adult, or teen mode off with no known age: no cap, and nothing is kept about their spending.
-                var free = teenModeOff ? new Decision(Outcome.Allow, ReasonCode.TeenModeOff, [], DecisionDetails.None) : Decision.Allow();
-                return new SpendResult(free, null, date, month, null, null);
-            }
-
-            var caps = await capsSource.GetCapsAsync(subject.Id, band.Value, request.Category, cancellationToken).ConfigureAwait(false);
-            var record = new SpendRecord(NewId("spd-"), subject.Id, request.Category, request.Amount, rules.Currency, request.ItemId, now, date, month, request.IdempotencyKey);
-            var attempt = await ledger.TryRecordSpendAsync(record, totals => policy.Evaluate(caps, totals, request.Amount), cancellationToken).ConfigureAwait(false);
-            if (attempt.KeyConflict)
-            {
-                return new SpendResult(Decision.Deny(ReasonCode.IdempotencyKeyReused), null, date, month, attempt.Totals, caps);
-            }
-
-            if (attempt.Replayed)
-            {
-                // A retry of a payment already counted (and audited): the first answer, nothing counted again.
-                var first = attempt.Spend!;
-                return new SpendResult(new Decision(Outcome.Allow, ReasonCode.Allowed, caps.RequirementIds, DecisionDetails.None), first, first.LocalDate, first.Month, attempt.Totals, caps)
-                {
-                    Replayed = true,
-                };
-            }
-
-            if (attempt.Spend is null)
-            {
-                await blocked.RecordIfDeniedAsync(subject.Id, now, BlockedAttemptRecorder.Spend, attempt.Decision, cancellationToken).ConfigureAwait(false);
-                return new SpendResult(attempt.Decision, null, date, month, attempt.Totals, caps);
-            }
-
-            await AuditAsync(attempt.Spend, attempt.Totals, cancellationToken).ConfigureAwait(false);
-            return new SpendResult(attempt.Decision, attempt.Spend, date, month, attempt.Totals, caps);
+            return new SpendResult(Decision.Deny(ReasonCode.UnknownSubject), null, date, month, null, null);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException and not ArgumentException and not TeenModeConfigurationException)
+
+        var (teenModeOff, band) = BandOf(subject, date);
+        if (band is null)
         {
-            _logger.LogError(ex, "Spending ledger unavailable; denying the payment (fail closed).");
-            return new SpendResult(Decision.Deny(ReasonCode.StoreUnavailable), null, date, month, null, null);
+            // An adult, or teen mode off with no known age: no cap, and nothing is kept about their spending.
+            var free = teenModeOff ? new Decision(Outcome.Allow, ReasonCode.TeenModeOff, [], DecisionDetails.None) : Decision.Allow();
+            return new SpendResult(free, null, date, month, null, null);
         }
+
+        var caps = await capsSource.GetCapsAsync(subject.Id, band.Value, request.Category, cancellationToken).ConfigureAwait(false);
+        var record = new SpendRecord(NewId("spd-"), subject.Id, request.Category, request.Amount, rules.Currency, request.ItemId, now, date, month, request.IdempotencyKey);
+        var attempt = await ledger.TryRecordSpendAsync(record, totals => policy.Evaluate(caps, totals, request.Amount), cancellationToken).ConfigureAwait(false);
+        if (attempt.KeyConflict)
+        {
+            return new SpendResult(Decision.Deny(ReasonCode.IdempotencyKeyReused), null, date, month, attempt.Totals, caps);
+        }
+
+        if (attempt.Replayed)
+        {
+            // A retry of a payment already counted (and audited): the first answer, nothing counted again.
+            var first = attempt.Spend!;
+            return new SpendResult(new Decision(Outcome.Allow, ReasonCode.Allowed, caps.RequirementIds, DecisionDetails.None), first, first.LocalDate, first.Month, attempt.Totals, caps)
+            {
+                Replayed = true,
+            };
+        }
+
+        if (attempt.Spend is null)
+        {
+            await blocked.RecordIfDeniedAsync(subject.Id, now, BlockedAttemptRecorder.Spend, attempt.Decision, cancellationToken).ConfigureAwait(false);
+            return new SpendResult(attempt.Decision, null, date, month, attempt.Totals, caps);
+        }
+
+        await AuditAsync(attempt.Spend, attempt.Totals, cancellationToken).ConfigureAwait(false);
+        return new SpendResult(attempt.Decision, attempt.Spend, date, month, attempt.Totals, caps);
     }
 
     public async Task<SpendingStatement?> GetStatementAsync(string subjectId, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken = default)
