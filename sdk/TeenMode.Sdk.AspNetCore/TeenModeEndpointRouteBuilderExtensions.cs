@@ -68,7 +68,7 @@ public static class TeenModeEndpointRouteBuilderExtensions
     private static IResult UnknownSubject() =>
         Json.Problem(StatusCodes.Status404NotFound, ReasonCode.UnknownSubject.Value, "用户不存在", "No such subject");
 
-    private static async Task<IResult> CreateSubjectAsync(HttpRequest request, ISubjectService subjects, CancellationToken ct)
+    private static async Task<IResult> CreateSubjectAsync(HttpRequest request, ISubjectService subjects, RulePack pack, TimeProvider time, CancellationToken ct)
     {
         var (body, problem) = await Json.ReadObjectAsync(request);
         if (problem is not null)
@@ -78,7 +78,8 @@ public static class TeenModeEndpointRouteBuilderExtensions
 
         var f = new FieldReader(body!);
         var id = f.String("id", maxLength: 128);
-        var birthDate = f.Date("birthDate");
+        // A birth date is a past day of a living person: not in the future, not before 1900.
+        var birthDate = f.Date("birthDate", WireDates.MinBirthDate, DateOnly.FromDateTime(pack.ToLocal(time.GetUtcNow())));
         var bandText = f.String("declaredBand", required: false, maxLength: 8);
         AgeBand? band = null;
         if (bandText is not null)
