@@ -11,27 +11,68 @@ internal static class AppEndpoints
         var api = app.MapGroup("/api");
 
         // Playing a video needs both the time rules and the content pool to agree.
-        api.MapPost("/videos/{videoId}/play", async (string videoId, string user, IUsageGate usage, IContentPool pool, IContentCatalog catalog, CancellationToken ct) =>
+        // The user is bound as an optional string and checked here, so a missing one is a problem+json 400, not a binding failure.
+        api.MapPost("/videos/{videoId}/play", async (string videoId, string? user, IUsageGate usage, IContentPool pool, IContentCatalog catalog, CancellationToken ct) =>
         {
-            var time = await usage.CheckAsync(user, ct);
-            if (!time.IsAllowed)
+            if (InvalidUser(user) is { } invalid)
             {
-                return Results.Json(new { played = false, reasonCode = time.Reason.Value }, statusCode: StatusCodes.Status403Forbidden);
+                return invalid;
             }
 
-            var content = await pool.CheckAsync(user, videoId, ct);
+            var time = await usage.CheckAsync(user!, ct);
+            if (!time.IsAllowed)
+            {
+                return Refused(time.Reason.Value);
+            }
+
+            var content = await pool.CheckAsync(user!, videoId, ct);
             if (!content.IsAllowed)
             {
-                return Results.Json(new { played = false, reasonCode = content.Reason.Value }, statusCode: StatusCodes.Status403Forbidden);
+                return Refused(content.Reason.Value);
             }
 
             var item = await catalog.GetAsync(videoId, ct);
             return Results.Json(new { played = true, title = item?.Title, notice = time.Outcome == TeenMode.Outcome.AllowWithNotice ? time.Reason.Value : null });
         });
 
-        api.MapGet("/feed", async (string user, string? cursor, IContentPool pool, CancellationToken ct) =>
-            await pool.GetFeedAsync(user, cursor, 20, ct) is { } page
+        api.MapGet("/feed", async (string? user, string? cursor, IContentPool pool, CancellationToken ct) =>
+        {
+            if (InvalidUser(user) is { } invalid)
+            {
+                return invalid;
+            }
+
+            if (cursor is { Length: > 256 })
+            {
+                return Problem(StatusCodes.Status400BadRequest, "invalid-request", "请求无效 / The request is invalid",
+                    new Dictionary<string, string[]> { ["cursor"] = ["must be at most 256 characters / 过长"] });
+            }
+
+            return await pool.GetFeedAsync(user!, string.IsNullOrEmpty(cursor) ? null : cursor, 20, ct) is { } page
                 ? Results.Json(new { items = page.Items.Select(i => new { i.Id, i.Title, i.Category }), page.NextCursor })
-                : Results.NotFound());
+                : Problem(StatusCodes.Status404NotFound, "unknown-subject", "用户不存在 / No such subject");
+        });
+    }
+
+    private static IResult? InvalidUser(string? user) =>
+        string.IsNullOrWhiteSpace(user) || user.Length > 128
+            ? Problem(StatusCodes.Status400BadRequest, "invalid-request", "请求无效 / The request is invalid",
+                new Dictionary<string, string[]> { ["user"] = ["query parameter is required (1 to 128 characters) / 必须提供用户"] })
+            : null;
+
+    // A refusal keeps "played" and "reasonCode" for the client, as problem+json like every other error.
+    private static IResult Refused(string reasonCode) =>
+        Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "无法播放 / The video cannot be played",
+            extensions: new Dictionary<string, object?> { ["reasonCode"] = reasonCode, ["played"] = false });
+
+    private static IResult Problem(int status, string reasonCode, string title, Dictionary<string, string[]>? errors = null)
+    {
+        var extensions = new Dictionary<string, object?> { ["reasonCode"] = reasonCode };
+        if (errors is not null)
+        {
+            extensions["errors"] = errors;
+        }
+
+        return Results.Problem(statusCode: status, title: title, extensions: extensions);
     }
 }

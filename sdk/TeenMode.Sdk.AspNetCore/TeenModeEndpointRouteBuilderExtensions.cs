@@ -162,11 +162,13 @@ public static class TeenModeEndpointRouteBuilderExtensions
         return Query(await gate.CheckAsync(subjectId, category, ct));
     }
 
-    private static async Task<IResult> FeedAsync(string subjectId, string? cursor, int? limit, string? q, string? category, IContentPool pool, CancellationToken ct)
+    private static async Task<IResult> FeedAsync(string subjectId, string? cursor, string? limit, string? q, string? category, IContentPool pool, CancellationToken ct)
     {
-        if (limit is < 1 or > 100)
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var size = QueryParams.Int(limit, "limit", 1, 100, errors);
+        if (errors.Count > 0)
         {
-            return Json.Invalid(new Dictionary<string, string[]> { ["limit"] = ["must be between 1 and 100 / 取值范围 1 至 100"] });
+            return Json.Invalid(errors);
         }
 
         // An empty parameter (e.g. from a URL template) means "not given".
@@ -182,7 +184,7 @@ public static class TeenModeEndpointRouteBuilderExtensions
             return Json.Invalid(new Dictionary<string, string[]> { ["q"] = ["must be at most 100 characters / 搜索词过长"] });
         }
 
-        var page = await pool.GetFeedAsync(subjectId, new FeedRequest(cursor, limit ?? 20, q, category), ct);
+        var page = await pool.GetFeedAsync(subjectId, new FeedRequest(cursor, size ?? 20, q, category), ct);
         return page is null ? UnknownSubject() : Json.Ok(new { items = page.Items.Select(Dto.Of), nextCursor = page.NextCursor });
     }
 }
