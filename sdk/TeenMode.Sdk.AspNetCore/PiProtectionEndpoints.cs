@@ -21,7 +21,7 @@ public static class PiProtectionEndpoints
     public static RouteGroupBuilder MapTeenModePiAdmin(this IEndpointRouteBuilder endpoints, string prefix = DefaultAdminPrefix)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var admin = endpoints.MapGroup(prefix);
+        var admin = endpoints.MapGroup(prefix).WithExceptionBoundary();
         admin.MapPost("/staff-access/requests", RequestAccessAsync);
         admin.MapGet("/staff-access/requests/{grantId}", async (string grantId, IStaffAccess access, CancellationToken ct) =>
             await access.GetAsync(grantId, ct) is { } grant ? Json.Ok(Grant(grant)) : NotPending());

@@ -34,7 +34,7 @@ public static class TeenModeContentEndpoints
     public static RouteGroupBuilder MapTeenModeContentAdmin(this IEndpointRouteBuilder endpoints, string prefix = DefaultAdminPrefix)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var admin = endpoints.MapGroup(prefix);
+        var admin = endpoints.MapGroup(prefix).WithExceptionBoundary();
         admin.MapPost("/content/import", ImportAsync);
         admin.MapGet("/content/export", ExportAsync);
         admin.MapPut("/content/{itemId}/rating", ChangeRatingAsync);

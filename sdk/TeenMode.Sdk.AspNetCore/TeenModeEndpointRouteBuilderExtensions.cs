@@ -21,7 +21,7 @@ public static class TeenModeEndpointRouteBuilderExtensions
     public static RouteGroupBuilder MapTeenMode(this IEndpointRouteBuilder endpoints, string prefix = DefaultPrefix)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var api = endpoints.MapGroup(prefix);
+        var api = endpoints.MapGroup(prefix).WithExceptionBoundary();
 
         api.MapPost("/subjects", CreateSubjectAsync);
         api.MapGet("/subjects/{subjectId}", GetSubjectAsync);

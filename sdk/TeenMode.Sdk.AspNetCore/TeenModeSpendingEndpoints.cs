@@ -22,7 +22,7 @@ public static partial class TeenModeSpendingEndpoints
     public static RouteGroupBuilder MapTeenModeRefundReview(this IEndpointRouteBuilder endpoints, string prefix = ReportingEndpoints.DefaultReviewPrefix)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var review = endpoints.MapGroup(prefix);
+        var review = endpoints.MapGroup(prefix).WithExceptionBoundary();
         review.MapGet("/refund-requests/{refundId}", GetRefundAsync);
         review.MapPost("/refund-requests/{refundId}/approve", (string refundId, HttpRequest request, IRefundDesk desk, CancellationToken ct) =>
             DecideAsync(request, refundId, approve: true, actorFromBody: true, desk, ct));

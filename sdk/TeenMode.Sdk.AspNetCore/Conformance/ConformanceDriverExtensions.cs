@@ -57,7 +57,7 @@ public static class ConformanceDriverExtensions
         }
 
         var secret = Encoding.UTF8.GetBytes(options.SharedSecret!);
-        var group = endpoints.MapGroup(options.Prefix);
+        var group = endpoints.MapGroup(options.Prefix).WithExceptionBoundary();
         group.AddEndpointFilter(async (context, next) =>
         {
             var given = Encoding.UTF8.GetBytes(context.HttpContext.Request.Headers[KeyHeader].ToString());
