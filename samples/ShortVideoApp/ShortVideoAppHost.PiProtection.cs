@@ -20,7 +20,7 @@ public static partial class ShortVideoAppHost
             Matches(context.HttpContext.Request.Headers["X-Reviewer-Key"].ToString(), options.ReviewerKey)
             || Matches(context.HttpContext.Request.Headers[ConformanceDriverExtensions.KeyHeader].ToString(), options.ConformanceKey)
                 ? await next(context)
-                : Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "需要工作人员身份 / Staff credentials required"));
+                : Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "需要工作人员身份 / Staff credentials required", extensions: KeyRequired()));
     }
 
     private static bool Matches(string given, string? expected) =>

@@ -14,6 +14,6 @@ public static partial class ShortVideoAppHost
         app.MapTeenModeRefundReview().AddEndpointFilter(async (context, next) =>
             CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(context.HttpContext.Request.Headers["X-Reviewer-Key"].ToString()), expected)
                 ? await next(context)
-                : Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "需要审核员身份 / Reviewer key required"));
+                : Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "需要审核员身份 / Reviewer key required", extensions: KeyRequired()));
     }
 }

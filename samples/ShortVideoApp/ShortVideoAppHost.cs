@@ -16,6 +16,9 @@ public static partial class ShortVideoAppHost
 
     private const int MinPoolThreads = 64;
 
+    // Staff-key refusals carry a stable reason code like every other problem.
+    private static Dictionary<string, object?> KeyRequired() => new(StringComparer.Ordinal) { ["reasonCode"] = "staff-key-required" };
+
     /// <summary>Builds the app without starting it.</summary>
     /// <exception cref="ArgumentException">An unknown mutant name.</exception>
     public static WebApplication Build(ShortVideoAppOptions options)
@@ -91,7 +94,7 @@ public static partial class ShortVideoAppHost
                     System.Text.Encoding.UTF8.GetBytes(context.HttpContext.Request.Headers[ConformanceDriverExtensions.KeyHeader].ToString()),
                     System.Text.Encoding.UTF8.GetBytes(adminKey))
                     ? await next(context)
-                    : Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "需要审核人权限 / Reviewer access required"));
+                    : Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "需要审核人权限 / Reviewer access required", extensions: KeyRequired()));
         }
 
         MapPiAdmin(app, options);

@@ -21,7 +21,7 @@ public static class PiProtectionEndpoints
     public static RouteGroupBuilder MapTeenModePiAdmin(this IEndpointRouteBuilder endpoints, string prefix = DefaultAdminPrefix)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var admin = endpoints.MapGroup(prefix).WithTeenModeFailClosed();
+        var admin = endpoints.MapGroup(prefix).WithExceptionBoundary().WithTeenModeFailClosed();
         admin.MapPost("/staff-access/requests", RequestAccessAsync);
         admin.MapGet("/staff-access/requests/{grantId}", async (string grantId, IStaffAccess access, CancellationToken ct) =>
             await access.GetAsync(grantId, ct) is { } grant ? Json.Ok(Grant(grant)) : NotPending());
@@ -136,10 +136,11 @@ public static class PiProtectionEndpoints
         var f = new FieldReader(body!);
         var actor = f.String("actor", maxLength: 128);
         var occurredText = f.String("occurredAt", maxLength: 40);
-        DateTimeOffset occurredAt = default;
-        if (occurredText is not null && !DateTimeOffset.TryParse(occurredText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out occurredAt))
+        var instantErrors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var occurredAt = WireDates.Instant(occurredText, "occurredAt", instantErrors) ?? default;
+        foreach (var message in instantErrors.Values.SelectMany(m => m))
         {
-            f.Add("occurredAt", "must be an ISO-8601 instant / 时间格式无效");
+            f.Add("occurredAt", message);
         }
 
         var categories = Codes(body!, f, "categories", required: true);

@@ -24,7 +24,7 @@ public static partial class ReportingEndpoints
     public static RouteGroupBuilder MapTeenModeReportReview(this IEndpointRouteBuilder endpoints, string prefix = DefaultReviewPrefix)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var review = endpoints.MapGroup(prefix).WithTeenModeFailClosed();
+        var review = endpoints.MapGroup(prefix).WithExceptionBoundary().WithTeenModeFailClosed();
         review.MapGet("/reports/overdue", async (IReportReview r, CancellationToken ct) =>
         {
             var overdue = await r.ListOverdueAsync(ct);

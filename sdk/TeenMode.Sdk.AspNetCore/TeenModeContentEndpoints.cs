@@ -18,6 +18,8 @@ public static class TeenModeContentEndpoints
     /// <summary>Import files larger than this are refused.</summary>
     public const int MaxImportBytes = 64 * 1024 * 1024;
 
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     private static readonly Dictionary<string, ContentPlacement> Placements = new(StringComparer.Ordinal)
     {
         ["home-first-screen"] = ContentPlacement.HomeFirstScreen,
@@ -32,7 +34,7 @@ public static class TeenModeContentEndpoints
     public static RouteGroupBuilder MapTeenModeContentAdmin(this IEndpointRouteBuilder endpoints, string prefix = DefaultAdminPrefix)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var admin = endpoints.MapGroup(prefix).WithTeenModeFailClosed();
+        var admin = endpoints.MapGroup(prefix).WithExceptionBoundary().WithTeenModeFailClosed();
         admin.MapPost("/content/import", ImportAsync);
         admin.MapGet("/content/export", ExportAsync);
         admin.MapPut("/content/{itemId}/rating", ChangeRatingAsync);
@@ -46,14 +48,16 @@ public static class TeenModeContentEndpoints
         api.MapGet("/content/richness", async (IContentCuration curation, CancellationToken ct) => Json.Ok(Of(await curation.GetRichnessAsync(ct))));
     }
 
-    private static async Task<IResult> HotListAsync(string subjectId, int? limit, IContentPool pool, CancellationToken ct)
+    private static async Task<IResult> HotListAsync(string subjectId, string? limit, IContentPool pool, CancellationToken ct)
     {
-        if (limit is < 1 or > 100)
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var size = QueryParams.Int(limit, "limit", 1, 100, errors);
+        if (errors.Count > 0)
         {
-            return Json.Invalid(new Dictionary<string, string[]> { ["limit"] = ["must be between 1 and 100 / 取值范围 1 至 100"] });
+            return Json.Invalid(errors);
         }
 
-        var page = await pool.GetHotListAsync(subjectId, limit ?? 20, ct);
+        var page = await pool.GetHotListAsync(subjectId, size ?? 20, ct);
         return page is null ? UnknownSubject() : Json.Ok(new { items = page.Items.Select(Dto.Of) });
     }
 
@@ -68,9 +72,10 @@ public static class TeenModeContentEndpoints
         return decision.Reason == ReasonCode.UnknownSubject ? UnknownSubject() : Json.Ok(Dto.Of(decision));
     }
 
-    private static async Task<IResult> ImportAsync(HttpRequest request, string? format, bool? partial, string? reviewerId, IContentCuration curation, CancellationToken ct)
+    private static async Task<IResult> ImportAsync(HttpRequest request, string? format, string? partial, string? reviewerId, IContentCuration curation, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var allowPartial = QueryParams.Bool(partial, "partial", errors) ?? false;
         var fileFormat = ParseFormat(format ?? (request.ContentType?.Contains("csv", StringComparison.OrdinalIgnoreCase) == true ? "csv" : "json"), errors);
         if (string.IsNullOrWhiteSpace(reviewerId) || reviewerId.Length > 128)
         {
@@ -103,8 +108,19 @@ public static class TeenModeContentEndpoints
                 buffer.Write(chunk, 0, read);
             }
 
-            var text = Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
-            var result = await curation.ImportAsync(reviewerId!, text, fileFormat!.Value, partial ?? false, ct);
+            string text;
+            try
+            {
+                text = StrictUtf8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+            }
+            catch (DecoderFallbackException)
+            {
+                // Never import a title with U+FFFD where the file had bytes that are not UTF-8.
+                return Json.Problem(StatusCodes.Status400BadRequest, "invalid-import", "导入文件不是有效的 UTF-8", "The import file is not valid UTF-8",
+                    "Nothing was imported; save the file as UTF-8.");
+            }
+
+            var result = await curation.ImportAsync(reviewerId!, text, fileFormat!.Value, allowPartial, ct);
             if (!result.Ok && result.Stored == 0)
             {
                 return Json.Problem(StatusCodes.Status400BadRequest, "invalid-import", "导入文件有误，未导入任何内容", "The import file has errors; nothing was imported",

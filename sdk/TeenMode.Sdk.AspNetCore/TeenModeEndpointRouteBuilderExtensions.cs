@@ -21,7 +21,7 @@ public static class TeenModeEndpointRouteBuilderExtensions
     public static RouteGroupBuilder MapTeenMode(this IEndpointRouteBuilder endpoints, string prefix = DefaultPrefix)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var api = endpoints.MapGroup(prefix).WithTeenModeFailClosed();
+        var api = endpoints.MapGroup(prefix).WithExceptionBoundary().WithTeenModeFailClosed();
 
         api.MapPost("/subjects", CreateSubjectAsync);
         api.MapGet("/subjects/{subjectId}", GetSubjectAsync);
@@ -68,7 +68,7 @@ public static class TeenModeEndpointRouteBuilderExtensions
     private static IResult UnknownSubject() =>
         Json.Problem(StatusCodes.Status404NotFound, ReasonCode.UnknownSubject.Value, "用户不存在", "No such subject");
 
-    private static async Task<IResult> CreateSubjectAsync(HttpRequest request, ISubjectService subjects, CancellationToken ct)
+    private static async Task<IResult> CreateSubjectAsync(HttpRequest request, ISubjectService subjects, RulePack pack, TimeProvider time, CancellationToken ct)
     {
         var (body, problem) = await Json.ReadObjectAsync(request);
         if (problem is not null)
@@ -78,7 +78,8 @@ public static class TeenModeEndpointRouteBuilderExtensions
 
         var f = new FieldReader(body!);
         var id = f.String("id", maxLength: 128);
-        var birthDate = f.Date("birthDate");
+        // A birth date is a past day of a living person: not in the future, not before 1900.
+        var birthDate = f.Date("birthDate", WireDates.MinBirthDate, DateOnly.FromDateTime(pack.ToLocal(time.GetUtcNow())));
         var bandText = f.String("declaredBand", required: false, maxLength: 8);
         AgeBand? band = null;
         if (bandText is not null)
@@ -161,11 +162,13 @@ public static class TeenModeEndpointRouteBuilderExtensions
         return Query(await gate.CheckAsync(subjectId, category, ct));
     }
 
-    private static async Task<IResult> FeedAsync(string subjectId, string? cursor, int? limit, string? q, string? category, IContentPool pool, CancellationToken ct)
+    private static async Task<IResult> FeedAsync(string subjectId, string? cursor, string? limit, string? q, string? category, IContentPool pool, CancellationToken ct)
     {
-        if (limit is < 1 or > 100)
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var size = QueryParams.Int(limit, "limit", 1, 100, errors);
+        if (errors.Count > 0)
         {
-            return Json.Invalid(new Dictionary<string, string[]> { ["limit"] = ["must be between 1 and 100 / 取值范围 1 至 100"] });
+            return Json.Invalid(errors);
         }
 
         // An empty parameter (e.g. from a URL template) means "not given".
@@ -181,7 +184,7 @@ public static class TeenModeEndpointRouteBuilderExtensions
             return Json.Invalid(new Dictionary<string, string[]> { ["q"] = ["must be at most 100 characters / 搜索词过长"] });
         }
 
-        var page = await pool.GetFeedAsync(subjectId, new FeedRequest(cursor, limit ?? 20, q, category), ct);
+        var page = await pool.GetFeedAsync(subjectId, new FeedRequest(cursor, size ?? 20, q, category), ct);
         return page is null ? UnknownSubject() : Json.Ok(new { items = page.Items.Select(Dto.Of), nextCursor = page.NextCursor });
     }
 }

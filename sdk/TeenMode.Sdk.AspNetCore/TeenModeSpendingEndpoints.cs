@@ -22,7 +22,7 @@ public static partial class TeenModeSpendingEndpoints
     public static RouteGroupBuilder MapTeenModeRefundReview(this IEndpointRouteBuilder endpoints, string prefix = ReportingEndpoints.DefaultReviewPrefix)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var review = endpoints.MapGroup(prefix).WithTeenModeFailClosed();
+        var review = endpoints.MapGroup(prefix).WithExceptionBoundary().WithTeenModeFailClosed();
         review.MapGet("/refund-requests/{refundId}", GetRefundAsync);
         review.MapPost("/refund-requests/{refundId}/approve", (string refundId, HttpRequest request, IRefundDesk desk, CancellationToken ct) =>
             DecideAsync(request, refundId, approve: true, actorFromBody: true, desk, ct));
@@ -167,8 +167,8 @@ public static partial class TeenModeSpendingEndpoints
     private static async Task<IResult> StatementAsync(string subjectId, string? since, string? until, ISpendingGate gate, TimeProvider time, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        var end = ParseInstant(until, "until", errors) ?? time.GetUtcNow();
-        var start = ParseInstant(since, "since", errors) ?? end - TimeSpan.FromDays(31);
+        var end = WireDates.Instant(until, "until", errors) ?? time.GetUtcNow();
+        var start = WireDates.Instant(since, "since", errors) ?? end - TimeSpan.FromDays(31);
         if (errors.Count == 0 && (end < start || end - start > MaxStatementRange))
         {
             errors["until"] = ["must be after 'since' and at most 366 days later / 结束时间须晚于开始时间且跨度不超过 366 天"];
@@ -271,22 +271,6 @@ public static partial class TeenModeSpendingEndpoints
         RefundStatus.Approved => "approved",
         _ => "refused",
     };
-
-    private static DateTimeOffset? ParseInstant(string? text, string name, Dictionary<string, string[]> errors)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return null;
-        }
-
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant))
-        {
-            return instant;
-        }
-
-        errors[name] = ["must be an ISO-8601 instant, e.g. 2026-03-01T00:00:00+08:00 / 时间格式无效"];
-        return null;
-    }
 
     private static string Instant(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
 

@@ -24,8 +24,8 @@ internal static class TeenModeUsageReportEndpoints
         }
 
         var today = DateOnly.FromDateTime(pack.ToLocal(time.GetUtcNow()));
-        var last = Day(to, "to", errors) ?? today;
-        var first = Day(from, "from", errors) ?? last.AddDays(-6);
+        var last = WireDates.Day(to, "to", errors) ?? today;
+        var first = WireDates.Day(from, "from", errors) ?? last.AddDays(-6);
         if (errors.Count == 0 && (last < first || last.DayNumber - first.DayNumber + 1 > GuardianUsageReport.MaxDays))
         {
             errors["to"] = [$"must not be before 'from', and the range covers at most {GuardianUsageReport.MaxDays} days / 结束日期不得早于开始日期，且跨度不超过 {GuardianUsageReport.MaxDays} 天"];
@@ -75,20 +75,4 @@ internal static class TeenModeUsageReportEndpoints
     private static string Text(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static string Money(decimal amount) => amount.ToString("0.00", CultureInfo.InvariantCulture);
-
-    private static DateOnly? Day(string? text, string field, Dictionary<string, string[]> errors)
-    {
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
-        {
-            return day;
-        }
-
-        errors[field] = ["must be a local date yyyy-MM-dd / 须为 yyyy-MM-dd 格式的日期"];
-        return null;
-    }
 }

@@ -57,7 +57,7 @@ public static class ConformanceDriverExtensions
         }
 
         var secret = Encoding.UTF8.GetBytes(options.SharedSecret!);
-        var group = endpoints.MapGroup(options.Prefix).WithTeenModeFailClosed();
+        var group = endpoints.MapGroup(options.Prefix).WithExceptionBoundary().WithTeenModeFailClosed();
         group.AddEndpointFilter(async (context, next) =>
         {
             var given = Encoding.UTF8.GetBytes(context.HttpContext.Request.Headers[KeyHeader].ToString());
@@ -137,22 +137,26 @@ public static class ConformanceDriverExtensions
         DateTimeOffset? instant = null;
         if (local is not null)
         {
-            if (DateTime.TryParseExact(local, "yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.None, out var l))
+            if (DateTime.TryParseExact(local, "yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.None, out var l)
+                && l.Year is >= 2000 and <= 2100)
             {
                 instant = new DateTimeOffset(l, pack.TimeZone.GetUtcOffset(l));
             }
             else
             {
-                f.Add("local", "must be yyyy-MM-ddTHH:mm:ss in the rule pack's time zone / 本地时间格式无效");
+                f.Add("local", "must be yyyy-MM-ddTHH:mm:ss in the rule pack's time zone, years 2000 to 2100 / 本地时间格式无效或超出范围");
             }
         }
         else if (instantText is not null)
         {
-            if (DateTimeOffset.TryParse(instantText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var i))
+            var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+            instant = WireDates.Instant(instantText, "instant", errors);
+            foreach (var message in errors.Values.SelectMany(m => m))
             {
-                instant = i;
+                f.Add("instant", message);
             }
-            else
+
+            if (instant is null && errors.Count == 0)
             {
                 f.Add("instant", "must be an ISO-8601 instant / 时间格式无效");
             }
@@ -181,6 +185,13 @@ public static class ConformanceDriverExtensions
 
         var f = new FieldReader(body!);
         var seconds = f.Integer("seconds", required: true, 0, 366L * 24 * 3600);
+
+        // Repeated advances must not walk the clock out of the range every date computation supports.
+        if (seconds is { } s && !WireDates.InRange(clock.GetUtcNow() + TimeSpan.FromSeconds(s)))
+        {
+            f.Add("seconds", "is out of range: the clock would pass 2100-12-31 / 超出范围：时钟将超过 2100-12-31");
+        }
+
         if (!f.Ok)
         {
             return Json.Invalid(f.Errors);
@@ -200,7 +211,8 @@ public static class ConformanceDriverExtensions
 
         var f = new FieldReader(body!);
         var age = f.Integer("age", required: false, 0, 17);
-        var birthDate = f.Date("birthDate");
+        var today = DateOnly.FromDateTime(pack.ToLocal(time.GetUtcNow()));
+        var birthDate = f.Date("birthDate", WireDates.MinBirthDate, today);
         var teenMode = f.Boolean("teenMode") ?? true;
         if (!f.Ok)
         {
@@ -210,7 +222,6 @@ public static class ConformanceDriverExtensions
         if (birthDate is null && age is not null)
         {
             // Half a year past the birthday, so the age holds for the next 180 days of the clock.
-            var today = DateOnly.FromDateTime(pack.ToLocal(time.GetUtcNow()));
             birthDate = today.AddYears(-(int)age.Value).AddDays(-180);
         }
 

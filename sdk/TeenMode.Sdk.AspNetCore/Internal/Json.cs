@@ -104,6 +104,11 @@ internal static class Json
         Problem(StatusCodes.Status400BadRequest, "invalid-request", "请求无效", "The request is invalid", "See 'errors' for each field.", errors);
 
     /// <summary>Reads the body as a JSON object, or returns the problem that explains why it cannot.</summary>
+    /// <remarks>
+    /// Strict on purpose: a hostile client must not get a lenient parse stored. Invalid UTF-8, anything after the object,
+    /// duplicate property names, comments, single quotes and trailing commas are <c>invalid-json</c>; a string holding a lone
+    /// UTF-16 surrogate is <c>invalid-request</c> naming its path.
+    /// </remarks>
     public static async Task<(JObject? Body, IResult? Problem)> ReadObjectAsync(HttpRequest request, bool optional = false)
     {
         if (request.ContentLength is > MaxBodyBytes)
@@ -131,11 +136,17 @@ internal static class Json
                 : (null, Problem(StatusCodes.Status400BadRequest, "invalid-json", "请求体为空", "The request body is empty", "Send a JSON object."));
         }
 
-        buffer.Position = 0;
+        var (text, problem) = StrictJson.Check(new ReadOnlySpan<byte>(buffer.GetBuffer(), 0, (int)buffer.Length));
+        if (problem is not null)
+        {
+            return (null, problem);
+        }
+
         try
         {
-            using var reader = new JsonTextReader(new StreamReader(buffer)) { DateParseHandling = DateParseHandling.None, MaxDepth = 32 };
-            var token = await JToken.ReadFromAsync(reader, request.HttpContext.RequestAborted).ConfigureAwait(false);
+            // The text passed the strict check above; Newtonsoft only builds the tree the field readers walk.
+            using var reader = new JsonTextReader(new StringReader(text!)) { DateParseHandling = DateParseHandling.None, MaxDepth = StrictJson.MaxDepth + 1 };
+            var token = JToken.ReadFrom(reader);
             return token is JObject obj
                 ? (obj, null)
                 : (null, Problem(StatusCodes.Status400BadRequest, "invalid-json", "请求体必须是 JSON 对象", "The body must be a JSON object", $"Found {token.Type} at line 1."));
@@ -146,6 +157,8 @@ internal static class Json
             return (null, Problem(StatusCodes.Status400BadRequest, "invalid-json", "JSON 格式错误", "Malformed JSON", detail));
         }
     }
+
+    internal static IResult MalformedJson(string detail) => Problem(StatusCodes.Status400BadRequest, "invalid-json", "JSON 格式错误", "Malformed JSON", detail);
 
     private static IResult TooLarge() => Problem(StatusCodes.Status413PayloadTooLarge, "body-too-large", "请求体过大", "The request body is too large",
         string.Create(CultureInfo.InvariantCulture, $"At most {MaxBodyBytes} bytes are accepted."));
@@ -238,10 +251,10 @@ internal sealed class FieldReader(JObject body)
             return null;
         }
 
-        var value = (long)token;
-        if (value < min || value > max)
+        // Newtonsoft keeps an integer beyond long as a BigInteger; a cast would throw, so it is out of range here.
+        if (token is not JValue { Value: long value } || value < min || value > max)
         {
-            Add(name, string.Create(CultureInfo.InvariantCulture, $"must be between {min} and {max} / 超出范围"));
+            Add(name, string.Create(CultureInfo.InvariantCulture, $"is out of range: must be an integer between {min} and {max} / 超出范围"));
             return null;
         }
 
@@ -265,7 +278,8 @@ internal sealed class FieldReader(JObject body)
         return (bool)token;
     }
 
-    public DateOnly? Date(string name)
+    /// <summary>An optional local date yyyy-MM-dd between <paramref name="min"/> and <paramref name="max"/>: impossible or far dates are refused, so no later arithmetic overflows.</summary>
+    public DateOnly? Date(string name, DateOnly min, DateOnly max)
     {
         var text = String(name, required: false, maxLength: 10);
         if (text is null)
@@ -273,13 +287,19 @@ internal sealed class FieldReader(JObject body)
             return null;
         }
 
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        if (!WireDates.TryParseDay(text, out var date))
         {
-            return date;
+            Add(name, "must be a date yyyy-MM-dd / 日期格式应为 yyyy-MM-dd");
+            return null;
         }
 
-        Add(name, "must be a date yyyy-MM-dd / 日期格式应为 yyyy-MM-dd");
-        return null;
+        if (date < min || date > max)
+        {
+            Add(name, WireDates.OutOfRange(min, max));
+            return null;
+        }
+
+        return date;
     }
 
     public T? Enum<T>(string name, bool required)
