@@ -15,6 +15,9 @@ public static partial class ShortVideoAppHost
     /// <summary>The authentication scheme that reads <see cref="ReviewerKeyHeader"/>.</summary>
     public const string StaffScheme = "ReviewerKey";
 
+    /// <summary>The scheme that reads the conformance key (content admin and the incident flow during a conformance run).</summary>
+    public const string ConformanceScheme = "ConformanceKey";
+
     /// <summary>The header reviewers send their key in.</summary>
     public const string ReviewerKeyHeader = "X-Reviewer-Key";
 
@@ -43,20 +46,16 @@ public static partial class ShortVideoAppHost
 
     private static void ConfigureStaff(WebApplicationBuilder builder, ShortVideoAppOptions options)
     {
+        // Two schemes, so report and refund decisions ignore the conformance header entirely (401, not 403, without a reviewer key).
         builder.Services.AddAuthentication(StaffScheme)
-            .AddScheme<StaffKeyOptions, StaffKeyHandler>(StaffScheme, o =>
-            {
-                o.ReviewerKeyHash = Hash(options.ReviewerKey);
-                o.ConformanceKeyHash = Hash(options.ConformanceKey);
-            });
+            .AddScheme<StaffKeyOptions, StaffKeyHandler>(StaffScheme, o => o.Set(ReviewerKeyHeader, options.ReviewerKey, ReviewerRole))
+            .AddScheme<StaffKeyOptions, StaffKeyHandler>(ConformanceScheme, o => o.Set(ConformanceDriverExtensions.KeyHeader, options.ConformanceKey, ConformanceRole));
         builder.Services.AddTeenModeAuthorization();
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(TeenModePolicies.ReportReviewer, p => p.AddAuthenticationSchemes(StaffScheme).RequireRole(ReviewerRole))
             .AddPolicy(TeenModePolicies.RefundReviewer, p => p.AddAuthenticationSchemes(StaffScheme).RequireRole(ReviewerRole))
-            .AddPolicy(TeenModePolicies.ContentAdmin, p => p.AddAuthenticationSchemes(StaffScheme).RequireRole(ReviewerRole, ConformanceRole))
-            .AddPolicy(TeenModePolicies.PiAdmin, p => p.AddAuthenticationSchemes(StaffScheme).RequireRole(ReviewerRole, ConformanceRole));
-
-        static byte[]? Hash(string? key) => key is null ? null : SHA256.HashData(Encoding.UTF8.GetBytes(key));
+            .AddPolicy(TeenModePolicies.ContentAdmin, p => p.AddAuthenticationSchemes(StaffScheme, ConformanceScheme).RequireRole(ReviewerRole, ConformanceRole))
+            .AddPolicy(TeenModePolicies.PiAdmin, p => p.AddAuthenticationSchemes(StaffScheme, ConformanceScheme).RequireRole(ReviewerRole, ConformanceRole));
     }
 
     private static void MapStaff(WebApplication app)
@@ -68,48 +67,49 @@ public static partial class ShortVideoAppHost
     }
 }
 
-/// <summary>The SHA-256 hashes of the keys the staff scheme accepts (null: that key is not configured).</summary>
+/// <summary>One staff key scheme: the header it reads, the SHA-256 of the key it accepts (null: none) and the role it grants.</summary>
 public sealed class StaffKeyOptions : AuthenticationSchemeOptions
 {
-    /// <summary>SHA-256 of the reviewer key.</summary>
-    public IReadOnlyList<byte>? ReviewerKeyHash { get; set; }
+    /// <summary>The request header that carries the key.</summary>
+    public string Header { get; set; } = ShortVideoAppHost.ReviewerKeyHeader;
 
-    /// <summary>SHA-256 of the conformance key (only set when the conformance driver runs).</summary>
-    public IReadOnlyList<byte>? ConformanceKeyHash { get; set; }
+    /// <summary>SHA-256 of the accepted key; null when the key is not configured (every attempt fails).</summary>
+    public IReadOnlyList<byte>? KeyHash { get; set; }
+
+    /// <summary>The role a matching key signs in with.</summary>
+    public string Role { get; set; } = ShortVideoAppHost.ReviewerRole;
+
+    internal void Set(string header, string? key, string role)
+    {
+        Header = header;
+        KeyHash = key is null ? null : SHA256.HashData(Encoding.UTF8.GetBytes(key));
+        Role = role;
+    }
 }
 
 /// <summary>
-/// Signs a request in as a reviewer when <c>X-Reviewer-Key</c> matches, or as the conformance harness when
-/// <c>X-TeenMode-Conformance-Key</c> matches. Missing header: no result; empty or wrong: failure. Both give 401.
+/// Signs a request in with <see cref="StaffKeyOptions.Role"/> when its key header matches. Missing header: no result;
+/// empty or wrong key: failure. Either way the staff policy then answers 401.
 /// </summary>
 internal sealed class StaffKeyHandler(IOptionsMonitor<StaffKeyOptions> options, ILoggerFactory logger, UrlEncoder encoder)
     : AuthenticationHandler<StaffKeyOptions>(options, logger, encoder)
 {
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        if (Request.Headers.TryGetValue(ShortVideoAppHost.ReviewerKeyHeader, out var reviewer))
+        if (!Request.Headers.TryGetValue(Options.Header, out var values))
         {
-            return Task.FromResult(Check(reviewer.ToString(), Options.ReviewerKeyHash, ShortVideoAppHost.ReviewerRole));
+            return Task.FromResult(AuthenticateResult.NoResult());
         }
 
-        if (Request.Headers.TryGetValue(ConformanceDriverExtensions.KeyHeader, out var conformance))
-        {
-            return Task.FromResult(Check(conformance.ToString(), Options.ConformanceKeyHash, ShortVideoAppHost.ConformanceRole));
-        }
-
-        return Task.FromResult(AuthenticateResult.NoResult());
-    }
-
-    private AuthenticateResult Check(string given, IReadOnlyList<byte>? expected, string role)
-    {
         // Hash first so the comparison is fixed-length: neither the key's content nor its length leaks through timing.
+        var given = values.ToString();
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(given));
-        if (expected is null || given.Length == 0 || !CryptographicOperations.FixedTimeEquals(hash, expected.ToArray()))
+        if (Options.KeyHash is not { } expected || given.Length == 0 || !CryptographicOperations.FixedTimeEquals(hash, expected.ToArray()))
         {
-            return AuthenticateResult.Fail("Missing or wrong staff key.");
+            return Task.FromResult(AuthenticateResult.Fail("Missing or wrong staff key."));
         }
 
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, role), new Claim(ClaimTypes.Role, role)], Scheme.Name);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, Options.Role), new Claim(ClaimTypes.Role, Options.Role)], Scheme.Name);
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name)));
     }
 }
