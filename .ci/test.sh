@@ -39,7 +39,7 @@ cli=(dotnet run --project harness/TeenMode.Harness.Cli -c Release --no-build --)
 "${cli[@]}" demo --out "$reports/demo" >/dev/null || status=1
 "${cli[@]}" selftest --out "$reports/selftest" >/dev/null || status=1
 set +e
-"${cli[@]}" run --target http://127.0.0.1:9/ --conformance-key 0123456789abcdef0123 --timeout 2 --out "$reports/down" >/dev/null
+"${cli[@]}" run --target http://127.0.0.1:9/ --conformance-key 0123456789abcdef0123456789abcdef --timeout 2 --out "$reports/down" >/dev/null
 [ $? -eq 3 ] || { echo "run against a down target did not exit 3" >&2; status=1; }
 set -e
 bash .ci/validate-reports.sh "$reports" || status=1

@@ -1,7 +1,8 @@
 using ShortVideoApp;
 
 // Usage: ShortVideoApp [--db FILE] [--urls URL] [--rules FILE] [--mutant NAME] [--authority-sink URL]
-// Authority webhook secret: TEENMODE_AUTHORITY_SECRET; reviewers' API key: TEENMODE_REVIEWER_KEY.
+// Authority webhook secret: TEENMODE_AUTHORITY_SECRET; reviewers' key (sent as X-Reviewer-Key): TEENMODE_REVIEWER_KEY.
+// Every key and secret must be at least 32 bytes and not blank, or the app refuses to start.
 // Personal-data sealing key (base64, 32 bytes): TEENMODE_PI_KEY; without it a key file is kept beside the database.
 // The conformance driver is mapped only when TEENMODE_CONFORMANCE_KEY is set (never in Production).
 var options = new ShortVideoAppOptions

@@ -16,20 +16,12 @@ public static partial class ShortVideoAppHost
 
     private const int MinPoolThreads = 64;
 
-    // Staff-key refusals carry a stable reason code like every other problem.
-    private static Dictionary<string, object?> KeyRequired() => new(StringComparer.Ordinal) { ["reasonCode"] = "staff-key-required" };
-
     /// <summary>Builds the app without starting it.</summary>
-    /// <exception cref="ArgumentException">An unknown mutant name.</exception>
+    /// <exception cref="ArgumentException">An unknown mutant name, or a reviewer key, conformance key or authority secret that is blank or under 32 bytes.</exception>
     public static WebApplication Build(ShortVideoAppOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.ReviewerKey is { } reviewer && System.Text.Encoding.UTF8.GetByteCount(reviewer) < MinStaffKeyBytes)
-        {
-            // An empty or one-character key opened report review, refunds and staff access to minors' data (issue 13).
-            throw new ArgumentException(
-                $"The reviewer key must be at least {MinStaffKeyBytes} bytes / 审核人密钥至少 {MinStaffKeyBytes} 字节.", nameof(options));
-        }
+        EnsureStrongSecrets(options);
 
         // SQLite waits for a lock on the calling thread: with a locked file every request holds a pool thread for the
         // busy timeout, and a pool sized to the cores would queue even the answers that need no store behind them.
@@ -62,6 +54,7 @@ public static partial class ShortVideoAppHost
 
         ConfigureReporting(teenMode, options);
         ConfigurePersonalInfo(teenMode, options);
+        ConfigureStaff(builder, options);
 
         if (options.Mutant is { } mutant)
         {
@@ -79,25 +72,8 @@ public static partial class ShortVideoAppHost
             app.MapTeenModeConformanceDriver();
         }
 
-        if (options.ReviewerKey is { } reviewerKey)
-        {
-            MapReview(app, reviewerKey);
-            MapRefundReview(app, reviewerKey);
-        }
-
-        if (options.ConformanceKey is { } adminKey)
-        {
-            // The content admin API (import, export, rating) changes what minors see. A real app puts it behind its
-            // reviewer login; the sample, which has none, opens it only with the conformance key.
-            app.MapTeenModeContentAdmin().AddEndpointFilter(async (context, next) =>
-                System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
-                    System.Text.Encoding.UTF8.GetBytes(context.HttpContext.Request.Headers[ConformanceDriverExtensions.KeyHeader].ToString()),
-                    System.Text.Encoding.UTF8.GetBytes(adminKey))
-                    ? await next(context)
-                    : Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "需要审核人权限 / Reviewer access required", extensions: KeyRequired()));
-        }
-
-        MapPiAdmin(app, options);
+        // Staff surfaces require the policies registered in ConfigureStaff; without a key nobody signs in (401).
+        MapStaff(app);
         AppEndpoints.Map(app);
         return app;
     }

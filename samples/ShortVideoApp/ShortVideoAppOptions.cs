@@ -15,7 +15,10 @@ public sealed class ShortVideoAppOptions
     /// <summary>A deliberately broken variant to start instead of the compliant app (see <see cref="Mutants"/>). For proving the harness only.</summary>
     public string? Mutant { get; set; }
 
-    /// <summary>When set, the conformance driver is mapped and this is its shared secret.</summary>
+    /// <summary>
+    /// When set, the conformance driver is mapped and this is its shared secret; it also signs the harness in (header
+    /// <c>X-TeenMode-Conformance-Key</c>) for content admin and the incident flow. At least 32 bytes (UTF-8), not blank.
+    /// </summary>
     public string? ConformanceKey { get; set; }
 
     /// <summary>A last say over the host builder, e.g. <c>b => b.WebHost.UseTestServer()</c> for in-process tests.</summary>
@@ -30,15 +33,16 @@ public sealed class ShortVideoAppOptions
     /// <summary>Where authority notices (escalated reports) are POSTed; null: the conformance recording sink when the driver is on, otherwise they stay queued.</summary>
     public Uri? AuthoritySinkUrl { get; set; }
 
-    /// <summary>The HMAC-SHA256 secret of the authority webhook (at least 32 characters).</summary>
+    /// <summary>The HMAC-SHA256 secret of the authority webhook (at least 32 bytes, not blank).</summary>
     public string? AuthoritySinkSecret { get; set; }
 
     /// <summary>Tunes the background delivery of authority notices (e.g. short backoffs in tests).</summary>
     public Action<TeenMode.Reporting.AuthorityDispatchOptions>? AuthorityDispatch { get; set; }
 
     /// <summary>
-    /// When set, the reviewers' API is mapped under /teenmode/v1/review and needs this key in <c>X-Reviewer-Key</c>.
-    /// At least 32 bytes (UTF-8); the app refuses to start with an empty or shorter key.
+    /// The reviewers' key: a request with this key in <c>X-Reviewer-Key</c> signs in as a reviewer (report review, refunds,
+    /// content admin, staff access to personal data). Unset: nobody can sign in as a reviewer (401).
+    /// At least 32 bytes (UTF-8), not blank; the app refuses to start with an empty or shorter key.
     /// </summary>
     public string? ReviewerKey { get; set; }
 

@@ -16,12 +16,14 @@ public static class PiProtectionEndpoints
 
     /// <summary>
     /// Maps staff access (request, approve, refuse, read) and the incident flow (declare, notify, report, authority report).
-    /// These are staff endpoints: protect the returned group with the app's authorization.
+    /// Staff endpoints that return minors' personal data: the group requires the policy
+    /// <see cref="TeenModeAuthorizationOptions.PiAdminPolicy"/> (default <see cref="TeenModePolicies.PiAdmin"/>), which the app registers.
     /// </summary>
+    /// <exception cref="TeenModeConfigurationException">The policy is not registered (default policy provider).</exception>
     public static RouteGroupBuilder MapTeenModePiAdmin(this IEndpointRouteBuilder endpoints, string prefix = DefaultAdminPrefix)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var admin = endpoints.MapGroup(prefix).WithExceptionBoundary().WithTeenModeFailClosed();
+        var admin = endpoints.MapGroup(prefix).WithExceptionBoundary().WithTeenModeFailClosed().RequireStaffPolicy(endpoints, o => o.PiAdminPolicy, "personal-information admin");
         admin.MapPost("/staff-access/requests", RequestAccessAsync);
         admin.MapGet("/staff-access/requests/{grantId}", async (string grantId, IStaffAccess access, CancellationToken ct) =>
             await access.GetAsync(grantId, ct) is { } grant ? Json.Ok(Grant(grant)) : NotPending());

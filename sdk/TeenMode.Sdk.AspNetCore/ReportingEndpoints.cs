@@ -18,13 +18,15 @@ public static partial class ReportingEndpoints
     private const int MaxEvidence = 20;
 
     /// <summary>
-    /// Maps the reviewers' workflow (triage, action, reject, close, overdue list). These are staff endpoints: protect the
-    /// returned group with the app's authorization (e.g. <c>.RequireAuthorization("reviewers")</c>).
+    /// Maps the reviewers' workflow (triage, action, reject, close, overdue list). Staff endpoints: the group requires the
+    /// policy <see cref="TeenModeAuthorizationOptions.ReportReviewerPolicy"/> (default <see cref="TeenModePolicies.ReportReviewer"/>),
+    /// which the app registers; unauthenticated requests get <c>401</c>, others without the policy <c>403</c>.
     /// </summary>
+    /// <exception cref="TeenModeConfigurationException">The policy is not registered (default policy provider).</exception>
     public static RouteGroupBuilder MapTeenModeReportReview(this IEndpointRouteBuilder endpoints, string prefix = DefaultReviewPrefix)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var review = endpoints.MapGroup(prefix).WithExceptionBoundary().WithTeenModeFailClosed();
+        var review = endpoints.MapGroup(prefix).WithExceptionBoundary().WithTeenModeFailClosed().RequireStaffPolicy(endpoints, o => o.ReportReviewerPolicy, "report review");
         review.MapGet("/reports/overdue", async (IReportReview r, CancellationToken ct) =>
         {
             var overdue = await r.ListOverdueAsync(ct);

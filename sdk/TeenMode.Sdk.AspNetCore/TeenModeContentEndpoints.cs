@@ -29,12 +29,14 @@ public static class TeenModeContentEndpoints
 
     /// <summary>
     /// Maps the content admin API: import (JSON or CSV), export and reviewer rating changes. These change what minors see:
-    /// protect the returned group with the app's own authorization (e.g. <c>.RequireAuthorization("reviewers")</c>).
+    /// the group requires the policy <see cref="TeenModeAuthorizationOptions.ContentAdminPolicy"/> (default
+    /// <see cref="TeenModePolicies.ContentAdmin"/>), which the app registers.
     /// </summary>
+    /// <exception cref="TeenModeConfigurationException">The policy is not registered (default policy provider).</exception>
     public static RouteGroupBuilder MapTeenModeContentAdmin(this IEndpointRouteBuilder endpoints, string prefix = DefaultAdminPrefix)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var admin = endpoints.MapGroup(prefix).WithExceptionBoundary().WithTeenModeFailClosed();
+        var admin = endpoints.MapGroup(prefix).WithExceptionBoundary().WithTeenModeFailClosed().RequireStaffPolicy(endpoints, o => o.ContentAdminPolicy, "content admin");
         admin.MapPost("/content/import", ImportAsync);
         admin.MapGet("/content/export", ExportAsync);
         admin.MapPut("/content/{itemId}/rating", ChangeRatingAsync);

@@ -16,13 +16,14 @@ public static partial class TeenModeSpendingEndpoints
     private static readonly TimeSpan MaxStatementRange = TimeSpan.FromDays(366);
 
     /// <summary>
-    /// Maps the platform's refund decisions (approve, refuse). These are staff endpoints: protect the returned group with the
-    /// app's authorization (e.g. <c>.RequireAuthorization("refund-staff")</c>).
+    /// Maps the platform's refund decisions (read, approve, refuse). Staff endpoints: the group requires the policy
+    /// <see cref="TeenModeAuthorizationOptions.RefundReviewerPolicy"/> (default <see cref="TeenModePolicies.RefundReviewer"/>), which the app registers.
     /// </summary>
+    /// <exception cref="TeenModeConfigurationException">The policy is not registered (default policy provider).</exception>
     public static RouteGroupBuilder MapTeenModeRefundReview(this IEndpointRouteBuilder endpoints, string prefix = ReportingEndpoints.DefaultReviewPrefix)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var review = endpoints.MapGroup(prefix).WithExceptionBoundary().WithTeenModeFailClosed();
+        var review = endpoints.MapGroup(prefix).WithExceptionBoundary().WithTeenModeFailClosed().RequireStaffPolicy(endpoints, o => o.RefundReviewerPolicy, "refund review");
         review.MapGet("/refund-requests/{refundId}", GetRefundAsync);
         review.MapPost("/refund-requests/{refundId}/approve", (string refundId, HttpRequest request, IRefundDesk desk, CancellationToken ct) =>
             DecideAsync(request, refundId, approve: true, actorFromBody: true, desk, ct));

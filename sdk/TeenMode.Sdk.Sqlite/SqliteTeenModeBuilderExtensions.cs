@@ -42,7 +42,7 @@ public static class SqliteTeenModeBuilderExtensions
 
         // Registered by factory so the container disposes it (releasing pooled connections) on shutdown.
         services.RemoveAll<SqliteTeenModeStore>();
-        services.AddSingleton(_ => new SqliteTeenModeStore(options));
+        services.AddSingleton(sp => new SqliteTeenModeStore(options, sp.GetService<TeenMode.PersonalInfo.PersonalDataProtector>()));
 
         // AddTeenMode used TryAdd for the in-memory defaults; RemoveAll drops them (and any earlier UseSqlite).
         services.RemoveAll<ISubjectStore>().AddSingleton<ISubjectStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());

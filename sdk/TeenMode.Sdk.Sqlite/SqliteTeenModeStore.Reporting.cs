@@ -81,7 +81,7 @@ public sealed partial class SqliteTeenModeStore : IReportWorkflowStore
                     p.AddWithValue("$category", s.Category.ToString());
                     p.AddWithValue("$targetKind", s.TargetKind);
                     p.AddWithValue("$targetId", s.TargetId);
-                    p.AddWithValue("$description", (object?)s.Description ?? DBNull.Value);
+                    p.AddWithValue("$description", SealText(record.Id, DescriptionField, s.Description));
                     p.AddWithValue("$status", record.Status.ToString());
                     p.AddWithValue("$received", FormatInstant(record.ReceivedAt));
                 },
@@ -316,7 +316,7 @@ public sealed partial class SqliteTeenModeStore : IReportWorkflowStore
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<List<ReportRecord>> QueryReportsAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql,
+    private async Task<List<ReportRecord>> QueryReportsAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql,
         Action<SqliteParameterCollection> bind, CancellationToken cancellationToken)
     {
         using var command = connection.CreateCommand();

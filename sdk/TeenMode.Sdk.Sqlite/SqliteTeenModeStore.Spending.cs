@@ -159,7 +159,7 @@ public sealed partial class SqliteTeenModeStore : ISpendingLedgerStore
                 insert.Parameters.AddWithValue("$spend", request.SpendId);
                 insert.Parameters.AddWithValue("$subject", request.SubjectId);
                 insert.Parameters.AddWithValue("$guardian", request.GuardianId);
-                insert.Parameters.AddWithValue("$reason", (object?)request.Reason ?? DBNull.Value);
+                insert.Parameters.AddWithValue("$reason", SealText(request.Id, "refund.reason", request.Reason));
                 insert.Parameters.AddWithValue("$units", ToMinorUnits(request.Amount));
                 insert.Parameters.AddWithValue("$status", request.Status.ToString());
                 insert.Parameters.AddWithValue("$filed", FormatInstant(request.FiledAt));
@@ -214,7 +214,7 @@ public sealed partial class SqliteTeenModeStore : ISpendingLedgerStore
                 update.Parameters.AddWithValue("$status", status.ToString());
                 update.Parameters.AddWithValue("$at", FormatInstant(at));
                 update.Parameters.AddWithValue("$by", decidedBy);
-                update.Parameters.AddWithValue("$reason", (object?)reason ?? DBNull.Value);
+                update.Parameters.AddWithValue("$reason", SealText(refundId, "refund.decisionReason", reason));
                 update.Parameters.AddWithValue("$id", refundId);
                 if (await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
                 {
@@ -314,7 +314,7 @@ public sealed partial class SqliteTeenModeStore : ISpendingLedgerStore
         }
     }
 
-    private static async Task<RefundRequest?> ReadRefundAsync(SqliteConnection connection, SqliteTransaction? transaction, string column, string value,
+    private async Task<RefundRequest?> ReadRefundAsync(SqliteConnection connection, SqliteTransaction? transaction, string column, string value,
         CancellationToken cancellationToken)
     {
         using var command = connection.CreateCommand();
@@ -343,17 +343,17 @@ public sealed partial class SqliteTeenModeStore : ISpendingLedgerStore
         reader.IsDBNull(9) ? null : reader.GetString(9),
         reader.IsDBNull(10) ? null : ParseInstant(reader.GetString(10)));
 
-    private static RefundRequest ReadRefund(SqliteDataReader reader) => new(
+    private RefundRequest ReadRefund(SqliteDataReader reader) => new(
         reader.GetString(0),
         reader.GetString(1),
         reader.GetString(2),
         reader.GetString(3),
-        reader.IsDBNull(4) ? null : reader.GetString(4),
+        OpenText(reader.GetString(0), "refund.reason", reader.IsDBNull(4) ? null : reader.GetString(4)),
         reader.GetInt64(5) / MinorUnitsPerUnit,
         Enum.Parse<RefundStatus>(reader.GetString(6)),
         ParseInstant(reader.GetString(7)),
         ParseInstant(reader.GetString(8)),
         reader.IsDBNull(9) ? null : ParseInstant(reader.GetString(9)),
         reader.IsDBNull(10) ? null : reader.GetString(10),
-        reader.IsDBNull(11) ? null : reader.GetString(11));
+        OpenText(reader.GetString(0), "refund.decisionReason", reader.IsDBNull(11) ? null : reader.GetString(11)));
 }

@@ -280,7 +280,7 @@ public sealed partial class SqliteTeenModeStore : ISubjectStore, IUsageLedgerSto
                 insert.Parameters.AddWithValue("$category", s.Category.ToString());
                 insert.Parameters.AddWithValue("$targetKind", s.TargetKind);
                 insert.Parameters.AddWithValue("$targetId", s.TargetId);
-                insert.Parameters.AddWithValue("$description", (object?)s.Description ?? DBNull.Value);
+                insert.Parameters.AddWithValue("$description", SealText(record.Id, DescriptionField, s.Description));
                 insert.Parameters.AddWithValue("$status", record.Status.ToString());
                 insert.Parameters.AddWithValue("$received", FormatInstant(record.ReceivedAt));
                 if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
@@ -462,7 +462,9 @@ public sealed partial class SqliteTeenModeStore : ISubjectStore, IUsageLedgerSto
         reader.GetBoolean(4),
         ParseInstant(reader.GetString(5)));
 
-    private static ReportRecord ReadReport(SqliteDataReader reader) => new(
+    private const string DescriptionField = "report.description";
+
+    private ReportRecord ReadReport(SqliteDataReader reader) => new(
         reader.GetString(0),
         reader.GetString(1),
         reader.GetString(2),
@@ -472,7 +474,7 @@ public sealed partial class SqliteTeenModeStore : ISubjectStore, IUsageLedgerSto
             Enum.Parse<ReportCategory>(reader.GetString(5)),
             reader.GetString(6),
             reader.GetString(7),
-            reader.IsDBNull(8) ? null : reader.GetString(8)),
+            OpenText(reader.GetString(0), DescriptionField, reader.IsDBNull(8) ? null : reader.GetString(8))),
         Enum.Parse<ReportStatus>(reader.GetString(9)),
         ParseInstant(reader.GetString(10)));
 

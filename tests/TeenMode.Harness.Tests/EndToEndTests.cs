@@ -96,7 +96,7 @@ public sealed class EndToEndTests : IAsyncLifetime
     public async Task Run_WrongKey_IsIncomplete()
     {
         var (code, stdout, _) = await Cli("run", "--target", _app.BaseAddress.ToString(), "--suite", SuitePath,
-            "--conformance-key", "wrong-key-wrong-key", "--out", OutDir);
+            "--conformance-key", "wrong-key-wrong-key-wrong-key-0123", "--out", OutDir);
 
         code.Should().Be(ExitCodes.Incomplete, stdout);
         stdout.Should().Contain("HTTP 401");

@@ -168,7 +168,7 @@ public sealed class CliTests : IDisposable
         var port = FreePort();
         var outDir = Path.Combine(_dir.FullName, "down");
 
-        var (code, _, _) = await RunAsync("run", "--target", $"http://127.0.0.1:{port}/", "--conformance-key", "0123456789abcdef0123", "--timeout", "2", "--out", outDir);
+        var (code, _, _) = await RunAsync("run", "--target", $"http://127.0.0.1:{port}/", "--conformance-key", "0123456789abcdef0123456789abcdef", "--timeout", "2", "--out", outDir);
 
         code.Should().Be(3);
         var report = JObject.Parse(await File.ReadAllTextAsync(Path.Combine(outDir, "report.json")));

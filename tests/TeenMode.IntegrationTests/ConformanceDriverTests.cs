@@ -75,23 +75,36 @@ public sealed class ConformanceDriverTests
         await act.Should().ThrowAsync<InvalidOperationException>().WithMessage("*Production*");
     }
 
+    [Fact]
+    public void Map_WithoutTheExplicitOption_Refuses()
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
+        builder.Services.AddTeenMode().AddTeenModeConformanceDriver(o => o.SharedSecret = SampleApp.Key);
+        var app = builder.Build();
+
+        var act = () => app.MapTeenModeConformanceDriver();
+
+        act.Should().Throw<InvalidOperationException>().WithMessage("*not enabled*");
+    }
+
     [Theory]
-    [InlineData(false, "integration-test-conformance-key", "*not enabled*")]
-    [InlineData(true, null, "*SharedSecret*")]
-    [InlineData(true, "short", "*SharedSecret*")]
-    public void Map_WithoutExplicitOptionOrSecret_Refuses(bool enabled, string? secret, string message)
+    [InlineData(null)]
+    [InlineData("short")]
+    [InlineData("0123456789abcdef0123456789abcde")] // 31 bytes
+    [InlineData("                                ")] // 32 blanks
+    public void Map_WithAMissingBlankOrShortSecret_RefusesWithABilingualConfigurationError(string? secret)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
         builder.Services.AddTeenMode().AddTeenModeConformanceDriver(o =>
         {
-            o.Enabled = enabled;
+            o.Enabled = true;
             o.SharedSecret = secret;
         });
         var app = builder.Build();
 
         var act = () => app.MapTeenModeConformanceDriver();
 
-        act.Should().Throw<InvalidOperationException>().WithMessage(message);
+        act.Should().Throw<TeenModeConfigurationException>().WithMessage("*SharedSecret*32*").WithMessage("*共享密钥*");
     }
 
     [Theory]

@@ -21,7 +21,7 @@ public sealed class Redactor
 
     private static readonly HashSet<string> DefaultHeaders = new(StringComparer.OrdinalIgnoreCase)
     {
-        "Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "X-Api-Key", "X-TeenMode-Conformance-Key",
+        "Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "X-Api-Key", "X-TeenMode-Conformance-Key", "X-Reviewer-Key",
     };
 
     private readonly List<string> _secretValues;

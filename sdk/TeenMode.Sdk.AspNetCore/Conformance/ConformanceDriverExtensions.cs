@@ -22,7 +22,8 @@ public static class ConformanceDriverExtensions
     /// <summary>The header that carries the shared secret.</summary>
     public const string KeyHeader = "X-TeenMode-Conformance-Key";
 
-    private const int MinSecretLength = 16;
+    /// <summary>The shortest shared secret the driver accepts, in UTF-8 bytes.</summary>
+    public const int MinSecretBytes = 32;
 
     private static readonly string[] Capabilities = ["subject-setup", "virtual-clock", "content-setup", "guardian", "reporting", "report-review", "authority-sink", "games", "spending", "refunds", "pi-redaction", "pi-breach", "guardian-binding", "guardian-settings", "app-categories", "feature-toggles", "personal-info", "usage-report"];
 
@@ -44,7 +45,8 @@ public static class ConformanceDriverExtensions
     }
 
     /// <summary>Maps the driver endpoints after checking it may run here.</summary>
-    /// <exception cref="InvalidOperationException">The environment is Production, the driver is not enabled, or the secret is missing or short.</exception>
+    /// <exception cref="InvalidOperationException">The environment is not allowed (Production never is) or the driver is not enabled.</exception>
+    /// <exception cref="TeenModeConfigurationException">The secret is missing, blank or shorter than <see cref="MinSecretBytes"/> bytes.</exception>
     public static RouteGroupBuilder MapTeenModeConformanceDriver(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
@@ -56,11 +58,12 @@ public static class ConformanceDriverExtensions
             throw new InvalidOperationException("Call AddTeenModeConformanceDriver(...) on the TeenMode builder before mapping the conformance driver.");
         }
 
-        var secret = Encoding.UTF8.GetBytes(options.SharedSecret!);
+        // Compare fixed-length hashes so neither the content nor the length of the secret leaks through timing.
+        var secret = SHA256.HashData(Encoding.UTF8.GetBytes(options.SharedSecret!));
         var group = endpoints.MapGroup(options.Prefix).WithExceptionBoundary().WithTeenModeFailClosed();
         group.AddEndpointFilter(async (context, next) =>
         {
-            var given = Encoding.UTF8.GetBytes(context.HttpContext.Request.Headers[KeyHeader].ToString());
+            var given = SHA256.HashData(Encoding.UTF8.GetBytes(context.HttpContext.Request.Headers[KeyHeader].ToString()));
             return CryptographicOperations.FixedTimeEquals(given, secret)
                 ? await next(context)
                 : Json.Problem(StatusCodes.Status401Unauthorized, "conformance-key-required", "缺少或错误的一致性测试密钥", "Missing or wrong conformance key",
@@ -104,9 +107,10 @@ public static class ConformanceDriverExtensions
             throw new InvalidOperationException("The TeenMode conformance driver is not enabled: set TeenModeConformanceDriverOptions.Enabled = true.");
         }
 
-        if (options.SharedSecret is null || options.SharedSecret.Length < MinSecretLength)
+        if (string.IsNullOrWhiteSpace(options.SharedSecret) || Encoding.UTF8.GetByteCount(options.SharedSecret) < MinSecretBytes)
         {
-            throw new InvalidOperationException($"The TeenMode conformance driver needs a SharedSecret of at least {MinSecretLength} characters.");
+            throw new TeenModeConfigurationException(
+                $"一致性测试驱动的共享密钥（SharedSecret）须至少 {MinSecretBytes} 字节且不能为空白 / The TeenMode conformance driver needs a SharedSecret of at least {MinSecretBytes} bytes (UTF-8), not blank.");
         }
     }
 

@@ -9,7 +9,7 @@ public sealed class TeenModeConformanceDriverOptions
     /// <summary>Must be set to true explicitly; the driver refuses to start otherwise.</summary>
     public bool Enabled { get; set; }
 
-    /// <summary>The secret the harness sends in <c>X-TeenMode-Conformance-Key</c>; at least 16 characters.</summary>
+    /// <summary>The secret the harness sends in <c>X-TeenMode-Conformance-Key</c>; at least 32 bytes (UTF-8), not blank. Compared in constant time.</summary>
     public string? SharedSecret { get; set; }
 
     /// <summary>

@@ -40,7 +40,7 @@ public sealed class AuthorityWebhookOptions
     /// <summary>The absolute http(s) URL notices are POSTed to.</summary>
     public Uri? Url { get; set; }
 
-    /// <summary>The HMAC-SHA256 key; at least 32 characters. The sink checks <c>X-TeenMode-Signature</c> with it.</summary>
+    /// <summary>The HMAC-SHA256 key; at least 32 bytes (UTF-8), not blank. The sink checks <c>X-TeenMode-Signature</c> with it.</summary>
     public string? Secret { get; set; }
 
     internal void Validate()
@@ -50,9 +50,10 @@ public sealed class AuthorityWebhookOptions
             throw new TeenModeConfigurationException("AuthorityWebhookOptions.Url must be an absolute http or https URL.");
         }
 
-        if (Secret is null || Secret.Length < 32)
+        if (string.IsNullOrWhiteSpace(Secret) || Encoding.UTF8.GetByteCount(Secret) < 32)
         {
-            throw new TeenModeConfigurationException("AuthorityWebhookOptions.Secret must be at least 32 characters.");
+            throw new TeenModeConfigurationException(
+                "监管机构回调密钥（AuthorityWebhookOptions.Secret）须至少 32 字节且不能为空白 / AuthorityWebhookOptions.Secret must be at least 32 bytes (UTF-8), not blank.");
         }
     }
 }

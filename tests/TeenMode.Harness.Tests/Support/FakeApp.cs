@@ -16,7 +16,7 @@ namespace TeenMode.Harness.Tests.Support;
 /// </summary>
 internal sealed class FakeApp : IAsyncDisposable
 {
-    public const string Key = "fake-conformance-key-0123456789";
+    public const string Key = "fake-conformance-key-0123456789abcdef";
 
     private readonly WebApplication _app;
 
