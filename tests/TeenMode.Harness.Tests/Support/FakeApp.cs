@@ -54,10 +54,10 @@ internal sealed class FakeApp : IAsyncDisposable
         app.MapGet("/teenmode/v1/subjects/{id}/usage", () => Json(200, new JObject { ["allowed"] = true, ["outcome"] = "allow", ["reasonCode"] = "allowed" }));
         app.MapPost("/teenmode/v1/reports", () =>
             Json(201, new JObject { ["reportId"] = "r-" + Interlocked.Increment(ref counter), ["status"] = "received" }));
-        app.MapPost("/slow", async () =>
+        app.MapPost("/slow", async (HttpContext http) =>
         {
             Interlocked.Increment(ref _slowCalls);
-            await Task.Delay(TimeSpan.FromSeconds(3));
+            await Task.Delay(TimeSpan.FromSeconds(10), http.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
             return Json(200, new JObject());
         });
         app.MapGet("/plain", () => Results.Text("<html>not json</html>", "text/html"));
