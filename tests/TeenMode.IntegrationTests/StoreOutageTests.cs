@@ -15,16 +15,21 @@ namespace TeenMode.IntegrationTests;
 /// </summary>
 public sealed class StoreOutageTests(ITestOutputHelper output)
 {
-    // The default StoreTimeout is 2 s; the answer may take a little longer on a loaded 2-core CI machine.
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(3);
+    // The answer may come a little after the StoreTimeout on a loaded 2-core CI machine.
+    private static readonly TimeSpan Slack = TimeSpan.FromSeconds(1);
 
     // Endpoints that never touch the store (configuration only): they keep answering during an outage.
     private static readonly HashSet<string> StoreFree = new(StringComparer.Ordinal) { "GET /teenmode/v1/personal-info/inventory" };
 
-    [Fact]
-    public async Task EveryPublicEndpoint_FailsClosedWith503_WhenTheDatabaseIsLocked_AndRetriesSucceedAfterwards()
+    // 2 s is the default StoreTimeout. At 0.5 s the bound is far below what SQLite's own busy retries take (about 1 s per
+    // command), so every endpoint, not only the gates, must answer by the configured deadline.
+    [Theory]
+    [InlineData(2000)]
+    [InlineData(500)]
+    public async Task EveryPublicEndpoint_FailsClosedWith503_WhenTheDatabaseIsLocked_AndRetriesSucceedAfterwards(int storeTimeoutMs)
     {
-        await using var app = await SampleApp.StartAsync();
+        var storeTimeout = TimeSpan.FromMilliseconds(storeTimeoutMs);
+        await using var app = await SampleApp.StartAsync(configure: o => o.ConfigureBuilder = b => b.Services.Configure<TeenModeOptions>(t => t.StoreTimeout = storeTimeout));
         var ids = await SeedAsync(app);
         var requests = Requests(ids);
 
@@ -58,7 +63,7 @@ public sealed class StoreOutageTests(ITestOutputHelper output)
         var touching = results.Where(r => !StoreFree.Contains(r.Route)).ToList();
         var failedClosed = touching.Where(r => r.Status == 503 && r.ReasonCode == "store-unavailable" && r.RetryAfter is { Length: > 0 }).ToList();
         var slowest = results.MaxBy(r => r.Took);
-        output.WriteLine($"endpoints failing closed under a locked store: {failedClosed.Count} / {touching.Count}; slowest answer {slowest.Took.TotalMilliseconds:0} ms ({slowest.Route})");
+        output.WriteLine($"StoreTimeout {storeTimeoutMs} ms: endpoints failing closed under a locked store: {failedClosed.Count} / {touching.Count}; slowest answer {slowest.Took.TotalMilliseconds:0} ms ({slowest.Route})");
         foreach (var r in results.OrderBy(r => r.Route, StringComparer.Ordinal))
         {
             output.WriteLine($"  {r.Status} {r.ReasonCode,-20} {r.Took.TotalMilliseconds,6:0} ms  {r.Route}");
@@ -66,15 +71,23 @@ public sealed class StoreOutageTests(ITestOutputHelper output)
 
         touching.Where(r => !failedClosed.Contains(r)).Should().BeEmpty("every endpoint that needs the store answers 503 store-unavailable with Retry-After");
         results.Where(r => StoreFree.Contains(r.Route)).Should().OnlyContain(r => r.Status == 200);
-        results.Should().OnlyContain(r => r.Took < Bound, "a minor is refused quickly, not after a long busy wait");
+        results.Should().OnlyContain(r => r.Took < storeTimeout + Slack, "every endpoint answers by the StoreTimeout, not after the driver's busy wait");
 
-        // The lock is gone: the refused heartbeat and report were not recorded, so their retries count once.
+        // The lock is gone. A refused write was either not recorded or (abandoned past the deadline, it got the lock later)
+        // recorded whole; either way the client's retry with the same sequence or idempotency key counts it once.
+        var (_, before) = await app.SendAsync(HttpMethod.Get, "/teenmode/v1/subjects/kid/usage");
         var (beat, beatBody) = await app.SendAsync(HttpMethod.Post, "/teenmode/v1/subjects/kid/heartbeats", """{"deviceId":"phone","sequence":7,"seconds":60}""");
         beat.Should().Be(200, beatBody.ToString());
         var (again, _) = await app.SendAsync(HttpMethod.Post, "/teenmode/v1/subjects/kid/heartbeats", """{"deviceId":"phone","sequence":7,"seconds":60}""");
         again.Should().Be(200);
-        var (report, _) = await app.SendAsync(HttpMethod.Post, "/teenmode/v1/reports", ReportBody, ("Idempotency-Key", "outage-report"));
-        report.Should().Be(201, "the report refused during the outage was not stored");
+        var (_, after) = await app.SendAsync(HttpMethod.Get, "/teenmode/v1/subjects/kid/usage");
+        ((long)before["remainingSeconds"]! - (long)after["remainingSeconds"]!).Should().BeInRange(0, 60, "heartbeat 7 is counted at most once, whatever happened during the outage");
+
+        var (report, first) = await app.SendAsync(HttpMethod.Post, "/teenmode/v1/reports", ReportBody, ("Idempotency-Key", "outage-report"));
+        report.Should().BeOneOf([201, 200], "the retried report is stored, or was stored once by the abandoned request");
+        var (replay, second) = await app.SendAsync(HttpMethod.Post, "/teenmode/v1/reports", ReportBody, ("Idempotency-Key", "outage-report"));
+        replay.Should().Be(200);
+        second["reportId"]!.ToString().Should().Be(first["reportId"]!.ToString(), "one report, whatever the outage did");
     }
 
     private const string ReportBody = """{"reporterKind":"minor","reporterId":"kid","category":"bullying","targetKind":"user","targetId":"bully-1","subjectId":"kid"}""";
