@@ -41,6 +41,35 @@ public sealed class ExceptionBoundaryTests
         logs.Entries.Should().NotContain(e => e.Message.Contains(HeaderProbe, StringComparison.Ordinal));
     }
 
+    // A service that cannot be built fails while the handler's parameters are bound, before any endpoint filter runs:
+    // the boundary wraps the whole endpoint, so Development's exception page (stack trace, request headers) never shows.
+    [Fact]
+    public async Task ServiceThatCannotBeBuilt_InDevelopment_Answers500ProblemWithoutStackTraceOrHeaders()
+    {
+        var logs = new CapturingProvider();
+        await using var app = await SampleApp.StartAsync(configure: o =>
+        {
+            o.EnvironmentName = "Development";
+            o.ConfigureBuilder = b =>
+            {
+                b.Services.Replace(ServiceDescriptor.Singleton<IUsageGate>(_ => throw new InvalidOperationException(SecretMessage)));
+                b.Logging.AddProvider(logs);
+            };
+        });
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "teenmode/v1/subjects/kid/usage");
+        request.Headers.TryAddWithoutValidation("X-Probe", HeaderProbe);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/html"));
+        using var response = await app.Client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+
+        ((int)response.StatusCode).Should().Be(500, text);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        text.Should().Contain("\"reasonCode\":\"internal-error\"");
+        text.Should().NotContain("   at ").And.NotContain("Exception").And.NotContain(SecretMessage).And.NotContain(HeaderProbe);
+        logs.Entries.Count(e => e.Category == "TeenMode.AspNetCore.ExceptionBoundary" && e.Level == LogLevel.Error).Should().Be(1, "logged once");
+    }
+
     private sealed class ThrowingUsageGate : IUsageGate
     {
         public Task<Decision> RecordHeartbeatAsync(Heartbeat heartbeat, CancellationToken cancellationToken = default) => throw new InvalidOperationException(SecretMessage);
