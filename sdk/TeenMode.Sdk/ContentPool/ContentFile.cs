@@ -190,6 +190,13 @@ public static class ContentFile
         {
             using var reader = new JsonTextReader(new StringReader(text)) { DateParseHandling = DateParseHandling.None, MaxDepth = 64 };
             root = JToken.ReadFrom(reader, new JsonLoadSettings { LineInfoHandling = LineInfoHandling.Load, DuplicatePropertyNameHandling = DuplicatePropertyNameHandling.Error });
+
+            // One document: anything after it is refused, never silently dropped.
+            if (reader.Read())
+            {
+                errors.Add(new ContentImportError(Math.Max(reader.LineNumber, 1), FileField, "JSON 文档之后还有内容 / content after the JSON document"));
+                return rows;
+            }
         }
         catch (JsonReaderException ex)
         {
