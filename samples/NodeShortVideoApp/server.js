@@ -5,7 +5,7 @@
 //   node server.js [--port 0] [--rules FILE] [--content FILE] [--inventory FILE] [--exit-with-stdin]
 //
 // Conformance mode (synthetic kids, a virtual clock, test content under /__conformance) is on only when
-// TEENMODE_CONFORMANCE_KEY is set; it needs >= 16 characters and never runs with NODE_ENV=production.
+// TEENMODE_CONFORMANCE_KEY is set; it needs >= 32 bytes (UTF-8) and never runs with NODE_ENV=production.
 
 const http = require('node:http');
 const fs = require('node:fs');
@@ -16,7 +16,7 @@ const { hashPin, verifyPin } = require('./lib/pin');
 const { loadInventory, createLog } = require('./lib/privacy');
 const { registerPersonalInfo } = require('./lib/personal-info');
 
-const MIN_KEY_LENGTH = 16;
+const MIN_KEY_BYTES = 32;
 const MAX_BODY_BYTES = 64 * 1024;
 const SECRET_HEADER = 'x-conformance-secret';
 // App choices, not regulatory numbers: how long a pause ends "continuous use", and PIN brute-force limits.
@@ -122,8 +122,9 @@ function conformanceSecret(env) {
   if (env.NODE_ENV === 'production') {
     throw new Error('一致性测试模式不能在生产环境运行（NODE_ENV=production）/ conformance mode never runs with NODE_ENV=production');
   }
-  if (key.length < MIN_KEY_LENGTH) {
-    throw new Error(`TEENMODE_CONFORMANCE_KEY 至少 ${MIN_KEY_LENGTH} 个字符 / TEENMODE_CONFORMANCE_KEY needs at least ${MIN_KEY_LENGTH} characters`);
+  // Bytes, not characters, and blank counts as weak: the same rule as the .NET sample and the SDK.
+  if (key.trim() === '' || Buffer.byteLength(key, 'utf8') < MIN_KEY_BYTES) {
+    throw new Error(`TEENMODE_CONFORMANCE_KEY 至少 ${MIN_KEY_BYTES} 字节 / TEENMODE_CONFORMANCE_KEY needs at least ${MIN_KEY_BYTES} bytes`);
   }
   return crypto.createHash('sha256').update(key, 'utf8').digest();
 }

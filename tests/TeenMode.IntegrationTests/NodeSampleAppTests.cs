@@ -211,7 +211,9 @@ public sealed class NodeSampleAppTests : IAsyncLifetime
 
     [Theory]
     [InlineData("production", Key, "NODE_ENV=production")]
-    [InlineData("development", "short-key", "16")]
+    [InlineData("development", "short-key", "32 bytes")]
+    [InlineData("development", "node-sample-conformance-key-012", "32 bytes")]
+    [InlineData("development", "                                ", "32 bytes")]
     public async Task NodeApp_RefusesToStart_InProductionWithAKey_OrWithAShortKey(string nodeEnv, string key, string reason)
     {
         var psi = NodeApp.StartInfo(["--port", "0"], new Dictionary<string, string?> { ["NODE_ENV"] = nodeEnv, ["TEENMODE_CONFORMANCE_KEY"] = key });
