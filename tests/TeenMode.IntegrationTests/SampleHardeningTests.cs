@@ -28,7 +28,7 @@ public sealed class SampleHardeningTests
     }
 
     [Fact]
-    public async Task SigTerm_StopsTheProcessGracefully()
+    public async Task SigTerm_StopsAccepting_FinishesTheRequestInFlight_AndExitsCleanly()
     {
         var dir = Directory.CreateTempSubdirectory("teenmode-sigterm-").FullName;
         try
@@ -50,7 +50,7 @@ public sealed class SampleHardeningTests
             start.Environment.Remove("TEENMODE_CONFORMANCE_KEY");
             using var process = Process.Start(start)!;
             var output = new System.Text.StringBuilder();
-            var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
             process.OutputDataReceived += (_, e) =>
             {
                 lock (output)
@@ -58,16 +58,27 @@ public sealed class SampleHardeningTests
                     output.AppendLine(e.Data);
                 }
 
-                if (e.Data?.Contains("listening on", StringComparison.Ordinal) == true)
+                var at = e.Data?.IndexOf("listening on ", StringComparison.Ordinal) ?? -1;
+                if (at >= 0)
                 {
-                    listening.TrySetResult();
+                    listening.TrySetResult(new Uri(e.Data![(at + "listening on ".Length)..].Split(' ')[0]));
                 }
             };
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
             try
             {
-                await listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
+                var baseAddress = await listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
+
+                // A request in flight: its headers and half its body are sent before the signal, the rest after it.
+                const string Body = """{"id":"late-kid","birthDate":"2013-05-01"}""";
+                using var tcp = new System.Net.Sockets.TcpClient();
+                await tcp.ConnectAsync(baseAddress.Host, baseAddress.Port);
+                var stream = tcp.GetStream();
+                var head = $"POST /teenmode/v1/subjects HTTP/1.1\r\nHost: {baseAddress.Authority}\r\nContent-Type: application/json\r\nContent-Length: {Body.Length}\r\n\r\n";
+                await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(head + Body[..10]));
+                await stream.FlushAsync();
+                await Task.Delay(300);
 
                 var sent = Stopwatch.StartNew();
                 using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
@@ -75,9 +86,22 @@ public sealed class SampleHardeningTests
                     await kill.WaitForExitAsync();
                 }
 
+                await Task.Delay(500);
+                using (var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) })
+                {
+                    var refused = async () => await client.GetAsync(new Uri(baseAddress, "/teenmode/v1/subjects/late-kid"));
+                    await refused.Should().ThrowAsync<HttpRequestException>("a stopping app accepts no new connection");
+                }
+
+                await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(Body[10..]));
+                await stream.FlushAsync();
+                using var reader = new StreamReader(stream, System.Text.Encoding.UTF8);
+                var statusLine = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(20));
+                statusLine.Should().StartWith("HTTP/1.1 201", "the request in flight when the signal came is finished and answered");
+
                 await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
                 sent.Stop();
-                Console.WriteLine($"SIGTERM to exit: {sent.ElapsedMilliseconds} ms");
+                Console.WriteLine($"SIGTERM to exit (one request in flight for 0.5 s of it): {sent.ElapsedMilliseconds} ms");
 
                 process.ExitCode.Should().Be(0, "a SIGTERM is a graceful stop, not a crash");
                 lock (output)
