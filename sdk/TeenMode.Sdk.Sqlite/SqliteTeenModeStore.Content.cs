@@ -90,11 +90,11 @@ public sealed partial class SqliteTeenModeStore : IContentCatalog
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<ContentItem>> ListAsync(string? afterId, int limit, Func<ContentItem, bool> filter, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<ContentItem>> QueryAsync(ContentQuery query, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentNullException.ThrowIfNull(query);
         var page = new List<ContentItem>();
-        if (limit <= 0)
+        if (query.Limit <= 0)
         {
             return page;
         }
@@ -103,25 +103,27 @@ public sealed partial class SqliteTeenModeStore : IContentCatalog
         await using (connection.ConfigureAwait(false))
         {
             using var command = connection.CreateCommand();
-            if (afterId is null)
+            if (query.Order == ContentOrder.ByPopularity)
+            {
+                command.CommandText = SelectItems + " ORDER BY COALESCE(a.popularity, 0) DESC, c.sort_key;";
+            }
+            else if (query.AfterId is null)
             {
                 command.CommandText = SelectItems + " ORDER BY c.sort_key;";
             }
             else
             {
                 command.CommandText = SelectItems + " WHERE c.sort_key > $after ORDER BY c.sort_key;";
-                command.Parameters.Add("$after", SqliteType.Blob).Value = OrdinalKey(afterId);
+                command.Parameters.Add("$after", SqliteType.Blob).Value = OrdinalKey(query.AfterId);
             }
 
-            // The filter is C#, so rows are stepped through along the sort_key index until the page is full;
-            // SQLite reads lazily, so only as many rows as needed are touched.
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
-                while (page.Count < limit && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                while (page.Count < query.Limit && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
                     var item = ReadItem(reader);
-                    if (filter(item))
+                    if (query.Matches(item))
                     {
                         page.Add(item);
                     }

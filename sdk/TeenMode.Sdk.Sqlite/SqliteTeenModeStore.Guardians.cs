@@ -227,9 +227,7 @@ public sealed partial class SqliteTeenModeStore : IGuardianBindingCodeStore, IGu
         }
 
         var previous = await ReadDayAsync(connection, transaction, append.SubjectId, append.LocalDate, cancellationToken).ConfigureAwait(false);
-        var continuous = previous.LastHeartbeatAt is { } last && append.At - last <= append.BreakAfter
-            ? previous.ContinuousSeconds + append.Seconds
-            : append.Seconds;
+        var continuous = ContinuousUse.After(previous.ContinuousSeconds, previous.LastHeartbeatAt, append.At, append.Seconds, append.BreakAfter);
         using var continuity = connection.CreateCommand();
         continuity.Transaction = transaction;
         continuity.CommandText = """

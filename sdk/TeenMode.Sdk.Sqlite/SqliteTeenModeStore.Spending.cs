@@ -46,10 +46,9 @@ public sealed partial class SqliteTeenModeStore : ISpendingLedgerStore
     private const string RefundColumns = "id, spend_id, subject_id, guardian_id, reason, minor_units, status, filed_at, due_at, decided_at, decided_by, decision_reason";
 
     /// <inheritdoc />
-    public async Task<SpendAttempt> TryRecordSpendAsync(SpendRecord spend, Func<SpendTotals, Decision> evaluate, CancellationToken cancellationToken = default)
+    public async Task<SpendAttempt> TryRecordSpendAsync(SpendRecord spend, SpendLimit limit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(spend);
-        ArgumentNullException.ThrowIfNull(evaluate);
         var units = ToMinorUnits(spend.Amount);
         var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
@@ -78,16 +77,15 @@ public sealed partial class SqliteTeenModeStore : ISpendingLedgerStore
                     var totals = await ReadSpendTotalsAsync(connection, transaction, first.SubjectId, first.Category, first.LocalDate, first.Month, cancellationToken).ConfigureAwait(false);
                     var same = first.Category == spend.Category && first.Amount == spend.Amount && first.ItemId == spend.ItemId;
                     return same
-                        ? new SpendAttempt(Decision.Allow(), first, totals, Replayed: true)
-                        : new SpendAttempt(Decision.Deny(ReasonCode.IdempotencyKeyReused), null, totals, KeyConflict: true);
+                        ? new SpendAttempt(first, totals, Replayed: true)
+                        : new SpendAttempt(null, totals, KeyConflict: true);
                 }
             }
 
             var before = await ReadSpendTotalsAsync(connection, transaction, spend.SubjectId, spend.Category, spend.LocalDate, spend.Month, cancellationToken).ConfigureAwait(false);
-            var decision = evaluate(before);
-            if (!decision.IsAllowed)
+            if (!limit.Admits(before, spend.Amount))
             {
-                return new SpendAttempt(decision, null, before);
+                return new SpendAttempt(null, before);
             }
 
             using (var insert = connection.CreateCommand())
@@ -112,7 +110,7 @@ public sealed partial class SqliteTeenModeStore : ISpendingLedgerStore
 
             // Once written it is committed whatever the token says, so the answer matches the disk.
             await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
-            return new SpendAttempt(decision, spend with { RefundedAt = null }, new SpendTotals(before.Day + spend.Amount, before.Month + spend.Amount));
+            return new SpendAttempt(spend with { RefundedAt = null }, new SpendTotals(before.Day + spend.Amount, before.Month + spend.Amount));
         }
     }
 

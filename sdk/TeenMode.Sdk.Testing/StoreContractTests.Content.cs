@@ -16,6 +16,50 @@ public abstract partial class StoreContractTests
     ];
 
     [Fact]
+    public async Task Content_Query_SelectsAndOrdersExactlyAsItsReferenceSemantics()
+    {
+        await using var store = await CreateStoreAsync();
+        AgeBand[][] bandSets = [[], [new AgeBand(0, 3)], [new AgeBand(8, 12)], [new AgeBand(8, 12), new AgeBand(12, 16)], [new AgeBand(16, 18)]];
+        ContentLabels[] labelSets =
+        [
+            ContentLabels.None, ContentLabels.Advertisement, ContentLabels.Advertisement | ContentLabels.AllowListed, ContentLabels.ExternalLink,
+            ContentLabels.VoteRanking, ContentLabels.FanFundraising | ContentLabels.AllowListed,
+        ];
+        string[] categories = ["education", "science", "music"];
+        string[] titles = ["Science Lab 科学", "宝宝儿歌", "SCIENCE fair", "100% fun_time", "Stars"];
+        var items = Enumerable.Range(0, 180).Select(n => new ContentItem(
+            $"q-{n:000}", titles[n % titles.Length], categories[n % categories.Length], bandSets[n % bandSets.Length], n % 7 == 0,
+            labelSets[n % labelSets.Length], n % 4 == 0 ? ContentFormat.Audio : ContentFormat.Video, (n * 37) % 11)).ToList();
+        await store.Content.UpsertAsync(items);
+
+        ContentQuery[] queries =
+        [
+            new(500),
+            new(7) { AfterId = "q-100" },
+            new(500) { ServableTo = new AgeBand(8, 12) },
+            new(500) { ServableTo = new AgeBand(0, 3), Format = ContentFormat.Audio },
+            new(500) { ServableTo = new AgeBand(12, 16), ExcludeFormat = ContentFormat.Audio, Category = "science" },
+            new(500) { ExcludeMayAffectMinors = true, TitleContains = " science " },
+            new(500) { TitleContains = "100% fun_" },
+            new(500) { TitleContains = "%" },
+            new(500) { TitleContains = "_" },
+            new(9) { Order = ContentOrder.ByPopularity, ExcludeMayAffectMinors = true },
+            new(500) { Order = ContentOrder.ByPopularity, ServableTo = new AgeBand(16, 18), ExcludeMayAffectMinors = true },
+            new(3) { ServableTo = new AgeBand(3, 8) },
+        ];
+
+        foreach (var query in queries)
+        {
+            var matching = items.Where(query.Matches);
+            var expected = (query.Order == ContentOrder.ByPopularity
+                ? matching.OrderByDescending(i => i.Popularity).ThenBy(i => i.Id, StringComparer.Ordinal)
+                : matching.OrderBy(i => i.Id, StringComparer.Ordinal)).Take(query.Limit).Select(i => i.Id);
+
+            (await store.Content.QueryAsync(query)).Select(i => i.Id).Should().Equal(expected, "the store answers {0} as its reference semantics do", query);
+        }
+    }
+
+    [Fact]
     public async Task Content_FlagsFormatAndPopularity_RoundTrip()
     {
         await using var store = await CreateStoreAsync();
@@ -25,7 +69,7 @@ public abstract partial class StoreContractTests
         await store.Content.UpsertAsync([item]);
 
         (await store.Content.GetAsync("v1")).Should().BeEquivalentTo(item);
-        (await store.Content.ListAsync(null, 10, _ => true)).Single().Should().BeEquivalentTo(item);
+        (await store.Content.QueryAsync(new ContentQuery(10))).Single().Should().BeEquivalentTo(item);
     }
 
     [Theory]
@@ -60,7 +104,7 @@ public abstract partial class StoreContractTests
         result.Errors.Select(e => (e.Line, e.Field)).Should().Equal((categoryLine, "category"), (bandsLine, "bands"), (unknownBandLine, "bands"));
         result.Errors[^1].Message.Should().Contain("'5-9' is not a band of the rule pack");
         result.Errors.Should().OnlyContain(e => e.Message.Contains(" / ", StringComparison.Ordinal), "messages are zh-CN / English");
-        (await store.Content.ListAsync(null, 100, _ => true)).Should().BeEquivalentTo(ExistingCatalog, o => o.WithStrictOrdering());
+        (await store.Content.QueryAsync(new ContentQuery(100))).Should().BeEquivalentTo(ExistingCatalog, o => o.WithStrictOrdering());
         (await store.Audit.ReadAsync(0, 100)).Should().BeEmpty("nothing was imported, so nothing is logged");
     }
 
@@ -76,7 +120,7 @@ public abstract partial class StoreContractTests
 
         result.Stored.Should().Be(1);
         result.Errors.Select(e => (e.Line, e.Field)).Should().Equal((3, "category"));
-        (await store.Content.ListAsync(null, 100, _ => true)).Select(i => i.Id).Should().Equal("keep-1", "keep-2", "new-1");
+        (await store.Content.QueryAsync(new ContentQuery(100))).Select(i => i.Id).Should().Equal("keep-1", "keep-2", "new-1");
         (await store.Audit.ReadAsync(0, 100)).Should().ContainSingle().Which.Event.Action.Should().Be("content-imported");
     }
 
@@ -103,7 +147,7 @@ public abstract partial class StoreContractTests
         using var __ = targetLog;
         var result = await importer.ImportAsync("reviewer-1", text.ToString(), format);
         result.Errors.Should().BeEmpty();
-        (await target.Content.ListAsync(null, 100, _ => true)).Should().BeEquivalentTo(items.OrderBy(i => i.Id, StringComparer.Ordinal), o => o.WithStrictOrdering());
+        (await target.Content.QueryAsync(new ContentQuery(100))).Should().BeEquivalentTo(items.OrderBy(i => i.Id, StringComparer.Ordinal), o => o.WithStrictOrdering());
     }
 
     [Fact]

@@ -11,6 +11,7 @@ public abstract partial class StoreContractTests
 {
     private static readonly DateTimeOffset SpendAt = new(2026, 3, 4, 10, 0, 0, TimeSpan.FromHours(8));
     private static readonly DateOnly SpendDay = new(2026, 3, 4);
+    private static readonly SpendLimit Unlimited = new(1_000_000m, 1_000_000m);
 
     [Fact]
     public async Task Spending_SixteenParallelPurchases_NeverExceedTheMonthlyCap()
@@ -19,11 +20,11 @@ public abstract partial class StoreContractTests
         var caps = Caps(perTransaction: 50m, perDay: 1000m, perMonth: 200m);
 
         var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(i =>
-            Task.Run(() => store.Spending.TryRecordSpendAsync(Spend($"spd-{i}", 30m), t => new SpendingPolicy().Evaluate(caps, t, 30m)))));
+            Task.Run(() => store.Spending.TryRecordSpendAsync(Spend($"spd-{i}", 30m), SpendLimit.Of(caps)))));
 
         // 6 × 30 = 180; a 7th would make 210.
         results.Count(r => r.Spend is not null).Should().Be(6);
-        results.Where(r => r.Spend is null).Should().OnlyContain(r => r.Decision.Reason == ReasonCode.SpendOverMonthlyCap);
+        results.Where(r => r.Spend is null).Should().OnlyContain(r => r.Totals.Month + 30m > 200m, "each refusal reports the totals that refused it");
         (await store.Spending.GetTotalsAsync("kid", "video", SpendDay, "2026-03")).Should().Be(new SpendTotals(180m, 180m));
     }
 
@@ -34,10 +35,10 @@ public abstract partial class StoreContractTests
         var caps = Caps(perTransaction: 50m, perDay: 100m, perMonth: 1000m);
 
         var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(i =>
-            Task.Run(() => store.Spending.TryRecordSpendAsync(Spend($"spd-{i}", 30m), t => new SpendingPolicy().Evaluate(caps, t, 30m)))));
+            Task.Run(() => store.Spending.TryRecordSpendAsync(Spend($"spd-{i}", 30m), SpendLimit.Of(caps)))));
 
         results.Count(r => r.Spend is not null).Should().Be(3);
-        results.Where(r => r.Spend is null).Should().OnlyContain(r => r.Decision.Reason == ReasonCode.SpendOverDailyCap);
+        results.Where(r => r.Spend is null).Should().OnlyContain(r => r.Totals.Day + 30m > 100m, "each refusal reports the totals that refused it");
         (await store.Spending.GetTotalsAsync("kid", "video", SpendDay, "2026-03")).Should().Be(new SpendTotals(90m, 90m));
     }
 
@@ -48,12 +49,12 @@ public abstract partial class StoreContractTests
         var caps = Caps(50m, 100m, 300m);
 
         var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
-            Task.Run(() => store.Spending.TryRecordSpendAsync(Spend($"spd-{i}", 20m, key: "pay-1"), t => new SpendingPolicy().Evaluate(caps, t, 20m)))));
+            Task.Run(() => store.Spending.TryRecordSpendAsync(Spend($"spd-{i}", 20m, key: "pay-1"), SpendLimit.Of(caps)))));
 
         results.Count(r => !r.Replayed).Should().Be(1);
         results.Select(r => r.Spend!.Id).Distinct().Should().ContainSingle();
         (await store.Spending.GetTotalsAsync("kid", "video", SpendDay, "2026-03")).Should().Be(new SpendTotals(20m, 20m));
-        var conflict = await store.Spending.TryRecordSpendAsync(Spend("spd-x", 25m, key: "pay-1"), t => new SpendingPolicy().Evaluate(caps, t, 25m));
+        var conflict = await store.Spending.TryRecordSpendAsync(Spend("spd-x", 25m, key: "pay-1"), SpendLimit.Of(caps));
         conflict.KeyConflict.Should().BeTrue();
         conflict.Spend.Should().BeNull();
     }
@@ -62,7 +63,7 @@ public abstract partial class StoreContractTests
     public async Task Spending_TotalsAreKeptPerSubjectCategoryDayAndMonth_AndRoundTripExactly()
     {
         await using var store = await CreateStoreAsync();
-        var allow = (SpendTotals _) => Decision.Allow();
+        var allow = Unlimited;
         await store.Spending.TryRecordSpendAsync(Spend("spd-1", 19.99m), allow);
         await store.Spending.TryRecordSpendAsync(Spend("spd-2", 0.01m, category: "education"), allow);
         await store.Spending.TryRecordSpendAsync(Spend("spd-3", 5m, subject: "other-kid"), allow);
@@ -81,7 +82,7 @@ public abstract partial class StoreContractTests
     public async Task Spending_List_ReturnsTheSubjectsSpendsInTheHalfOpenRange_OldestFirst()
     {
         await using var store = await CreateStoreAsync();
-        var allow = (SpendTotals _) => Decision.Allow();
+        var allow = Unlimited;
         await store.Spending.TryRecordSpendAsync(Spend("spd-2", 2m, at: SpendAt.AddHours(2)), allow);
         await store.Spending.TryRecordSpendAsync(Spend("spd-1", 1m, at: SpendAt), allow);
         await store.Spending.TryRecordSpendAsync(Spend("spd-3", 3m, at: SpendAt.AddHours(3)), allow);
@@ -96,8 +97,8 @@ public abstract partial class StoreContractTests
     public async Task Refund_OnePerSpend_AndApprovalReversesTheSpendInTheTotals()
     {
         await using var store = await CreateStoreAsync();
-        await store.Spending.TryRecordSpendAsync(Spend("spd-1", 40m), _ => Decision.Allow());
-        await store.Spending.TryRecordSpendAsync(Spend("spd-2", 10m), _ => Decision.Allow());
+        await store.Spending.TryRecordSpendAsync(Spend("spd-1", 40m), Unlimited);
+        await store.Spending.TryRecordSpendAsync(Spend("spd-2", 10m), Unlimited);
 
         var (first, created) = await store.Spending.AddRefundRequestAsync(Refund("rfd-1", "spd-1"));
         var (second, createdAgain) = await store.Spending.AddRefundRequestAsync(Refund("rfd-2", "spd-1"));
@@ -117,7 +118,7 @@ public abstract partial class StoreContractTests
     public async Task Refund_ConcurrentApproveAndRefuse_ExactlyOneWins()
     {
         await using var store = await CreateStoreAsync();
-        await store.Spending.TryRecordSpendAsync(Spend("spd-1", 40m), _ => Decision.Allow());
+        await store.Spending.TryRecordSpendAsync(Spend("spd-1", 40m), Unlimited);
         await store.Spending.AddRefundRequestAsync(Refund("rfd-1", "spd-1"));
 
         var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() =>

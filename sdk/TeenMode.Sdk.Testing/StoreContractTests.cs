@@ -258,7 +258,7 @@ public abstract partial class StoreContractTests
         await store.Content.UpsertAsync([replacement]);
 
         (await store.Content.GetAsync("v1")).Should().BeEquivalentTo(replacement);
-        (await store.Content.ListAsync(null, 10, _ => true)).Should().ContainSingle();
+        (await store.Content.QueryAsync(new ContentQuery(10))).Should().ContainSingle();
     }
 
     [Fact]
@@ -270,9 +270,9 @@ public abstract partial class StoreContractTests
         string[] ids = ["b", "\uFF21", "a", "A9", "\U0001F600", "B", "A10"];
         await store.Content.UpsertAsync(ids.Select(id => new ContentItem(id, id, "education", [new AgeBand(8, 12)])));
 
-        var all = await store.Content.ListAsync(null, 100, _ => true);
-        var afterB = await store.Content.ListAsync("B", 100, _ => true);
-        var afterMissingId = await store.Content.ListAsync("A5", 2, _ => true);
+        var all = await store.Content.QueryAsync(new ContentQuery(100));
+        var afterB = await store.Content.QueryAsync(new ContentQuery(100) { AfterId = "B" });
+        var afterMissingId = await store.Content.QueryAsync(new ContentQuery(2) { AfterId = "A5" });
 
         all.Select(i => i.Id).Should().Equal("A10", "A9", "B", "a", "b", "\U0001F600", "\uFF21");
         afterB.Select(i => i.Id).Should().Equal("a", "b", "\U0001F600", "\uFF21");
@@ -280,13 +280,13 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
-    public async Task Content_ListWithFilter_FillsThePageFromLaterRows()
+    public async Task Content_QueryWithFilter_FillsThePageFromLaterRows()
     {
         await using var store = await CreateStoreAsync();
-        await store.Content.UpsertAsync(Enumerable.Range(0, 300).Select(Numbered));
+        await store.Content.UpsertAsync(Enumerable.Range(0, 300).Select(n => Numbered(n) with { Category = n >= 250 ? "science" : "education" }));
 
         // The first 250 rows are all rejected: a store must keep reading rather than return a short page.
-        var page = await store.Content.ListAsync(null, 5, i => string.CompareOrdinal(i.Id, "item-250") >= 0);
+        var page = await store.Content.QueryAsync(new ContentQuery(5) { Category = "science" });
 
         page.Select(i => i.Id).Should().Equal("item-250", "item-251", "item-252", "item-253", "item-254");
     }
@@ -302,7 +302,7 @@ public abstract partial class StoreContractTests
 
         while (true)
         {
-            var page = await store.Content.ListAsync(cursor, 4, i => i.SuitableBands.Contains(new AgeBand(8, 12)));
+            var page = await store.Content.QueryAsync(new ContentQuery(4) { AfterId = cursor, ServableTo = new AgeBand(8, 12) });
             page.Count.Should().BeLessThanOrEqualTo(4);
             seen.AddRange(page.Select(i => i.Id));
             if (page.Count < 4)
@@ -324,7 +324,7 @@ public abstract partial class StoreContractTests
         await using var store = await CreateStoreAsync();
         await store.Content.UpsertAsync([Numbered(1)]);
 
-        (await store.Content.ListAsync(null, 0, _ => true)).Should().BeEmpty();
+        (await store.Content.QueryAsync(new ContentQuery(0))).Should().BeEmpty();
     }
 
     [Fact]

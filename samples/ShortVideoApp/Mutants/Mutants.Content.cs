@@ -51,7 +51,7 @@ public static partial class Mutants
         public Task UpsertAsync(IEnumerable<ContentItem> items, CancellationToken cancellationToken = default) =>
             inner.UpsertAsync(items.Where(i => !i.SuitableBands.Contains(Youngest)), cancellationToken);
 
-        public Task<IReadOnlyList<ContentItem>> ListAsync(string? afterId, int limit, Func<ContentItem, bool> filter, CancellationToken cancellationToken = default) =>
-            inner.ListAsync(afterId, limit, filter, cancellationToken);
+        public Task<IReadOnlyList<ContentItem>> QueryAsync(ContentQuery query, CancellationToken cancellationToken = default) =>
+            inner.QueryAsync(query, cancellationToken);
     }
 }

@@ -44,8 +44,8 @@ public static partial class Mutants
             return inner.UpsertAsync(batch.Count > 1 ? batch.Select(i => i with { MayAffectMinors = false, Flags = ContentLabels.None }) : batch, cancellationToken);
         }
 
-        public Task<IReadOnlyList<ContentItem>> ListAsync(string? afterId, int limit, Func<ContentItem, bool> filter, CancellationToken cancellationToken = default) =>
-            inner.ListAsync(afterId, limit, filter, cancellationToken);
+        public Task<IReadOnlyList<ContentItem>> QueryAsync(ContentQuery query, CancellationToken cancellationToken = default) =>
+            inner.QueryAsync(query, cancellationToken);
     }
 
     /// <summary>Answers as if every purpose but the inventory's first had a standing consent; a guardian's real decisions still win.</summary>

@@ -72,8 +72,8 @@ public static partial class Mutants
 
     private sealed class UtcDayLedger(ISpendingLedgerStore inner) : LedgerDecorator(inner)
     {
-        public override Task<SpendAttempt> TryRecordSpendAsync(SpendRecord spend, Func<SpendTotals, Decision> evaluate, CancellationToken cancellationToken = default) =>
-            Inner.TryRecordSpendAsync(spend with { LocalDate = DateOnly.FromDateTime(spend.SpentAt.UtcDateTime) }, evaluate, cancellationToken);
+        public override Task<SpendAttempt> TryRecordSpendAsync(SpendRecord spend, SpendLimit limit, CancellationToken cancellationToken = default) =>
+            Inner.TryRecordSpendAsync(spend with { LocalDate = DateOnly.FromDateTime(spend.SpentAt.UtcDateTime) }, limit, cancellationToken);
     }
 
     private abstract class LedgerDecorator(ISpendingLedgerStore inner) : ISpendingLedgerStore
@@ -83,8 +83,8 @@ public static partial class Mutants
         public virtual Task<(RefundRequest Stored, bool Created)> AddRefundRequestAsync(RefundRequest request, CancellationToken cancellationToken = default) =>
             inner.AddRefundRequestAsync(request, cancellationToken);
 
-        public virtual Task<SpendAttempt> TryRecordSpendAsync(SpendRecord spend, Func<SpendTotals, Decision> evaluate, CancellationToken cancellationToken = default) =>
-            inner.TryRecordSpendAsync(spend, evaluate, cancellationToken);
+        public virtual Task<SpendAttempt> TryRecordSpendAsync(SpendRecord spend, SpendLimit limit, CancellationToken cancellationToken = default) =>
+            inner.TryRecordSpendAsync(spend, limit, cancellationToken);
 
         public Task<SpendTotals> GetTotalsAsync(string subjectId, string category, DateOnly localDate, string month, CancellationToken cancellationToken = default) =>
             inner.GetTotalsAsync(subjectId, category, localDate, month, cancellationToken);

@@ -131,13 +131,13 @@ public static partial class Mutants
             Task.FromResult(Decision.Allow());
 
         public async Task<ContentPage?> GetFeedAsync(string subjectId, string? cursor, int limit, CancellationToken cancellationToken = default) =>
-            new(await catalog.ListAsync(cursor, limit, _ => true, cancellationToken), null);
+            new(await catalog.QueryAsync(new ContentQuery(limit) { AfterId = cursor }, cancellationToken), null);
 
         public async Task<ContentPage?> GetFeedAsync(string subjectId, FeedRequest request, CancellationToken cancellationToken = default) =>
-            new(await catalog.ListAsync(request.Cursor, request.Limit, i => request.Query is null || i.Title.Contains(request.Query, StringComparison.OrdinalIgnoreCase), cancellationToken), null);
+            new(await catalog.QueryAsync(new ContentQuery(request.Limit) { AfterId = request.Cursor, TitleContains = request.Query }, cancellationToken), null);
 
         public async Task<ContentPage?> GetHotListAsync(string subjectId, int limit, CancellationToken cancellationToken = default) =>
-            new(await catalog.ListAsync(null, limit, _ => true, cancellationToken), null);
+            new(await catalog.QueryAsync(new ContentQuery(limit), cancellationToken), null);
 
         public Task<Decision> CheckPlacementAsync(string subjectId, string itemId, ContentPlacement placement, CancellationToken cancellationToken = default) =>
             Task.FromResult(Decision.Allow());

@@ -67,7 +67,7 @@ public sealed class UsageSnapshot
         {
             seconds = Day.Seconds;
             last = Day.LastHeartbeatAt;
-            if (last is { } at && now - at <= _continuousUseBreak)
+            if (ContinuousUse.Continues(last, now, _continuousUseBreak))
             {
                 continuous = Day.ContinuousSeconds;
             }

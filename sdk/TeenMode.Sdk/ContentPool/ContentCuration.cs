@@ -133,7 +133,7 @@ public sealed class ContentCuration(IContentCatalog catalog, IContentPolicy poli
         string? after = null;
         while (true)
         {
-            var batch = await catalog.ListAsync(after, BatchSize, static _ => true, cancellationToken).ConfigureAwait(false);
+            var batch = await catalog.QueryAsync(new ContentQuery(BatchSize) { AfterId = after }, cancellationToken).ConfigureAwait(false);
             foreach (var item in batch)
             {
                 yield return item;

@@ -53,13 +53,16 @@ internal sealed class ContentPoolService(
 
         var band = TeenBand(subject);
         var search = !string.IsNullOrWhiteSpace(request.Query);
-        Func<ContentItem, bool> filter = item =>
-            Matches(item, request)
-            && (band is not null || search
-                ? policy.Evaluate(item, band).IsAllowed
 
-                // The normal-mode home feed is a prominent placement: may-affect items are reached by search or link only.
-                : policy.EvaluatePlacement(item, ContentPlacement.HomeFirstScreen, null).IsAllowed);
+        // In teen mode only the band's pool; in normal mode the home feed is a prominent placement, so may-affect items
+        // are reached by search or link only.
+        var filter = new ContentQuery(request.Limit)
+        {
+            ServableTo = band,
+            ExcludeMayAffectMinors = band is null && !search,
+            Category = request.Category,
+            TitleContains = search ? request.Query : null,
+        };
 
         if (band is { } b && policy.IsAudioFirst(b))
         {
@@ -79,37 +82,10 @@ internal sealed class ContentPoolService(
             return null;
         }
 
-        var band = TeenBand(subject);
-
-        // Keep the top `limit` by popularity (ties by id) while streaming the catalog once.
-        var top = new PriorityQueue<ContentItem, (long Popularity, string Id)>(limit + 1, HotOrder.Instance);
-        string? after = null;
-        while (true)
-        {
-            var batch = await catalog.ListAsync(after, 1000, i => policy.EvaluatePlacement(i, ContentPlacement.HotList, band).IsAllowed, cancellationToken).ConfigureAwait(false);
-            foreach (var item in batch)
-            {
-                top.Enqueue(item, (item.Popularity, item.Id));
-                if (top.Count > limit)
-                {
-                    top.Dequeue();
-                }
-            }
-
-            if (batch.Count < 1000)
-            {
-                break;
-            }
-
-            after = batch[^1].Id;
-        }
-
-        var items = new ContentItem[top.Count];
-        for (var i = items.Length - 1; i >= 0; i--)
-        {
-            items[i] = top.Dequeue();
-        }
-
+        // The hot list is a prominent placement: never a may-affect item, and in teen mode only the band's pool.
+        var items = await catalog.QueryAsync(
+            new ContentQuery(limit) { Order = ContentOrder.ByPopularity, ServableTo = TeenBand(subject), ExcludeMayAffectMinors = true },
+            cancellationToken).ConfigureAwait(false);
         return new ContentPage(items, null);
     }
 
@@ -125,58 +101,45 @@ internal sealed class ContentPoolService(
         return item is null ? Decision.Deny(ReasonCode.ContentNotInPool) : policy.EvaluatePlacement(item, placement, TeenBand(subject));
     }
 
-    private static bool Matches(ContentItem item, FeedRequest request) =>
-        (request.Category is null || string.Equals(item.Category, request.Category, StringComparison.Ordinal))
-        && (string.IsNullOrWhiteSpace(request.Query) || item.Title.Contains(request.Query.Trim(), StringComparison.OrdinalIgnoreCase));
-
     private AgeBand? TeenBand(Subject subject) =>
         subject.TeenMode ? SubjectService.Resolve(subject, pack, time.GetUtcNow()).Rules.Band : null;
 
     /// <summary>Audio items in id order, then every other item in id order; the cursor says which phase it is in.</summary>
-    private async Task<ContentPage> AudioFirstPageAsync(FeedRequest request, Func<ContentItem, bool> filter, CancellationToken cancellationToken)
+    private async Task<ContentPage> AudioFirstPageAsync(FeedRequest request, ContentQuery filter, CancellationToken cancellationToken)
     {
         var cursor = request.Cursor;
+        var others = filter with { ExcludeFormat = ContentFormat.Audio };
         if (cursor is not null && !cursor.StartsWith(AudioPhase, StringComparison.Ordinal))
         {
             var rest = cursor.StartsWith(RestPhase, StringComparison.Ordinal) ? cursor[RestPhase.Length..] : cursor;
-            return await PageAsync(rest, request.Limit, i => i.Format != ContentFormat.Audio && filter(i), RestPhase, cancellationToken).ConfigureAwait(false);
+            return await PageAsync(rest, request.Limit, others, RestPhase, cancellationToken).ConfigureAwait(false);
         }
 
-        var audio = await catalog.ListAsync(cursor?[AudioPhase.Length..], request.Limit + 1, i => i.Format == ContentFormat.Audio && filter(i), cancellationToken).ConfigureAwait(false);
+        var audio = await catalog.QueryAsync(
+            filter with { Format = ContentFormat.Audio, AfterId = cursor?[AudioPhase.Length..], Limit = request.Limit + 1 },
+            cancellationToken).ConfigureAwait(false);
         if (audio.Count > request.Limit)
         {
             return new ContentPage(audio.Take(request.Limit).ToList(), AudioPhase + audio[request.Limit - 1].Id);
         }
 
-        var others = await PageAsync(null, request.Limit - audio.Count, i => i.Format != ContentFormat.Audio && filter(i), RestPhase, cancellationToken).ConfigureAwait(false);
-        return new ContentPage([.. audio, .. others.Items], others.NextCursor);
+        var next = await PageAsync(null, request.Limit - audio.Count, others, RestPhase, cancellationToken).ConfigureAwait(false);
+        return new ContentPage([.. audio, .. next.Items], next.NextCursor);
     }
 
-    private async Task<ContentPage> PageAsync(string? after, int limit, Func<ContentItem, bool> filter, string? cursorPrefix, CancellationToken cancellationToken)
+    private async Task<ContentPage> PageAsync(string? after, int limit, ContentQuery filter, string? cursorPrefix, CancellationToken cancellationToken)
     {
         if (limit <= 0)
         {
             // The page is already full: peek whether anything follows.
-            var peek = await catalog.ListAsync(after, 1, filter, cancellationToken).ConfigureAwait(false);
+            var peek = await catalog.QueryAsync(filter with { AfterId = after, Limit = 1 }, cancellationToken).ConfigureAwait(false);
             return new ContentPage([], peek.Count > 0 ? cursorPrefix + (after ?? string.Empty) : null);
         }
 
         // Ask for one more than the page so we know whether another page follows.
-        var items = await catalog.ListAsync(after, limit + 1, filter, cancellationToken).ConfigureAwait(false);
+        var items = await catalog.QueryAsync(filter with { AfterId = after, Limit = limit + 1 }, cancellationToken).ConfigureAwait(false);
         return items.Count > limit
             ? new ContentPage(items.Take(limit).ToList(), cursorPrefix + items[limit - 1].Id)
             : new ContentPage(items, null);
-    }
-
-    private sealed class HotOrder : IComparer<(long Popularity, string Id)>
-    {
-        public static readonly HotOrder Instance = new();
-
-        // The queue dequeues the smallest: the least popular, and among equals the larger id, goes first.
-        public int Compare((long Popularity, string Id) x, (long Popularity, string Id) y)
-        {
-            var byPopularity = x.Popularity.CompareTo(y.Popularity);
-            return byPopularity != 0 ? byPopularity : string.CompareOrdinal(y.Id, x.Id);
-        }
     }
 }

@@ -9,10 +9,10 @@ public interface ISpendingLedgerStore
     /// <summary>
     /// In one atomic step: when <paramref name="spend"/> has an idempotency key already used by the subject, returns the first
     /// spend (same category, amount and item: <see cref="SpendAttempt.Replayed"/>) or a conflict; otherwise reads the
-    /// subject's day and month totals in the category (refunded spends excluded), asks <paramref name="evaluate"/>, and records
-    /// the spend only when it allows.
+    /// subject's day and month totals in the category (refunded spends excluded) and records the spend only when
+    /// <paramref name="limit"/> admits it (<see cref="SpendLimit.Admits"/>).
     /// </summary>
-    Task<SpendAttempt> TryRecordSpendAsync(SpendRecord spend, Func<SpendTotals, Decision> evaluate, CancellationToken cancellationToken = default);
+    Task<SpendAttempt> TryRecordSpendAsync(SpendRecord spend, SpendLimit limit, CancellationToken cancellationToken = default);
 
     /// <summary>The totals of (subject, category) on a local day and month, refunded spends excluded.</summary>
     Task<SpendTotals> GetTotalsAsync(string subjectId, string category, DateOnly localDate, string month, CancellationToken cancellationToken = default);

@@ -80,7 +80,18 @@ internal sealed class SpendingGate(
 
         var caps = await capsSource.GetCapsAsync(subject.Id, band.Value, request.Category, cancellationToken).ConfigureAwait(false);
         var record = new SpendRecord(NewId("spd-"), subject.Id, request.Category, request.Amount, rules.Currency, request.ItemId, now, date, month, request.IdempotencyKey);
-        var attempt = await ledger.TryRecordSpendAsync(record, totals => policy.Evaluate(caps, totals, request.Amount), cancellationToken).ConfigureAwait(false);
+
+        // What needs no totals (no spending at all, the per-payment cap) is decided before the store is asked.
+        var upfront = policy.Evaluate(caps, SpendTotals.Zero, request.Amount);
+        if (!upfront.IsAllowed)
+        {
+            await blocked.RecordIfDeniedAsync(subject.Id, now, BlockedAttemptRecorder.Spend, upfront, cancellationToken).ConfigureAwait(false);
+            var totals = await ledger.GetTotalsAsync(subject.Id, request.Category, date, month, cancellationToken).ConfigureAwait(false);
+            return new SpendResult(upfront, null, date, month, totals, caps);
+        }
+
+        // The store records the spend only if the day and month totals stay within the caps, in one atomic step.
+        var attempt = await ledger.TryRecordSpendAsync(record, SpendLimit.Of(caps), cancellationToken).ConfigureAwait(false);
         if (attempt.KeyConflict)
         {
             return new SpendResult(Decision.Deny(ReasonCode.IdempotencyKeyReused), null, date, month, attempt.Totals, caps);
@@ -98,12 +109,19 @@ internal sealed class SpendingGate(
 
         if (attempt.Spend is null)
         {
-            await blocked.RecordIfDeniedAsync(subject.Id, now, BlockedAttemptRecorder.Spend, attempt.Decision, cancellationToken).ConfigureAwait(false);
-            return new SpendResult(attempt.Decision, null, date, month, attempt.Totals, caps);
+            var refused = policy.Evaluate(caps, attempt.Totals, request.Amount);
+            if (refused.IsAllowed)
+            {
+                // The store's limit and the policy disagree (a custom policy looser than the caps): the store's refusal stands.
+                refused = Decision.Deny(ReasonCode.SpendOverMonthlyCap, caps.RequirementIds);
+            }
+
+            await blocked.RecordIfDeniedAsync(subject.Id, now, BlockedAttemptRecorder.Spend, refused, cancellationToken).ConfigureAwait(false);
+            return new SpendResult(refused, null, date, month, attempt.Totals, caps);
         }
 
         await AuditAsync(attempt.Spend, attempt.Totals, cancellationToken).ConfigureAwait(false);
-        return new SpendResult(attempt.Decision, attempt.Spend, date, month, attempt.Totals, caps);
+        return new SpendResult(new Decision(Outcome.Allow, ReasonCode.Allowed, caps.RequirementIds, DecisionDetails.None), attempt.Spend, date, month, attempt.Totals, caps);
     }
 
     public async Task<SpendingStatement?> GetStatementAsync(string subjectId, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken = default)

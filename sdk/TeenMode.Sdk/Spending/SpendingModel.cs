@@ -42,13 +42,40 @@ public sealed record SpendTotals(decimal Day, decimal Month)
     public static SpendTotals Zero { get; } = new(0m, 0m);
 }
 
-/// <summary>What the ledger did with one spend.</summary>
-/// <param name="Decision">The policy's decision on the totals read in the same atomic step (for a replay: the first answer).</param>
-/// <param name="Spend">The recorded spend (new or, for a replay, the first), or null when refused.</param>
-/// <param name="Totals">The totals after the step.</param>
+/// <summary>
+/// The ceiling a conditional spend write keeps: the spend is recorded only when the day total plus its amount stays at or
+/// under <paramref name="PerDay"/> and the month total plus its amount at or under <paramref name="PerMonth"/>. The core
+/// computes it from the caps; the store only compares.
+/// </summary>
+/// <param name="PerDay">The most the day total may reach.</param>
+/// <param name="PerMonth">The most the month total may reach.</param>
+public readonly record struct SpendLimit(decimal PerDay, decimal PerMonth)
+{
+    /// <summary>The limit of <paramref name="caps"/>.</summary>
+    public static SpendLimit Of(SpendingCaps caps)
+    {
+        ArgumentNullException.ThrowIfNull(caps);
+        return new SpendLimit(caps.PerDay, caps.PerMonth);
+    }
+
+    /// <summary>True when <paramref name="amount"/> on top of <paramref name="totals"/> stays within the limit.</summary>
+    public bool Admits(SpendTotals totals, decimal amount)
+    {
+        ArgumentNullException.ThrowIfNull(totals);
+        return totals.Day + amount <= PerDay && totals.Month + amount <= PerMonth;
+    }
+}
+
+/// <summary>What the ledger did with one spend: facts only; the core turns them into a decision.</summary>
+/// <param name="Spend">The recorded spend (new or, for a replay, the first), or null when nothing was recorded.</param>
+/// <param name="Totals">The totals after the step when recorded or replayed; the totals that refused it otherwise.</param>
 /// <param name="Replayed">The key was seen before with the same payment: nothing was recorded now.</param>
 /// <param name="KeyConflict">The key was seen before with another payment: nothing was recorded.</param>
-public sealed record SpendAttempt(Decision Decision, SpendRecord? Spend, SpendTotals Totals, bool Replayed = false, bool KeyConflict = false);
+public sealed record SpendAttempt(SpendRecord? Spend, SpendTotals Totals, bool Replayed = false, bool KeyConflict = false)
+{
+    /// <summary>True when this call recorded the spend now.</summary>
+    public bool Recorded => Spend is not null && !Replayed;
+}
 
 /// <summary>The outcome of a spend.</summary>
 /// <param name="Decision">Allowed (and recorded) or denied (nothing recorded).</param>

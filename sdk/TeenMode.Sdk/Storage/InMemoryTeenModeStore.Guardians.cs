@@ -24,8 +24,8 @@ public sealed partial class InMemoryTeenModeStore : IGuardianBindingCodeStore, I
                 if (append.CountsTowardBudget)
                 {
                     _daily[(append.SubjectId, append.LocalDate)] = _daily.GetValueOrDefault((append.SubjectId, append.LocalDate)) + append.Seconds;
-                    var continuous = _continuous.TryGetValue(append.SubjectId, out var c) && append.At - c.Last <= append.BreakAfter
-                        ? c.Continuous + append.Seconds
+                    var continuous = _continuous.TryGetValue(append.SubjectId, out var c)
+                        ? ContinuousUse.After(c.Continuous, c.Last, append.At, append.Seconds, append.BreakAfter)
                         : append.Seconds;
                     _continuous[append.SubjectId] = (continuous, append.At);
                 }

@@ -12,10 +12,9 @@ public sealed partial class InMemoryTeenModeStore : ISpendingLedgerStore
     private readonly Dictionary<string, string> _refundBySpend = new(StringComparer.Ordinal);
 
     /// <inheritdoc />
-    public Task<SpendAttempt> TryRecordSpendAsync(SpendRecord spend, Func<SpendTotals, Decision> evaluate, CancellationToken cancellationToken = default)
+    public Task<SpendAttempt> TryRecordSpendAsync(SpendRecord spend, SpendLimit limit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(spend);
-        ArgumentNullException.ThrowIfNull(evaluate);
         lock (_spendingLock)
         {
             if (spend.IdempotencyKey is { } key
@@ -24,21 +23,20 @@ public sealed partial class InMemoryTeenModeStore : ISpendingLedgerStore
                 var same = first.Category == spend.Category && first.Amount == spend.Amount && first.ItemId == spend.ItemId;
                 var totals = TotalsLocked(first.SubjectId, first.Category, first.LocalDate, first.Month);
                 return Task.FromResult(same
-                    ? new SpendAttempt(Decision.Allow(), first, totals, Replayed: true)
-                    : new SpendAttempt(Decision.Deny(ReasonCode.IdempotencyKeyReused), null, totals, KeyConflict: true));
+                    ? new SpendAttempt(first, totals, Replayed: true)
+                    : new SpendAttempt(null, totals, KeyConflict: true));
             }
 
             var before = TotalsLocked(spend.SubjectId, spend.Category, spend.LocalDate, spend.Month);
-            var decision = evaluate(before);
-            if (!decision.IsAllowed)
+            if (!limit.Admits(before, spend.Amount))
             {
-                return Task.FromResult(new SpendAttempt(decision, null, before));
+                return Task.FromResult(new SpendAttempt(null, before));
             }
 
             var stored = spend with { RefundedAt = null };
             _spendIndex[stored.Id] = _spends.Count;
             _spends.Add(stored);
-            return Task.FromResult(new SpendAttempt(decision, stored, new SpendTotals(before.Day + spend.Amount, before.Month + spend.Amount)));
+            return Task.FromResult(new SpendAttempt(stored, new SpendTotals(before.Day + spend.Amount, before.Month + spend.Amount)));
         }
     }
 

@@ -81,13 +81,15 @@ public sealed partial class InMemoryTeenModeStore : ISubjectStore, IUsageLedgerS
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<ContentItem>> ListAsync(string? afterId, int limit, Func<ContentItem, bool> filter, CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<ContentItem>>(_items.Values
-            .Where(i => afterId is null || string.CompareOrdinal(i.Id, afterId) > 0)
-            .Where(filter)
-            .OrderBy(i => i.Id, StringComparer.Ordinal)
-            .Take(limit)
-            .ToList());
+    public Task<IReadOnlyList<ContentItem>> QueryAsync(ContentQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var matching = _items.Values.Where(query.Matches);
+        var ordered = query.Order == ContentOrder.ByPopularity
+            ? matching.OrderByDescending(i => i.Popularity).ThenBy(i => i.Id, StringComparer.Ordinal)
+            : matching.OrderBy(i => i.Id, StringComparer.Ordinal);
+        return Task.FromResult<IReadOnlyList<ContentItem>>(ordered.Take(Math.Max(query.Limit, 0)).ToList());
+    }
 
     public Task<(ReportRecord Stored, bool Created)> AddOrGetAsync(ReportRecord record, CancellationToken cancellationToken = default)
     {
