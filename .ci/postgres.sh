@@ -2,7 +2,7 @@
 # A throwaway PostgreSQL server for the tests: the PostgreSQL store's tests need a real server, never a mock.
 #
 # Sourced (as .ci/test.sh does):   source .ci/postgres.sh; teenmode_pg_start; ...; teenmode_pg_stop
-# Run by hand:                     eval "$(bash .ci/postgres.sh start)"; ...; bash .ci/postgres.sh stop
+# Run by hand:                     eval "$(bash .ci/postgres.sh start)"; ...; eval "$(bash .ci/postgres.sh stop)"
 #
 # teenmode_pg_start installs the Debian package when no server binaries exist, runs initdb in a temp folder
 # (as the postgres OS user when we are root: PostgreSQL refuses to run as root), starts the server on a free
@@ -60,13 +60,16 @@ _teenmode_pg_fail() {
 
 teenmode_pg_start() {
   local bindir sudo="" dir port password attempt started=""
-  [ -z "${TEENMODE_PG_DIR:-}" ] || { echo "postgres.sh: a server is already running in $TEENMODE_PG_DIR" >&2; return 1; }
+  if [ -n "${TEENMODE_PG_DIR:-}" ] && [ -d "$TEENMODE_PG_DIR" ]; then
+    echo "postgres.sh: a server is already running in $TEENMODE_PG_DIR" >&2
+    return 1
+  fi
 
   if ! bindir=$(_teenmode_pg_bindir); then
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
     echo "installing postgresql" >&2
-    $sudo apt-get install -y -q postgresql >/dev/null 2>&1 \
-      || { $sudo apt-get update -q >/dev/null 2>&1 && $sudo apt-get install -y -q postgresql >/dev/null; } \
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >/dev/null 2>&1 \
+      || { $sudo apt-get update -q >/dev/null && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >/dev/null; } \
       || { _teenmode_pg_fail "apt-get install postgresql failed"; return; }
     bindir=$(_teenmode_pg_bindir) || { _teenmode_pg_fail "postgresql installed, yet no /usr/lib/postgresql/*/bin/initdb and pg_ctl"; return; }
   fi
@@ -132,7 +135,7 @@ teenmode_pg_stop() {
   unset TEENMODE_PG_DIR TEENMODE_TEST_POSTGRES _TEENMODE_PG_LOG
 }
 
-# Run by hand rather than sourced: "start" prints the exports to eval, "stop" stops the server they name.
+# Run by hand rather than sourced: "start" prints the exports to eval; "stop" stops the server they name and prints the unsets.
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   set -uo pipefail
   case "${1:-}" in
@@ -144,9 +147,10 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
       ;;
     stop)
       teenmode_pg_stop
+      echo "unset TEENMODE_PG_DIR TEENMODE_TEST_POSTGRES"
       ;;
     *)
-      echo "usage: eval \"\$(bash $0 start)\"; ...; bash $0 stop" >&2
+      echo "usage: eval \"\$(bash $0 start)\"; ...; eval \"\$(bash $0 stop)\"" >&2
       exit 2
       ;;
   esac
