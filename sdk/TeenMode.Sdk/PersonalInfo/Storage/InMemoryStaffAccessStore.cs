@@ -2,7 +2,8 @@ using TeenMode.PersonalInfo;
 
 namespace TeenMode.Storage;
 
-public sealed partial class InMemoryTeenModeStore : IStaffAccessStore
+/// <summary>Staff access grants in process memory: for tests and demos only.</summary>
+public sealed class InMemoryStaffAccessStore : IStaffAccessStore
 {
     private readonly Dictionary<string, StaffAccessGrant> _grants = new(StringComparer.Ordinal);
     private readonly Lock _grantLock = new();

@@ -1,14 +1,38 @@
+using Microsoft.Extensions.DependencyInjection;
 using TeenMode.Reporting;
 
 namespace TeenMode.Storage;
 
-public sealed partial class InMemoryTeenModeStore : IReportWorkflowStore
+/// <summary>The report workflow (tracking, history, authority outbox) in process memory: for tests and demos only.</summary>
+public sealed class InMemoryReportWorkflowStore : IReportWorkflowStore
 {
+    private readonly Dictionary<string, ReportRecord> _reportsById;
+    private readonly Dictionary<string, ReportRecord> _reportsByKey;
     private readonly Dictionary<string, ReportTracking> _tracking = new(StringComparer.Ordinal);
     private readonly Dictionary<string, AuthorityNotice> _notices = new(StringComparer.Ordinal);
     private readonly List<string> _noticeOrder = [];
-    private readonly Lock _reportingLock = new();
 
+    // One lock with the report store: filing and moving a report are one step with AddOrGet.
+    private readonly Lock _reportingLock;
+
+    /// <summary>A workflow over the reports of <paramref name="reports"/>.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="reports"/> is null.</exception>
+    [ActivatorUtilitiesConstructor]
+    public InMemoryReportWorkflowStore(InMemoryReportStore reports)
+    {
+        ArgumentNullException.ThrowIfNull(reports);
+        _reportsById = reports.ById;
+        _reportsByKey = reports.ByKey;
+        _reportingLock = reports.Gate;
+    }
+
+    /// <summary>A workflow over its own, fresh report store (tests).</summary>
+    public InMemoryReportWorkflowStore()
+        : this(new InMemoryReportStore())
+    {
+    }
+
+    /// <inheritdoc />
     public Task<(ReportRecord Stored, bool Created)> FileAsync(ReportRecord record, ReportTracking tracking, AuthorityNotice? notice, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(record);
@@ -33,6 +57,7 @@ public sealed partial class InMemoryTeenModeStore : IReportWorkflowStore
         }
     }
 
+    /// <inheritdoc />
     public Task<ReportTracking?> GetTrackingAsync(string reportId, CancellationToken cancellationToken = default)
     {
         lock (_reportingLock)
@@ -41,6 +66,7 @@ public sealed partial class InMemoryTeenModeStore : IReportWorkflowStore
         }
     }
 
+    /// <inheritdoc />
     public Task<bool> TransitionAsync(string reportId, ReportTransition transition, IReadOnlyList<ReportAction> actions, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(transition);
@@ -66,6 +92,7 @@ public sealed partial class InMemoryTeenModeStore : IReportWorkflowStore
         }
     }
 
+    /// <inheritdoc />
     public Task<IReadOnlyList<(ReportRecord Report, ReportTracking Tracking)>> ListOpenAsync(int limit, CancellationToken cancellationToken = default)
     {
         lock (_reportingLock)
@@ -80,6 +107,7 @@ public sealed partial class InMemoryTeenModeStore : IReportWorkflowStore
         }
     }
 
+    /// <inheritdoc />
     public Task<IReadOnlyList<ReportRecord>> ListForSubjectAsync(string subjectId, int limit, CancellationToken cancellationToken = default)
     {
         lock (_reportingLock)
@@ -94,6 +122,7 @@ public sealed partial class InMemoryTeenModeStore : IReportWorkflowStore
         }
     }
 
+    /// <inheritdoc />
     public Task<IReadOnlyList<AuthorityNotice>> GetDueNoticesAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
     {
         lock (_reportingLock)
@@ -106,6 +135,7 @@ public sealed partial class InMemoryTeenModeStore : IReportWorkflowStore
         }
     }
 
+    /// <inheritdoc />
     public Task<AuthorityNotice?> GetNoticeForReportAsync(string reportId, CancellationToken cancellationToken = default)
     {
         lock (_reportingLock)
@@ -114,6 +144,7 @@ public sealed partial class InMemoryTeenModeStore : IReportWorkflowStore
         }
     }
 
+    /// <inheritdoc />
     public Task<IReadOnlyList<AuthorityNotice>> ListNoticesAsync(int limit, CancellationToken cancellationToken = default)
     {
         lock (_reportingLock)
@@ -123,6 +154,7 @@ public sealed partial class InMemoryTeenModeStore : IReportWorkflowStore
         }
     }
 
+    /// <inheritdoc />
     public Task MarkNoticeDeliveredAsync(string noticeId, int attempts, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
         lock (_reportingLock)
@@ -136,6 +168,7 @@ public sealed partial class InMemoryTeenModeStore : IReportWorkflowStore
         }
     }
 
+    /// <inheritdoc />
     public Task MarkNoticeFailedAsync(string noticeId, int attempts, DateTimeOffset nextAttemptAt, string failure, CancellationToken cancellationToken = default)
     {
         lock (_reportingLock)

@@ -2,8 +2,8 @@ using TeenMode.AntiAddiction;
 
 namespace TeenMode.Storage;
 
-// Game spending (issue 3): one lock makes check-and-add atomic, so concurrent top-ups never pass the cap together.
-public sealed partial class InMemoryTeenModeStore : IGameSpendLedgerStore
+/// <summary>Game spending in process memory (tests and demos only): one lock makes check-and-add atomic, so concurrent top-ups never pass the cap together.</summary>
+public sealed class InMemoryGameSpendLedgerStore : IGameSpendLedgerStore
 {
     private readonly Dictionary<(string Subject, string Company, string Month), decimal> _gameSpend = [];
     private readonly Lock _gameSpendLock = new();

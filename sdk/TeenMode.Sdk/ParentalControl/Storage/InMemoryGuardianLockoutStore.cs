@@ -2,7 +2,8 @@ using TeenMode.ParentalControl;
 
 namespace TeenMode.Storage;
 
-public sealed partial class InMemoryTeenModeStore : IGuardianLockoutStore
+/// <summary>Guardian-verification lockouts in process memory: for tests and demos only.</summary>
+public sealed class InMemoryGuardianLockoutStore : IGuardianLockoutStore
 {
     private readonly Dictionary<string, GuardianLockState> _locks = new(StringComparer.Ordinal);
     private readonly Lock _lockoutLock = new();

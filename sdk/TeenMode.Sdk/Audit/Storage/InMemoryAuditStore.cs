@@ -2,7 +2,8 @@ using TeenMode.Audit;
 
 namespace TeenMode.Storage;
 
-public sealed partial class InMemoryTeenModeStore : IAuditStore
+/// <summary>The audit chain in process memory: for tests and demos only.</summary>
+public sealed class InMemoryAuditStore : IAuditStore
 {
     private readonly List<AuditEntry> _audit = [];
     private readonly Lock _auditLock = new();

@@ -2,7 +2,8 @@ using TeenMode.PersonalInfo;
 
 namespace TeenMode.Storage;
 
-public sealed partial class InMemoryTeenModeStore : IBreachStore
+/// <summary>Breach incidents and their notices in process memory: for tests and demos only.</summary>
+public sealed class InMemoryBreachStore : IBreachStore
 {
     private readonly Dictionary<string, BreachIncident> _incidents = new(StringComparer.Ordinal);
     private readonly List<BreachNotice> _breachNotices = [];

@@ -2,8 +2,8 @@ using TeenMode.PersonalInfo;
 
 namespace TeenMode.Storage;
 
-// Personal information (issue 5): one lock keeps each subject's values, consents and requests consistent.
-public sealed partial class InMemoryTeenModeStore : IPersonalInfoStore
+/// <summary>Personal information in process memory (tests and demos only): one lock keeps each subject's values, consents and requests consistent.</summary>
+public sealed class InMemoryPersonalInfoStore : IPersonalInfoStore
 {
     private readonly Lock _piLock = new();
     private readonly List<ConsentRecord> _consents = [];

@@ -2,8 +2,8 @@ using TeenMode.Spending;
 
 namespace TeenMode.Storage;
 
-// Spending outside games and refunds (issue 3): one lock makes check-and-record atomic, so concurrent payments never pass a cap together.
-public sealed partial class InMemoryTeenModeStore : ISpendingLedgerStore
+/// <summary>Spending outside games and refunds in process memory (tests and demos only): one lock makes check-and-record atomic, so concurrent payments never pass a cap together.</summary>
+public sealed class InMemorySpendingLedgerStore : ISpendingLedgerStore
 {
     private readonly Lock _spendingLock = new();
     private readonly List<SpendRecord> _spends = [];
