@@ -1,50 +1,15 @@
 using Microsoft.Data.Sqlite;
 using TeenMode.PersonalInfo;
+using TeenMode.Sqlite.Internal;
+using static TeenMode.Sqlite.Internal.SqliteValues;
 
 namespace TeenMode.Sqlite;
 
-// Personal information (issue 5): consents (append-only), collected values (ciphertext for sensitive ones) and data-subject requests.
-public sealed partial class SqliteTeenModeStore : IPersonalInfoStore
+/// <summary>Personal information in the shared SQLite file: consents (append-only), collected values (ciphertext for sensitive ones) and data-subject requests.</summary>
+/// <param name="database">The SQLite file the app's stores share.</param>
+public sealed class SqlitePersonalInfoStore(SqliteDatabase database) : IPersonalInfoStore
 {
-    private const string SchemaPersonalInfo = """
-        CREATE TABLE IF NOT EXISTS pi_consents (
-            id          TEXT NOT NULL PRIMARY KEY,
-            subject_id  TEXT NOT NULL,
-            guardian_id TEXT NOT NULL,
-            decision    TEXT NOT NULL,
-            purposes    TEXT NOT NULL,
-            notice_hash TEXT NOT NULL,
-            at          TEXT NOT NULL,
-            seq         INTEGER NOT NULL
-        );
-        CREATE INDEX IF NOT EXISTS pi_consents_subject ON pi_consents (subject_id, seq);
-        CREATE TABLE IF NOT EXISTS pi_values (
-            subject_id   TEXT NOT NULL,
-            field        TEXT NOT NULL,
-            purpose      TEXT NOT NULL,
-            category     TEXT NOT NULL,
-            key_id       TEXT NULL,
-            payload      BLOB NOT NULL,
-            collected_at TEXT NOT NULL,
-            expires_at   TEXT NOT NULL,
-            PRIMARY KEY (subject_id, field, purpose)
-        ) WITHOUT ROWID;
-        CREATE INDEX IF NOT EXISTS pi_values_expiry ON pi_values (expires_at);
-        CREATE TABLE IF NOT EXISTS pi_requests (
-            id            TEXT NOT NULL PRIMARY KEY,
-            subject_id    TEXT NOT NULL,
-            kind          TEXT NOT NULL,
-            requester_id  TEXT NOT NULL,
-            received_at   TEXT NOT NULL,
-            due_at        TEXT NOT NULL,
-            status        TEXT NOT NULL,
-            completed_at  TEXT NULL,
-            refusal_zh    TEXT NULL,
-            refusal_en    TEXT NULL,
-            field         TEXT NULL,
-            purpose       TEXT NULL
-        );
-        """;
+    private readonly SqliteDatabase _database = database ?? throw new ArgumentNullException(nameof(database));
 
     private const string ValueColumns = "subject_id, field, purpose, category, key_id, payload, collected_at, expires_at";
 
@@ -174,7 +139,7 @@ public sealed partial class SqliteTeenModeStore : IPersonalInfoStore
 
     private async Task ExecuteAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken)
     {
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             using var command = connection.CreateCommand();
@@ -186,7 +151,7 @@ public sealed partial class SqliteTeenModeStore : IPersonalInfoStore
 
     private async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, Action<SqliteCommand> bind, Func<SqliteDataReader, T> read, CancellationToken cancellationToken)
     {
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             using var command = connection.CreateCommand();

@@ -1,26 +1,16 @@
-using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Newtonsoft.Json;
 using TeenMode.Audit;
+using TeenMode.Sqlite.Internal;
+using static TeenMode.Sqlite.Internal.SqliteValues;
 
 namespace TeenMode.Sqlite;
 
-public sealed partial class SqliteTeenModeStore : IAuditStore
+/// <summary>The hash-chained audit log in the shared SQLite file; only the next sequence number after the tail is accepted.</summary>
+/// <param name="database">The SQLite file the app's stores share.</param>
+public sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore
 {
-    private const string SchemaAudit = """
-        CREATE TABLE IF NOT EXISTS audit_log (
-            seq INTEGER PRIMARY KEY,
-            at TEXT NOT NULL,
-            actor TEXT NOT NULL,
-            action TEXT NOT NULL,
-            subject_id TEXT NULL,
-            target TEXT NULL,
-            details TEXT NULL,
-            prev_hash TEXT NOT NULL,
-            hash TEXT NOT NULL
-        );
-        CREATE INDEX IF NOT EXISTS audit_log_subject ON audit_log (subject_id, seq);
-        """;
+    private readonly SqliteDatabase _database = database ?? throw new ArgumentNullException(nameof(database));
 
     private const string AuditColumns = "seq, at, actor, action, subject_id, target, details, prev_hash, hash";
 
@@ -28,7 +18,7 @@ public sealed partial class SqliteTeenModeStore : IAuditStore
     public async Task<bool> TryAppendAsync(AuditEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             using var command = connection.CreateCommand();
@@ -74,7 +64,7 @@ public sealed partial class SqliteTeenModeStore : IAuditStore
 
     private async Task<IReadOnlyList<AuditEntry>> QueryAuditAsync(string sql, Action<SqliteParameterCollection> bind, CancellationToken cancellationToken)
     {
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             using var command = connection.CreateCommand();

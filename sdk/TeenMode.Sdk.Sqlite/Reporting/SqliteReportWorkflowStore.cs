@@ -1,58 +1,22 @@
 using Microsoft.Data.Sqlite;
 using Newtonsoft.Json;
+using TeenMode.PersonalInfo;
 using TeenMode.Reporting;
+using TeenMode.Sqlite.Internal;
+using static TeenMode.Sqlite.Internal.SqliteValues;
 
 namespace TeenMode.Sqlite;
 
-public sealed partial class SqliteTeenModeStore : IReportWorkflowStore
+/// <summary>The report workflow in the shared SQLite file: tracking, status history, actions and the authority outbox, beside the reports table of <see cref="SqliteReportStore"/>. A report, its tracking and its authority notice commit together.</summary>
+/// <param name="database">The SQLite file the app's stores share.</param>
+/// <param name="freeTextProtector">Seals free text at rest; <c>UseSqlite</c> passes the app's <see cref="PersonalDataProtector"/>. Without one, free text is stored as plain text.</param>
+public sealed class SqliteReportWorkflowStore(SqliteDatabase database, PersonalDataProtector? freeTextProtector = null) : IReportWorkflowStore
 {
-    // The reports table predates the workflow, so the workflow's facts live beside it, keyed by report id.
-    private const string SchemaReporting = """
-        CREATE TABLE IF NOT EXISTS report_tracking (
-            report_id      TEXT    NOT NULL PRIMARY KEY,
-            subject_id     TEXT    NULL,
-            evidence       TEXT    NOT NULL,
-            triage_due_at  TEXT    NOT NULL,
-            resolve_due_at TEXT    NOT NULL,
-            escalated      INTEGER NOT NULL
-        );
-        CREATE INDEX IF NOT EXISTS report_tracking_subject ON report_tracking (subject_id);
-        CREATE INDEX IF NOT EXISTS reports_status ON reports (status, received_at);
-        CREATE TABLE IF NOT EXISTS report_history (
-            report_id   TEXT    NOT NULL,
-            seq         INTEGER NOT NULL,
-            from_status TEXT    NOT NULL,
-            to_status   TEXT    NOT NULL,
-            at          TEXT    NOT NULL,
-            actor       TEXT    NOT NULL,
-            reason      TEXT    NULL,
-            PRIMARY KEY (report_id, seq)
-        ) WITHOUT ROWID;
-        CREATE TABLE IF NOT EXISTS report_actions (
-            report_id TEXT    NOT NULL,
-            seq       INTEGER NOT NULL,
-            kind      TEXT    NOT NULL,
-            target_id TEXT    NOT NULL,
-            at        TEXT    NOT NULL,
-            actor     TEXT    NOT NULL,
-            PRIMARY KEY (report_id, seq)
-        ) WITHOUT ROWID;
-        CREATE TABLE IF NOT EXISTS authority_outbox (
-            id              TEXT    NOT NULL PRIMARY KEY,
-            report_id       TEXT    NOT NULL,
-            idempotency_key TEXT    NOT NULL UNIQUE,
-            payload         TEXT    NOT NULL,
-            created_at      TEXT    NOT NULL,
-            attempts        INTEGER NOT NULL,
-            next_attempt_at TEXT    NOT NULL,
-            delivered_at    TEXT    NULL,
-            last_error      TEXT    NULL
-        );
-        CREATE INDEX IF NOT EXISTS authority_outbox_due ON authority_outbox (delivered_at, next_attempt_at);
-        CREATE INDEX IF NOT EXISTS authority_outbox_report ON authority_outbox (report_id);
-        """;
+    private readonly SqliteDatabase _database = database ?? throw new ArgumentNullException(nameof(database));
+    private readonly SqliteFreeText _freeText = new(freeTextProtector);
 
     private const string TrackingColumns = "report_id, subject_id, evidence, triage_due_at, resolve_due_at, escalated";
+
     private const string NoticeColumns = "id, report_id, idempotency_key, payload, created_at, attempts, next_attempt_at, delivered_at, last_error";
 
     /// <inheritdoc />
@@ -60,35 +24,16 @@ public sealed partial class SqliteTeenModeStore : IReportWorkflowStore
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(tracking);
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             // Report, tracking and authority notice commit together: a receipt never exists without its notice.
             using var transaction = connection.BeginTransaction(deferred: false);
-            var s = record.Submission;
-            var inserted = await ExecuteAsync(connection, transaction, $"""
-                INSERT INTO reports ({ReportColumns})
-                VALUES ($id, $key, $hash, $reporterKind, $reporterId, $category, $targetKind, $targetId, $description, $status, $received)
-                ON CONFLICT (idempotency_key) DO NOTHING;
-                """,
-                p =>
-                {
-                    p.AddWithValue("$id", record.Id);
-                    p.AddWithValue("$key", record.IdempotencyKey);
-                    p.AddWithValue("$hash", record.RequestHash);
-                    p.AddWithValue("$reporterKind", s.ReporterKind.ToString());
-                    p.AddWithValue("$reporterId", (object?)s.ReporterId ?? DBNull.Value);
-                    p.AddWithValue("$category", s.Category.ToString());
-                    p.AddWithValue("$targetKind", s.TargetKind);
-                    p.AddWithValue("$targetId", s.TargetId);
-                    p.AddWithValue("$description", SealText(record.Id, DescriptionField, s.Description));
-                    p.AddWithValue("$status", record.Status.ToString());
-                    p.AddWithValue("$received", FormatInstant(record.ReceivedAt));
-                },
-                cancellationToken).ConfigureAwait(false) == 1;
+            var inserted = await connection.ExecuteAsync(transaction, SqliteReportRows.InsertSql, p => SqliteReportRows.Bind(p, record, _freeText), cancellationToken)
+                .ConfigureAwait(false) == 1;
             if (!inserted)
             {
-                var existing = await QueryReportsAsync(connection, transaction, $"SELECT {ReportColumns} FROM reports WHERE idempotency_key = $key;",
+                var existing = await QueryReportsAsync(connection, transaction, $"SELECT {SqliteReportRows.Columns} FROM reports WHERE idempotency_key = $key;",
                     p => p.AddWithValue("$key", record.IdempotencyKey), cancellationToken).ConfigureAwait(false);
                 await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
                 return existing.Count == 1
@@ -96,7 +41,7 @@ public sealed partial class SqliteTeenModeStore : IReportWorkflowStore
                     : throw new InvalidOperationException("A report with this idempotency key conflicted but cannot be read.");
             }
 
-            await ExecuteAsync(connection, transaction, $"INSERT INTO report_tracking ({TrackingColumns}) VALUES ($id, $subject, $evidence, $triage, $resolve, $escalated);",
+            await connection.ExecuteAsync(transaction, $"INSERT INTO report_tracking ({TrackingColumns}) VALUES ($id, $subject, $evidence, $triage, $resolve, $escalated);",
                 p =>
                 {
                     p.AddWithValue("$id", record.Id);
@@ -109,7 +54,7 @@ public sealed partial class SqliteTeenModeStore : IReportWorkflowStore
                 cancellationToken).ConfigureAwait(false);
             if (notice is not null)
             {
-                await ExecuteAsync(connection, transaction, $"INSERT INTO authority_outbox ({NoticeColumns}) VALUES ($id, $report, $key, $payload, $created, $attempts, $next, NULL, NULL);",
+                await connection.ExecuteAsync(transaction, $"INSERT INTO authority_outbox ({NoticeColumns}) VALUES ($id, $report, $key, $payload, $created, $attempts, $next, NULL, NULL);",
                     p =>
                     {
                         p.AddWithValue("$id", notice.Id);
@@ -133,7 +78,7 @@ public sealed partial class SqliteTeenModeStore : IReportWorkflowStore
     public async Task<ReportTracking?> GetTrackingAsync(string reportId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reportId);
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             return await ReadTrackingAsync(connection, null, reportId, cancellationToken).ConfigureAwait(false);
@@ -146,13 +91,13 @@ public sealed partial class SqliteTeenModeStore : IReportWorkflowStore
         ArgumentNullException.ThrowIfNull(reportId);
         ArgumentNullException.ThrowIfNull(transition);
         ArgumentNullException.ThrowIfNull(actions);
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             using var transaction = connection.BeginTransaction(deferred: false);
 
             // Compare-and-set on the status: of two reviewers moving the same report, one wins.
-            var moved = await ExecuteAsync(connection, transaction, "UPDATE reports SET status = $to WHERE id = $id AND status = $from;",
+            var moved = await connection.ExecuteAsync(transaction, "UPDATE reports SET status = $to WHERE id = $id AND status = $from;",
                 p =>
                 {
                     p.AddWithValue("$id", reportId);
@@ -166,7 +111,7 @@ public sealed partial class SqliteTeenModeStore : IReportWorkflowStore
                 return false;
             }
 
-            await ExecuteAsync(connection, transaction, """
+            await connection.ExecuteAsync(transaction, """
                 INSERT INTO report_history (report_id, seq, from_status, to_status, at, actor, reason)
                 VALUES ($id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM report_history WHERE report_id = $id), $from, $to, $at, $actor, $reason);
                 """,
@@ -182,7 +127,7 @@ public sealed partial class SqliteTeenModeStore : IReportWorkflowStore
                 cancellationToken).ConfigureAwait(false);
             foreach (var action in actions)
             {
-                await ExecuteAsync(connection, transaction, """
+                await connection.ExecuteAsync(transaction, """
                     INSERT INTO report_actions (report_id, seq, kind, target_id, at, actor)
                     VALUES ($id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM report_actions WHERE report_id = $id), $kind, $target, $at, $actor);
                     """,
@@ -205,11 +150,11 @@ public sealed partial class SqliteTeenModeStore : IReportWorkflowStore
     /// <inheritdoc />
     public async Task<IReadOnlyList<(ReportRecord Report, ReportTracking Tracking)>> ListOpenAsync(int limit, CancellationToken cancellationToken = default)
     {
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             var open = await QueryReportsAsync(connection, null, $"""
-                SELECT {ReportColumns} FROM reports
+                SELECT {SqliteReportRows.Columns} FROM reports
                 WHERE status <> 'Closed' AND id IN (SELECT report_id FROM report_tracking)
                 ORDER BY received_at, id LIMIT $limit;
                 """,
@@ -229,11 +174,11 @@ public sealed partial class SqliteTeenModeStore : IReportWorkflowStore
     public async Task<IReadOnlyList<ReportRecord>> ListForSubjectAsync(string subjectId, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(subjectId);
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             return await QueryReportsAsync(connection, null, $"""
-                SELECT {ReportColumns} FROM reports
+                SELECT {SqliteReportRows.Columns} FROM reports
                 WHERE id IN (SELECT report_id FROM report_tracking WHERE subject_id = $subject)
                 ORDER BY received_at DESC, id LIMIT $limit;
                 """,
@@ -274,10 +219,10 @@ public sealed partial class SqliteTeenModeStore : IReportWorkflowStore
     public async Task MarkNoticeDeliveredAsync(string noticeId, int attempts, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(noticeId);
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            await ExecuteAsync(connection, null, "UPDATE authority_outbox SET attempts = $attempts, delivered_at = $at, last_error = NULL WHERE id = $id AND delivered_at IS NULL;",
+            await connection.ExecuteAsync(null, "UPDATE authority_outbox SET attempts = $attempts, delivered_at = $at, last_error = NULL WHERE id = $id AND delivered_at IS NULL;",
                 p =>
                 {
                     p.AddWithValue("$id", noticeId);
@@ -292,10 +237,10 @@ public sealed partial class SqliteTeenModeStore : IReportWorkflowStore
     public async Task MarkNoticeFailedAsync(string noticeId, int attempts, DateTimeOffset nextAttemptAt, string failure, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(noticeId);
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            await ExecuteAsync(connection, null, "UPDATE authority_outbox SET attempts = $attempts, next_attempt_at = $next, last_error = $error WHERE id = $id AND delivered_at IS NULL;",
+            await connection.ExecuteAsync(null, "UPDATE authority_outbox SET attempts = $attempts, next_attempt_at = $next, last_error = $error WHERE id = $id AND delivered_at IS NULL;",
                 p =>
                 {
                     p.AddWithValue("$id", noticeId);
@@ -307,34 +252,9 @@ public sealed partial class SqliteTeenModeStore : IReportWorkflowStore
         }
     }
 
-    private static async Task<int> ExecuteAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, Action<SqliteParameterCollection> bind, CancellationToken cancellationToken)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        bind(command.Parameters);
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task<List<ReportRecord>> QueryReportsAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql,
-        Action<SqliteParameterCollection> bind, CancellationToken cancellationToken)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        bind(command.Parameters);
-        var list = new List<ReportRecord>();
-        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                list.Add(ReadReport(reader));
-            }
-        }
-
-        return list;
-    }
+    private Task<List<ReportRecord>> QueryReportsAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql,
+        Action<SqliteParameterCollection> bind, CancellationToken cancellationToken) =>
+        connection.QueryAsync(transaction, sql, bind, r => SqliteReportRows.Read(r, _freeText), cancellationToken);
 
     private static async Task<ReportTracking?> ReadTrackingAsync(SqliteConnection connection, SqliteTransaction? transaction, string reportId, CancellationToken cancellationToken)
     {
@@ -402,7 +322,7 @@ public sealed partial class SqliteTeenModeStore : IReportWorkflowStore
 
     private async Task<IReadOnlyList<AuthorityNotice>> QueryNoticesAsync(string sql, Action<SqliteParameterCollection> bind, CancellationToken cancellationToken)
     {
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             using var command = connection.CreateCommand();

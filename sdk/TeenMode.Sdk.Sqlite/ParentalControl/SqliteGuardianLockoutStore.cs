@@ -1,23 +1,21 @@
 using Microsoft.Data.Sqlite;
 using TeenMode.ParentalControl;
+using TeenMode.Sqlite.Internal;
+using static TeenMode.Sqlite.Internal.SqliteValues;
 
 namespace TeenMode.Sqlite;
 
-public sealed partial class SqliteTeenModeStore : IGuardianLockoutStore
+/// <summary>Guardian-verification lockouts in the shared SQLite file; an attempt is reserved under the write lock.</summary>
+/// <param name="database">The SQLite file the app's stores share.</param>
+public sealed class SqliteGuardianLockoutStore(SqliteDatabase database) : IGuardianLockoutStore
 {
-    private const string SchemaLockout = """
-        CREATE TABLE IF NOT EXISTS guardian_lockouts (
-            subject_id TEXT PRIMARY KEY,
-            failures INTEGER NOT NULL,
-            locked_until TEXT NULL
-        );
-        """;
+    private readonly SqliteDatabase _database = database ?? throw new ArgumentNullException(nameof(database));
 
     /// <inheritdoc />
     public async Task<GuardianLockState> GetLockAsync(string subjectId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(subjectId);
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             return await ReadLockAsync(connection, null, subjectId, cancellationToken).ConfigureAwait(false);
@@ -28,7 +26,7 @@ public sealed partial class SqliteTeenModeStore : IGuardianLockoutStore
     public async Task<GuardianAttemptReservation> TryReserveAttemptAsync(string subjectId, DateTimeOffset at, int maxFailures, TimeSpan lockFor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(subjectId);
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             // IMMEDIATE: the read and the conditional write are one step for every connection and process.
@@ -59,7 +57,7 @@ public sealed partial class SqliteTeenModeStore : IGuardianLockoutStore
     public async Task ClearFailuresAsync(string subjectId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(subjectId);
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             using var command = connection.CreateCommand();

@@ -1,48 +1,21 @@
-using System.Globalization;
 using Microsoft.Data.Sqlite;
+using TeenMode.PersonalInfo;
 using TeenMode.Spending;
+using TeenMode.Sqlite.Internal;
+using static TeenMode.Sqlite.Internal.SqliteValues;
 
 namespace TeenMode.Sqlite;
 
-// Spending outside games and refunds (issue 3). Amounts are whole minor units (fen); totals are sums of the spends
-// not refunded, read and written under one IMMEDIATE transaction so concurrent payments never pass a cap.
-public sealed partial class SqliteTeenModeStore : ISpendingLedgerStore
+/// <summary>Spending outside games and refunds in the shared SQLite file. Amounts are whole minor units (fen); totals are sums of the spends not refunded, read and written under one <c>BEGIN IMMEDIATE</c> transaction so concurrent payments never pass a cap. Refund reasons are sealed free text.</summary>
+/// <param name="database">The SQLite file the app's stores share.</param>
+/// <param name="freeTextProtector">Seals free text at rest; <c>UseSqlite</c> passes the app's <see cref="PersonalDataProtector"/>. Without one, free text is stored as plain text.</param>
+public sealed class SqliteSpendingLedgerStore(SqliteDatabase database, PersonalDataProtector? freeTextProtector = null) : ISpendingLedgerStore
 {
-    private const string SchemaSpending = """
-        CREATE TABLE IF NOT EXISTS spends (
-            id              TEXT    NOT NULL PRIMARY KEY,
-            subject_id      TEXT    NOT NULL,
-            category        TEXT    NOT NULL,
-            minor_units     INTEGER NOT NULL,
-            currency        TEXT    NOT NULL,
-            item_id         TEXT    NULL,
-            spent_at        TEXT    NOT NULL,
-            local_date      TEXT    NOT NULL,
-            month           TEXT    NOT NULL,
-            idempotency_key TEXT    NULL,
-            refunded_at     TEXT    NULL
-        );
-        CREATE INDEX IF NOT EXISTS spends_by_month ON spends (subject_id, category, month);
-        CREATE INDEX IF NOT EXISTS spends_by_time ON spends (subject_id, spent_at);
-        CREATE UNIQUE INDEX IF NOT EXISTS spends_by_key ON spends (subject_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
-        CREATE TABLE IF NOT EXISTS refund_requests (
-            id              TEXT    NOT NULL PRIMARY KEY,
-            spend_id        TEXT    NOT NULL UNIQUE,
-            subject_id      TEXT    NOT NULL,
-            guardian_id     TEXT    NOT NULL,
-            reason          TEXT    NULL,
-            minor_units     INTEGER NOT NULL,
-            status          TEXT    NOT NULL,
-            filed_at        TEXT    NOT NULL,
-            due_at          TEXT    NOT NULL,
-            decided_at      TEXT    NULL,
-            decided_by      TEXT    NULL,
-            decision_reason TEXT    NULL
-        );
-        CREATE INDEX IF NOT EXISTS refund_requests_by_subject ON refund_requests (subject_id, filed_at);
-        """;
+    private readonly SqliteDatabase _database = database ?? throw new ArgumentNullException(nameof(database));
+    private readonly SqliteFreeText _freeText = new(freeTextProtector);
 
     private const string SpendColumns = "id, subject_id, category, minor_units, currency, item_id, spent_at, local_date, month, idempotency_key, refunded_at";
+
     private const string RefundColumns = "id, spend_id, subject_id, guardian_id, reason, minor_units, status, filed_at, due_at, decided_at, decided_by, decision_reason";
 
     /// <inheritdoc />
@@ -50,7 +23,7 @@ public sealed partial class SqliteTeenModeStore : ISpendingLedgerStore
     {
         ArgumentNullException.ThrowIfNull(spend);
         var units = ToMinorUnits(spend.Amount);
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             // IMMEDIATE: the key lookup, the totals and the insert happen under one write lock, even across processes.
@@ -117,7 +90,7 @@ public sealed partial class SqliteTeenModeStore : ISpendingLedgerStore
     /// <inheritdoc />
     public async Task<SpendTotals> GetTotalsAsync(string subjectId, string category, DateOnly localDate, string month, CancellationToken cancellationToken = default)
     {
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             return await ReadSpendTotalsAsync(connection, null, subjectId, category, localDate, month, cancellationToken).ConfigureAwait(false);
@@ -141,7 +114,7 @@ public sealed partial class SqliteTeenModeStore : ISpendingLedgerStore
     public async Task<(RefundRequest Stored, bool Created)> AddRefundRequestAsync(RefundRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             using var transaction = connection.BeginTransaction(deferred: false);
@@ -157,7 +130,7 @@ public sealed partial class SqliteTeenModeStore : ISpendingLedgerStore
                 insert.Parameters.AddWithValue("$spend", request.SpendId);
                 insert.Parameters.AddWithValue("$subject", request.SubjectId);
                 insert.Parameters.AddWithValue("$guardian", request.GuardianId);
-                insert.Parameters.AddWithValue("$reason", SealText(request.Id, "refund.reason", request.Reason));
+                insert.Parameters.AddWithValue("$reason", _freeText.Seal(request.Id, "refund.reason", request.Reason));
                 insert.Parameters.AddWithValue("$units", ToMinorUnits(request.Amount));
                 insert.Parameters.AddWithValue("$status", request.Status.ToString());
                 insert.Parameters.AddWithValue("$filed", FormatInstant(request.FiledAt));
@@ -181,7 +154,7 @@ public sealed partial class SqliteTeenModeStore : ISpendingLedgerStore
     public async Task<RefundRequest?> GetRefundRequestAsync(string refundId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(refundId);
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             return await ReadRefundAsync(connection, null, "id", refundId, cancellationToken).ConfigureAwait(false);
@@ -198,7 +171,7 @@ public sealed partial class SqliteTeenModeStore : ISpendingLedgerStore
             throw new ArgumentException("A decision approves or refuses.", nameof(status));
         }
 
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             using var transaction = connection.BeginTransaction(deferred: false);
@@ -212,7 +185,7 @@ public sealed partial class SqliteTeenModeStore : ISpendingLedgerStore
                 update.Parameters.AddWithValue("$status", status.ToString());
                 update.Parameters.AddWithValue("$at", FormatInstant(at));
                 update.Parameters.AddWithValue("$by", decidedBy);
-                update.Parameters.AddWithValue("$reason", SealText(refundId, "refund.decisionReason", reason));
+                update.Parameters.AddWithValue("$reason", _freeText.Seal(refundId, "refund.decisionReason", reason));
                 update.Parameters.AddWithValue("$id", refundId);
                 if (await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
                 {
@@ -243,7 +216,7 @@ public sealed partial class SqliteTeenModeStore : ISpendingLedgerStore
     /// <inheritdoc />
     public async Task<IReadOnlyList<RefundRequest>> ListRefundRequestsAsync(string subjectId, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken = default)
     {
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             using var command = connection.CreateCommand();
@@ -267,7 +240,7 @@ public sealed partial class SqliteTeenModeStore : ISpendingLedgerStore
 
     private async Task<IReadOnlyList<SpendRecord>> QuerySpendsAsync(string sql, (string Name, object Value)[] parameters, CancellationToken cancellationToken)
     {
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             using var command = connection.CreateCommand();
@@ -336,7 +309,7 @@ public sealed partial class SqliteTeenModeStore : ISpendingLedgerStore
         reader.GetString(4),
         reader.IsDBNull(5) ? null : reader.GetString(5),
         ParseInstant(reader.GetString(6)),
-        DateOnly.ParseExact(reader.GetString(7), "yyyy-MM-dd", CultureInfo.InvariantCulture),
+        ParseDate(reader.GetString(7)),
         reader.GetString(8),
         reader.IsDBNull(9) ? null : reader.GetString(9),
         reader.IsDBNull(10) ? null : ParseInstant(reader.GetString(10)));
@@ -346,12 +319,12 @@ public sealed partial class SqliteTeenModeStore : ISpendingLedgerStore
         reader.GetString(1),
         reader.GetString(2),
         reader.GetString(3),
-        OpenText(reader.GetString(0), "refund.reason", reader.IsDBNull(4) ? null : reader.GetString(4)),
+        _freeText.Open(reader.GetString(0), "refund.reason", reader.IsDBNull(4) ? null : reader.GetString(4)),
         reader.GetInt64(5) / MinorUnitsPerUnit,
         Enum.Parse<RefundStatus>(reader.GetString(6)),
         ParseInstant(reader.GetString(7)),
         ParseInstant(reader.GetString(8)),
         reader.IsDBNull(9) ? null : ParseInstant(reader.GetString(9)),
         reader.IsDBNull(10) ? null : reader.GetString(10),
-        OpenText(reader.GetString(0), "refund.decisionReason", reader.IsDBNull(11) ? null : reader.GetString(11)));
+        _freeText.Open(reader.GetString(0), "refund.decisionReason", reader.IsDBNull(11) ? null : reader.GetString(11)));
 }

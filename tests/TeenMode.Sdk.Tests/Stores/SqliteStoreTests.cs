@@ -5,12 +5,13 @@ using TeenMode.ContentPool;
 using TeenMode.ParentalControl;
 using TeenMode.Reporting;
 using TeenMode.Sqlite;
+using TeenMode.Storage;
 using TeenMode.Subjects;
 using TeenMode.Testing;
 
 namespace TeenMode.Tests.Stores;
 
-public sealed class SqliteTeenModeStoreTests : IDisposable
+public sealed class SqliteStoreTests : IDisposable
 {
     private static readonly DateTimeOffset Now = new(2026, 3, 6, 10, 0, 0, TimeSpan.FromHours(8));
     private readonly TempDatabase _database = new();
@@ -22,13 +23,13 @@ public sealed class SqliteTeenModeStoreTests : IDisposable
     {
         var record = new ReportRecord("rpt-1", "key-1", "hash-1",
             new ReportSubmission(ReporterKind.Minor, "kid", ReportCategory.HarmfulContent, "content", "v9", "吓人"), ReportStatus.Received, Now);
-        using (var first = new SqliteTeenModeStore(_database.Path))
+        using (var first = new SqliteDatabase(_database.Path))
         {
-            (await first.AddOrGetAsync(record)).Created.Should().BeTrue();
+            (await new SqliteReportStore(first).AddOrGetAsync(record)).Created.Should().BeTrue();
         }
 
-        using var reopened = new SqliteTeenModeStore(_database.Path);
-        IReportStore reports = reopened;
+        using var reopened = new SqliteDatabase(_database.Path);
+        var reports = new SqliteReportStore(reopened);
 
         (await reports.GetAsync("rpt-1")).Should().Be(record);
         var again = await reports.AddOrGetAsync(record with { Id = "rpt-2" });
@@ -43,45 +44,47 @@ public sealed class SqliteTeenModeStoreTests : IDisposable
         var binding = new GuardianBinding("kid", "mum", new PinHash([1, 2], [3, 4], 100_000), Now);
         var item = new ContentItem("v1", "Stars", "science", [new AgeBand(8, 12)]);
         var today = new DateOnly(2026, 3, 6);
-        using (var first = new SqliteTeenModeStore(_database.Path))
+        await using (var first = TestStores.Sqlite(_database.Path))
         {
-            await first.TryAddAsync(subject);
-            await first.SetTeenModeAsync("kid", false);
-            await first.SaveAsync(binding);
-            await first.UpsertAsync([item]);
-            await first.AppendAsync("kid", "phone", 1, today, 60, Now, TimeSpan.FromMinutes(10));
+            await first.Subjects.TryAddAsync(subject);
+            await first.Subjects.SetTeenModeAsync("kid", false);
+            await first.Guardians.SaveAsync(binding);
+            await first.Content.UpsertAsync([item]);
+            await first.Ledger.AppendAsync("kid", "phone", 1, today, 60, Now, TimeSpan.FromMinutes(10));
         }
 
-        using var reopened = new SqliteTeenModeStore(_database.Path);
+        await using var reopened = TestStores.Sqlite(_database.Path);
 
-        (await reopened.GetAsync("kid")).Should().Be(subject with { TeenMode = false });
-        (await reopened.GetForSubjectAsync("kid")).Should().ContainSingle().Which.Should().BeEquivalentTo(binding);
-        (await ((IContentCatalog)reopened).GetAsync("v1")).Should().BeEquivalentTo(item);
-        (await reopened.GetDayAsync("kid", today)).Should().Be(new UsageDay(60, 60, Now));
-        (await reopened.AppendAsync("kid", "phone", 1, today, 60, Now, TimeSpan.FromMinutes(10))).Counted
+        (await reopened.Subjects.GetAsync("kid")).Should().Be(subject with { TeenMode = false });
+        (await reopened.Guardians.GetForSubjectAsync("kid")).Should().ContainSingle().Which.Should().BeEquivalentTo(binding);
+        (await reopened.Content.GetAsync("v1")).Should().BeEquivalentTo(item);
+        (await reopened.Ledger.GetDayAsync("kid", today)).Should().Be(new UsageDay(60, 60, Now));
+        (await reopened.Ledger.AppendAsync("kid", "phone", 1, today, 60, Now, TimeSpan.FromMinutes(10))).Counted
             .Should().BeFalse("the heartbeat was counted before the restart");
     }
 
     [Fact]
     public async Task Schema_OpenedAgain_IsVersionedAndInWalModeWithoutLosingData()
     {
-        using (var first = new SqliteTeenModeStore(_database.Path))
+        await using (var first = TestStores.Sqlite(_database.Path))
         {
-            await first.TryAddAsync(new Subject("kid", null, null, AgeSource.Unknown, true, Now));
+            await first.Subjects.TryAddAsync(new Subject("kid", null, null, AgeSource.Unknown, true, Now));
         }
 
-        using (var second = new SqliteTeenModeStore(_database.Path))
+        await using (var second = TestStores.Sqlite(_database.Path))
         {
-            (await second.GetAsync("kid")).Should().NotBeNull();
+            (await second.Subjects.GetAsync("kid")).Should().NotBeNull();
         }
 
         using var connection = new SqliteConnection($"Data Source={_database.Path};Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA user_version;";
-        Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture).Should().Be(SqliteTeenModeStore.SchemaVersion);
+        Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture).Should().Be(SqliteDatabase.SchemaVersion);
         command.CommandText = "PRAGMA journal_mode;";
         command.ExecuteScalar().Should().Be("wal");
+        command.CommandText = "SELECT group_concat(version || ':' || name, ' ') FROM (SELECT version, name FROM schema_history ORDER BY version);";
+        command.ExecuteScalar().Should().Be("1:0001_initial 2:0002_content_query", "each migration is applied, and recorded, once");
     }
 
     [Fact]
@@ -95,7 +98,8 @@ public sealed class SqliteTeenModeStoreTests : IDisposable
             command.ExecuteNonQuery();
         }
 
-        using var store = new SqliteTeenModeStore(_database.Path);
+        using var database = new SqliteDatabase(_database.Path);
+        var store = new SqliteSubjectStore(database);
 
         var read = () => store.GetAsync("kid");
         (await read.Should().ThrowAsync<InvalidOperationException>()).WithMessage("*schema version 99*");
@@ -105,9 +109,9 @@ public sealed class SqliteTeenModeStoreTests : IDisposable
     public async Task Store_InAFolderThatDoesNotExistYet_CreatesIt()
     {
         var path = Path.Combine(Path.GetDirectoryName(_database.Path)!, "nested", "deeper", "teenmode.db");
-        using var store = new SqliteTeenModeStore(path);
+        using var database = new SqliteDatabase(path);
 
-        (await store.TryAddAsync(new Subject("kid", null, null, AgeSource.Unknown, true, Now))).Should().BeTrue();
+        (await new SqliteSubjectStore(database).TryAddAsync(new Subject("kid", null, null, AgeSource.Unknown, true, Now))).Should().BeTrue();
 
         File.Exists(path).Should().BeTrue();
     }
@@ -115,10 +119,11 @@ public sealed class SqliteTeenModeStoreTests : IDisposable
     [Fact]
     public async Task Ledger_TwoStoreInstancesOnOneFile_CountEachHeartbeatExactlyOnce()
     {
-        using var storeA = new SqliteTeenModeStore(_database.Path);
-        using var storeB = new SqliteTeenModeStore(new SqliteTeenModeStoreOptions { DatabasePath = _database.Path, BusyTimeout = TimeSpan.FromSeconds(20) });
+        using var databaseA = new SqliteDatabase(_database.Path);
+        using var databaseB = new SqliteDatabase(new SqliteDatabaseOptions { DatabasePath = _database.Path, BusyTimeout = TimeSpan.FromSeconds(20) });
+        var storeA = new SqliteUsageLedgerStore(databaseA);
         var today = new DateOnly(2026, 3, 6);
-        SqliteTeenModeStore[] stores = [storeA, storeB];
+        SqliteUsageLedgerStore[] stores = [storeA, new SqliteUsageLedgerStore(databaseB)];
 
         // Two app instances both receive every device's heartbeats (e.g. a retry through another node),
         // each sender on its own thread so the calls really overlap.
@@ -137,24 +142,21 @@ public sealed class SqliteTeenModeStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task UseSqlite_AfterAddTeenMode_ReplacesEveryStoreWithOneSqliteStore()
+    public async Task UseSqlite_AfterAddTeenMode_ReplacesEveryStoreInterfaceWithItsSqliteStore()
     {
         var services = new ServiceCollection();
         services.AddTeenMode(o => o.PinIterations = 100_000).UseSqlite(_database.Path);
         await using var provider = services.BuildServiceProvider();
 
-        var store = provider.GetRequiredService<SqliteTeenModeStore>();
-        provider.GetRequiredService<ISubjectStore>().Should().BeSameAs(store);
-        provider.GetRequiredService<IUsageLedgerStore>().Should().BeSameAs(store);
-        provider.GetRequiredService<IGuardianStore>().Should().BeSameAs(store);
-        provider.GetRequiredService<IContentCatalog>().Should().BeSameAs(store);
-        provider.GetRequiredService<IReportStore>().Should().BeSameAs(store);
-        foreach (var type in new[] { typeof(ISubjectStore), typeof(IUsageLedgerStore), typeof(IGuardianStore), typeof(IContentCatalog), typeof(IReportStore) })
+        foreach (var type in TeenModeStores.Interfaces)
         {
+            var store = provider.GetRequiredService(type);
+            store.GetType().Assembly.Should().BeSameAs(typeof(SqliteDatabase).Assembly, $"{type.Name} must be stored in SQLite, not left in memory");
+            store.GetType().Name.Should().StartWith("Sqlite");
             services.Count(d => d.ServiceType == type).Should().Be(1, $"{type.Name} must have one registration");
         }
 
-        store.DatabasePath.Should().Be(Path.GetFullPath(_database.Path));
+        provider.GetRequiredService<SqliteDatabase>().DatabasePath.Should().Be(Path.GetFullPath(_database.Path));
     }
 
     [Fact]
@@ -192,8 +194,10 @@ public sealed class SqliteTeenModeStoreTests : IDisposable
     public async Task GameSpend_TwoStoresOnOneFile_SixteenParallelTopUps_NeverExceedTheCap()
     {
         // Two store objects stand in for two app processes sharing the database file.
-        using var first = new SqliteTeenModeStore(_database.Path);
-        using var second = new SqliteTeenModeStore(_database.Path);
+        using var firstDatabase = new SqliteDatabase(_database.Path);
+        using var secondDatabase = new SqliteDatabase(_database.Path);
+        var first = new SqliteGameSpendLedgerStore(firstDatabase);
+        var second = new SqliteGameSpendLedgerStore(secondDatabase);
 
         var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(i =>
             Task.Run(() => (i % 2 == 0 ? first : second).TryAddSpendAsync("kid", "studio-a", "2026-03", 30m, 200m))));
@@ -205,12 +209,12 @@ public sealed class SqliteTeenModeStoreTests : IDisposable
     [Fact]
     public async Task GameSpend_AfterReopeningTheFile_KeepsTheMonthTotal()
     {
-        using (var store = new SqliteTeenModeStore(_database.Path))
+        using (var database = new SqliteDatabase(_database.Path))
         {
-            await store.TryAddSpendAsync("kid", "studio-a", "2026-03", 123.45m, 200m);
+            await new SqliteGameSpendLedgerStore(database).TryAddSpendAsync("kid", "studio-a", "2026-03", 123.45m, 200m);
         }
 
-        using var reopened = new SqliteTeenModeStore(_database.Path);
-        (await reopened.GetSpendAsync("kid", "studio-a", "2026-03")).Should().Be(123.45m);
+        using var reopenedDatabase = new SqliteDatabase(_database.Path);
+        (await new SqliteGameSpendLedgerStore(reopenedDatabase).GetSpendAsync("kid", "studio-a", "2026-03")).Should().Be(123.45m);
     }
 }

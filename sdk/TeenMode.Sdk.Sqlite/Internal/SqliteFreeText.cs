@@ -1,56 +1,43 @@
 using System.Globalization;
 using TeenMode.PersonalInfo;
 
-namespace TeenMode.Sqlite;
+namespace TeenMode.Sqlite.Internal;
 
 /// <summary>
 /// Free text a minor or guardian writes (report descriptions, refund reasons) and staff decision reasons may hold
 /// identity or phone numbers: it is sealed with the personal-data protector, bound to its row id and field.
+/// Without a protector it is stored as plain text.
 /// </summary>
-public sealed partial class SqliteTeenModeStore
+internal sealed class SqliteFreeText(PersonalDataProtector? protector)
 {
     // Marks a sealed value; rows written before sealing (or without a protector) are plain text and read as is.
     private const string SealedPrefix = "\u0001tm-sealed:1:";
-    private const string FreeTextPurpose = "free-text";
+    private const string Purpose = "free-text";
 
-    private readonly PersonalDataProtector? _freeText;
-
-    /// <summary>
-    /// Opens the store; <paramref name="freeTextProtector"/> seals free text at rest (report descriptions, refund reasons).
-    /// <c>UseSqlite</c> passes the app's <see cref="PersonalDataProtector"/>.
-    /// </summary>
-    /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
-    /// <exception cref="ArgumentException">The path is empty or the busy timeout is negative.</exception>
-    public SqliteTeenModeStore(SqliteTeenModeStoreOptions options, PersonalDataProtector? freeTextProtector)
-        : this(options)
-    {
-        _freeText = freeTextProtector;
-    }
-
-    private object SealText(string ownerId, string field, string? text)
+    public object Seal(string ownerId, string field, string? text)
     {
         if (text is null)
         {
             return DBNull.Value;
         }
 
-        if (_freeText is null)
+        if (protector is null)
         {
             return text;
         }
 
-        var (keyId, payload) = _freeText.Seal(ownerId, field, FreeTextPurpose, text);
+        var (keyId, payload) = protector.Seal(ownerId, field, Purpose, text);
         return string.Create(CultureInfo.InvariantCulture, $"{SealedPrefix}{keyId}:{Convert.ToBase64String(payload)}");
     }
 
-    private string? OpenText(string ownerId, string field, string? stored)
+    public string? Open(string ownerId, string field, string? stored)
     {
         if (stored is null || !stored.StartsWith(SealedPrefix, StringComparison.Ordinal))
         {
             return stored;
         }
 
-        if (_freeText is null)
+        if (protector is null)
         {
             throw new PersonalDataIntegrityException($"Stored {field} of '{ownerId}' is sealed, but this store was opened without a personal-data protector.");
         }
@@ -62,8 +49,8 @@ public sealed partial class SqliteTeenModeStore
             throw new PersonalDataIntegrityException($"Stored {field} of '{ownerId}' is malformed; it was not returned.");
         }
 
-        var record = new PersonalDataRecord(ownerId, field, FreeTextPurpose, PersonalDataCategory.Sensitive, rest[..colon].ToString(),
+        var record = new PersonalDataRecord(ownerId, field, Purpose, PersonalDataCategory.Sensitive, rest[..colon].ToString(),
             Convert.FromBase64String(rest[(colon + 1)..].ToString()), default, default);
-        return _freeText.Open(record);
+        return protector.Open(record);
     }
 }

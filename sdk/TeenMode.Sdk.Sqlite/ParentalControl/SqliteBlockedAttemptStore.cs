@@ -1,27 +1,21 @@
-using System.Globalization;
 using TeenMode.ParentalControl;
+using TeenMode.Sqlite.Internal;
+using static TeenMode.Sqlite.Internal.SqliteValues;
 
 namespace TeenMode.Sqlite;
 
-public sealed partial class SqliteTeenModeStore : IBlockedAttemptStore
+/// <summary>Blocked-attempt counters (the guardian usage report) in the shared SQLite file.</summary>
+/// <param name="database">The SQLite file the app's stores share.</param>
+public sealed class SqliteBlockedAttemptStore(SqliteDatabase database) : IBlockedAttemptStore
 {
-    private const string SchemaBlockedAttempts = """
-        CREATE TABLE IF NOT EXISTS blocked_attempts (
-            subject_id TEXT NOT NULL,
-            day TEXT NOT NULL,
-            kind TEXT NOT NULL,
-            reason TEXT NOT NULL,
-            count INTEGER NOT NULL,
-            PRIMARY KEY (subject_id, day, kind, reason)
-        );
-        """;
+    private readonly SqliteDatabase _database = database ?? throw new ArgumentNullException(nameof(database));
 
     /// <inheritdoc />
     public async Task RecordAsync(string subjectId, DateOnly day, string kind, ReasonCode reason, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(subjectId);
         ArgumentException.ThrowIfNullOrWhiteSpace(kind);
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             // One statement: concurrent denials on several instances all count.
@@ -31,7 +25,7 @@ public sealed partial class SqliteTeenModeStore : IBlockedAttemptStore
                 ON CONFLICT (subject_id, day, kind, reason) DO UPDATE SET count = count + 1;
                 """;
             command.Parameters.AddWithValue("$subject", subjectId);
-            command.Parameters.AddWithValue("$day", day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            command.Parameters.AddWithValue("$day", FormatDate(day));
             command.Parameters.AddWithValue("$kind", kind);
             command.Parameters.AddWithValue("$reason", reason.Value);
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -42,7 +36,7 @@ public sealed partial class SqliteTeenModeStore : IBlockedAttemptStore
     public async Task<IReadOnlyList<BlockedAttemptCount>> GetAsync(string subjectId, DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(subjectId);
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             using var command = connection.CreateCommand();
@@ -52,15 +46,15 @@ public sealed partial class SqliteTeenModeStore : IBlockedAttemptStore
                 ORDER BY day, kind, reason;
                 """;
             command.Parameters.AddWithValue("$subject", subjectId);
-            command.Parameters.AddWithValue("$from", firstDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-            command.Parameters.AddWithValue("$to", lastDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            command.Parameters.AddWithValue("$from", FormatDate(firstDay));
+            command.Parameters.AddWithValue("$to", FormatDate(lastDay));
             var rows = new List<BlockedAttemptCount>();
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    rows.Add(new BlockedAttemptCount(DateOnly.ParseExact(reader.GetString(0), "yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    rows.Add(new BlockedAttemptCount(ParseDate(reader.GetString(0)),
                         reader.GetString(1), new ReasonCode(reader.GetString(2)), reader.GetInt64(3)));
                 }
             }

@@ -1,110 +1,26 @@
-using Microsoft.Data.Sqlite;
 using Newtonsoft.Json;
 using TeenMode.PersonalInfo;
+using TeenMode.Sqlite.Internal;
+using static TeenMode.Sqlite.Internal.SqliteValues;
 
 namespace TeenMode.Sqlite;
 
-public sealed partial class SqliteTeenModeStore : IStaffAccessStore, IBreachStore
+/// <summary>Breach incidents and their notices in the shared SQLite file; an incident and its notices commit together.</summary>
+/// <param name="database">The SQLite file the app's stores share.</param>
+public sealed class SqliteBreachStore(SqliteDatabase database) : IBreachStore
 {
-    private const string SchemaPiProtection = """
-        CREATE TABLE IF NOT EXISTS staff_access_grants (
-            id            TEXT NOT NULL PRIMARY KEY,
-            staff_id      TEXT NOT NULL,
-            subject_id    TEXT NOT NULL,
-            purpose       TEXT NOT NULL,
-            justification TEXT NOT NULL,
-            status        TEXT NOT NULL,
-            requested_at  TEXT NOT NULL,
-            approver_id   TEXT NULL,
-            decided_at    TEXT NULL,
-            expires_at    TEXT NULL
-        );
-        CREATE INDEX IF NOT EXISTS staff_access_by_staff_subject ON staff_access_grants (staff_id, subject_id);
-        CREATE TABLE IF NOT EXISTS breach_incidents (
-            id          TEXT NOT NULL PRIMARY KEY,
-            facts       TEXT NOT NULL,
-            declared_by TEXT NOT NULL,
-            declared_at TEXT NOT NULL,
-            status      TEXT NOT NULL,
-            notified_at TEXT NULL,
-            reported_at TEXT NULL
-        );
-        CREATE TABLE IF NOT EXISTS breach_notices (
-            seq            INTEGER PRIMARY KEY AUTOINCREMENT,
-            id             TEXT NOT NULL UNIQUE,
-            incident_id    TEXT NOT NULL,
-            subject_id     TEXT NOT NULL,
-            recipient_kind TEXT NOT NULL,
-            recipient_id   TEXT NOT NULL,
-            text_zh        TEXT NOT NULL,
-            text_en        TEXT NOT NULL,
-            created_at     TEXT NOT NULL,
-            attempts       INTEGER NOT NULL,
-            sent_at        TEXT NULL,
-            last_error     TEXT NULL
-        );
-        CREATE INDEX IF NOT EXISTS breach_notices_by_incident ON breach_notices (incident_id);
-        CREATE INDEX IF NOT EXISTS breach_notices_by_subject ON breach_notices (subject_id);
-        """;
+    private readonly SqliteDatabase _database = database ?? throw new ArgumentNullException(nameof(database));
 
-    private const string GrantColumns = "id, staff_id, subject_id, purpose, justification, status, requested_at, approver_id, decided_at, expires_at";
     private const string IncidentColumns = "id, facts, declared_by, declared_at, status, notified_at, reported_at";
+
     private const string BreachNoticeColumns = "id, incident_id, subject_id, recipient_kind, recipient_id, text_zh, text_en, created_at, attempts, sent_at, last_error";
-
-    /// <inheritdoc />
-    public async Task<bool> AddGrantAsync(StaffAccessGrant grant, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(grant);
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = $"INSERT INTO staff_access_grants ({GrantColumns}) VALUES ($id, $staff, $subject, $purpose, $why, $status, $requested, $approver, $decided, $expires) ON CONFLICT (id) DO NOTHING;";
-            BindGrant(command, grant);
-            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
-        }
-    }
-
-    /// <inheritdoc />
-    public async Task<StaffAccessGrant?> GetGrantAsync(string grantId, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(grantId);
-        var list = await QueryGrantsAsync($"SELECT {GrantColumns} FROM staff_access_grants WHERE id = $id;", c => c.Parameters.AddWithValue("$id", grantId), cancellationToken).ConfigureAwait(false);
-        return list.Count == 0 ? null : list[0];
-    }
-
-    /// <inheritdoc />
-    public async Task<bool> DecideGrantAsync(StaffAccessGrant decided, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(decided);
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            // Compare-and-set on the pending status: two approvers deciding at once cannot both win.
-            using var command = connection.CreateCommand();
-            command.CommandText = """
-                UPDATE staff_access_grants SET status = $status, approver_id = $approver, decided_at = $decided, expires_at = $expires
-                WHERE id = $id AND status = 'Pending';
-                """;
-            BindGrant(command, decided);
-            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
-        }
-    }
-
-    /// <inheritdoc />
-    public Task<IReadOnlyList<StaffAccessGrant>> ListGrantsAsync(string staffId, string subjectId, CancellationToken cancellationToken = default) =>
-        QueryGrantsAsync($"SELECT {GrantColumns} FROM staff_access_grants WHERE staff_id = $staff AND subject_id = $subject ORDER BY requested_at DESC, id;", c =>
-        {
-            c.Parameters.AddWithValue("$staff", staffId);
-            c.Parameters.AddWithValue("$subject", subjectId);
-        }, cancellationToken);
 
     /// <inheritdoc />
     public async Task<bool> AddIncidentAsync(BreachIncident incident, IReadOnlyList<BreachNotice> notices, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(incident);
         ArgumentNullException.ThrowIfNull(notices);
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             // The incident and its notices commit together: a declared incident never lacks a guardian notice.
@@ -152,7 +68,7 @@ public sealed partial class SqliteTeenModeStore : IStaffAccessStore, IBreachStor
     public async Task<BreachIncident?> GetIncidentAsync(string incidentId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(incidentId);
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             using var command = connection.CreateCommand();
@@ -190,7 +106,7 @@ public sealed partial class SqliteTeenModeStore : IStaffAccessStore, IBreachStor
     public async Task MarkNoticeAsync(string noticeId, int attempts, DateTimeOffset? sentAt, string? lastError, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(noticeId);
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             using var command = connection.CreateCommand();
@@ -213,7 +129,7 @@ public sealed partial class SqliteTeenModeStore : IStaffAccessStore, IBreachStor
             BreachStatus.Reported => "reported_at",
             _ => throw new ArgumentOutOfRangeException(nameof(toStatus), toStatus, "An incident only moves to notified or reported."),
         };
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             using var command = connection.CreateCommand();
@@ -226,52 +142,10 @@ public sealed partial class SqliteTeenModeStore : IStaffAccessStore, IBreachStor
         }
     }
 
-    private static void BindGrant(SqliteCommand command, StaffAccessGrant grant)
-    {
-        command.Parameters.AddWithValue("$id", grant.Id);
-        command.Parameters.AddWithValue("$staff", grant.StaffId);
-        command.Parameters.AddWithValue("$subject", grant.SubjectId);
-        command.Parameters.AddWithValue("$purpose", grant.Purpose);
-        command.Parameters.AddWithValue("$why", grant.Justification);
-        command.Parameters.AddWithValue("$status", grant.Status.ToString());
-        command.Parameters.AddWithValue("$requested", FormatInstant(grant.RequestedAt));
-        command.Parameters.AddWithValue("$approver", (object?)grant.ApproverId ?? DBNull.Value);
-        command.Parameters.AddWithValue("$decided", grant.DecidedAt is { } d ? FormatInstant(d) : DBNull.Value);
-        command.Parameters.AddWithValue("$expires", grant.ExpiresAt is { } e ? FormatInstant(e) : DBNull.Value);
-    }
-
-    private async Task<IReadOnlyList<StaffAccessGrant>> QueryGrantsAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken)
-    {
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = sql;
-            bind(command);
-            var list = new List<StaffAccessGrant>();
-            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    list.Add(new StaffAccessGrant(
-                        reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                        Enum.Parse<StaffAccessStatus>(reader.GetString(5)),
-                        ParseInstant(reader.GetString(6)),
-                        reader.IsDBNull(7) ? null : reader.GetString(7),
-                        reader.IsDBNull(8) ? null : ParseInstant(reader.GetString(8)),
-                        reader.IsDBNull(9) ? null : ParseInstant(reader.GetString(9))));
-                }
-            }
-
-            return list;
-        }
-    }
-
     private async Task<IReadOnlyList<BreachNotice>> QueryNoticesAsync(string sql, string key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             using var command = connection.CreateCommand();

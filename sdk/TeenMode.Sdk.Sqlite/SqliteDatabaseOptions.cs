@@ -1,7 +1,7 @@
 namespace TeenMode.Sqlite;
 
-/// <summary>Settings of <see cref="SqliteTeenModeStore"/>.</summary>
-public sealed class SqliteTeenModeStoreOptions
+/// <summary>Settings of <see cref="SqliteDatabase"/>, the one SQLite file every SQLite store of an app shares.</summary>
+public sealed class SqliteDatabaseOptions
 {
     /// <summary>
     /// The database file. It is created, with its schema, on first use; its folder is created when missing.

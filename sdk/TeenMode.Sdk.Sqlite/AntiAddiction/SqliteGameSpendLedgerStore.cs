@@ -1,31 +1,15 @@
+using Microsoft.Data.Sqlite;
 using TeenMode.AntiAddiction;
+using TeenMode.Sqlite.Internal;
+using static TeenMode.Sqlite.Internal.SqliteValues;
 
 namespace TeenMode.Sqlite;
 
-// Game spending (issue 3). Amounts are kept as whole minor units (fen) in INTEGER columns, so sums are exact.
-public sealed partial class SqliteTeenModeStore : IGameSpendLedgerStore
+/// <summary>Game spending in the shared SQLite file, in whole minor units (fen): the month total is read and added to under one write lock, so concurrent top-ups never pass the cap.</summary>
+/// <param name="database">The SQLite file the app's stores share.</param>
+public sealed class SqliteGameSpendLedgerStore(SqliteDatabase database) : IGameSpendLedgerStore
 {
-    private const string SchemaGames = """
-        CREATE TABLE IF NOT EXISTS game_spend_months (
-            subject_id      TEXT    NOT NULL,
-            game_company_id TEXT    NOT NULL,
-            month           TEXT    NOT NULL,
-            minor_units     INTEGER NOT NULL,
-            PRIMARY KEY (subject_id, game_company_id, month)
-        ) WITHOUT ROWID;
-        CREATE TABLE IF NOT EXISTS game_top_up_keys (
-            subject_id      TEXT    NOT NULL,
-            idempotency_key TEXT    NOT NULL,
-            game_company_id TEXT    NOT NULL,
-            month           TEXT    NOT NULL,
-            minor_units     INTEGER NOT NULL,
-            added           INTEGER NOT NULL,
-            total_after     INTEGER NOT NULL,
-            PRIMARY KEY (subject_id, idempotency_key)
-        ) WITHOUT ROWID;
-        """;
-
-    private const decimal MinorUnitsPerUnit = 100m;
+    private readonly SqliteDatabase _database = database ?? throw new ArgumentNullException(nameof(database));
 
     /// <inheritdoc />
     public async Task<(bool Added, decimal Total)> TryAddSpendAsync(string subjectId, string gameCompanyId, string month, decimal amount,
@@ -36,7 +20,7 @@ public sealed partial class SqliteTeenModeStore : IGameSpendLedgerStore
         ArgumentNullException.ThrowIfNull(month);
         var add = ToMinorUnits(amount);
         long? cap = monthlyCap is { } c ? ToMinorUnits(c) : null;
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             // IMMEDIATE: the read of the total and the write happen under one write lock, so two devices
@@ -60,7 +44,7 @@ public sealed partial class SqliteTeenModeStore : IGameSpendLedgerStore
         ArgumentNullException.ThrowIfNull(idempotencyKey);
         var add = ToMinorUnits(amount);
         long? cap = monthlyCap is { } c ? ToMinorUnits(c) : null;
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             // The key lookup, the add and the key record share one write lock: a retry racing the original counts once.
@@ -133,7 +117,7 @@ public sealed partial class SqliteTeenModeStore : IGameSpendLedgerStore
     /// <inheritdoc />
     public async Task<decimal> GetSpendAsync(string subjectId, string gameCompanyId, string month, CancellationToken cancellationToken = default)
     {
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             return await ReadSpendAsync(connection, null, subjectId, gameCompanyId, month, cancellationToken).ConfigureAwait(false) / MinorUnitsPerUnit;
@@ -150,13 +134,5 @@ public sealed partial class SqliteTeenModeStore : IGameSpendLedgerStore
         read.Parameters.AddWithValue("$company", gameCompanyId);
         read.Parameters.AddWithValue("$month", month);
         return await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long units ? units : 0;
-    }
-
-    private static long ToMinorUnits(decimal amount)
-    {
-        var units = amount * MinorUnitsPerUnit;
-        return units == decimal.Truncate(units)
-            ? (long)units
-            : throw new ArgumentException("An amount has at most two decimals.", nameof(amount));
     }
 }
