@@ -1,16 +1,18 @@
-using TeenMode.Audit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using TeenMode.AntiAddiction;
+using TeenMode.Audit;
 using TeenMode.ContentPool;
 using TeenMode.ParentalControl;
+using TeenMode.PersonalInfo;
 using TeenMode.Reporting;
+using TeenMode.Spending;
 using TeenMode.Sqlite;
 using TeenMode.Subjects;
 
 namespace TeenMode;
 
-/// <summary>Registers <see cref="SqliteTeenModeStore"/> as the SDK's store.</summary>
+/// <summary>Registers the SQLite stores.</summary>
 public static class SqliteTeenModeBuilderExtensions
 {
     /// <summary>
@@ -30,37 +32,45 @@ public static class SqliteTeenModeBuilderExtensions
     /// in-memory stores that <c>AddTeenMode</c> registers. Call it after <c>AddTeenMode</c>.
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> or <paramref name="configure"/> is null.</exception>
-    public static ITeenModeBuilder UseSqlite(this ITeenModeBuilder builder, Action<SqliteTeenModeStoreOptions> configure)
+    public static ITeenModeBuilder UseSqlite(this ITeenModeBuilder builder, Action<SqliteDatabaseOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
-        var options = new SqliteTeenModeStoreOptions();
+        var options = new SqliteDatabaseOptions();
         configure(options);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.DatabasePath, nameof(configure));
 
-        var services = builder.Services;
-
         // Registered by factory so the container disposes it (releasing pooled connections) on shutdown.
-        services.RemoveAll<SqliteTeenModeStore>();
-        services.AddSingleton(sp => new SqliteTeenModeStore(options, sp.GetService<TeenMode.PersonalInfo.PersonalDataProtector>()));
+        var services = builder.Services;
+        services.RemoveAll<SqliteDatabase>().AddSingleton(sp => new SqliteDatabase(options, sp.GetService<TimeProvider>()));
 
-        // AddTeenMode used TryAdd for the in-memory defaults; RemoveAll drops them (and any earlier UseSqlite).
-        services.RemoveAll<ISubjectStore>().AddSingleton<ISubjectStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
-        services.RemoveAll<IUsageLedgerStore>().AddSingleton<IUsageLedgerStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
-        services.RemoveAll<IGuardianStore>().AddSingleton<IGuardianStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
-        services.RemoveAll<IGuardianLockoutStore>().AddSingleton<IGuardianLockoutStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
-        services.RemoveAll<IBlockedAttemptStore>().AddSingleton<IBlockedAttemptStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
-        services.RemoveAll<IContentCatalog>().AddSingleton<IContentCatalog>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
-        services.RemoveAll<IReportStore>().AddSingleton<IReportStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
-        services.RemoveAll<IAuditStore>().AddSingleton<IAuditStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
-        services.RemoveAll<IGameSpendLedgerStore>().AddSingleton<IGameSpendLedgerStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
-        services.RemoveAll<IReportWorkflowStore>().AddSingleton<IReportWorkflowStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
-        services.RemoveAll<Spending.ISpendingLedgerStore>().AddSingleton<Spending.ISpendingLedgerStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
-        services.RemoveAll<PersonalInfo.IStaffAccessStore>().AddSingleton<PersonalInfo.IStaffAccessStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
-        services.RemoveAll<PersonalInfo.IBreachStore>().AddSingleton<PersonalInfo.IBreachStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
-        services.RemoveAll<IGuardianBindingCodeStore>().AddSingleton<IGuardianBindingCodeStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
-        services.RemoveAll<IGuardianSettingsStore>().AddSingleton<IGuardianSettingsStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
-        services.RemoveAll<PersonalInfo.IPersonalInfoStore>().AddSingleton<PersonalInfo.IPersonalInfoStore>(sp => sp.GetRequiredService<SqliteTeenModeStore>());
+        // One line per interface of TeenModeStores.Interfaces (SqliteStoreRegistrationTests fails on a missing one).
+        Use<ISubjectStore, SqliteSubjectStore>(services);
+        Use<IUsageLedgerStore, SqliteUsageLedgerStore>(services);
+        Use<IGameSpendLedgerStore, SqliteGameSpendLedgerStore>(services);
+        Use<IGuardianStore, SqliteGuardianStore>(services);
+        Use<IGuardianLockoutStore, SqliteGuardianLockoutStore>(services);
+        Use<IBlockedAttemptStore, SqliteBlockedAttemptStore>(services);
+        Use<IGuardianBindingCodeStore, SqliteGuardianBindingCodeStore>(services);
+        Use<IGuardianSettingsStore, SqliteGuardianSettingsStore>(services);
+        Use<IContentCatalog, SqliteContentCatalog>(services);
+        Use<IReportStore, SqliteReportStore>(services);
+        Use<IReportWorkflowStore, SqliteReportWorkflowStore>(services);
+        Use<IAuditStore, SqliteAuditStore>(services);
+        Use<ISpendingLedgerStore, SqliteSpendingLedgerStore>(services);
+        Use<IStaffAccessStore, SqliteStaffAccessStore>(services);
+        Use<IBreachStore, SqliteBreachStore>(services);
+        Use<IPersonalInfoStore, SqlitePersonalInfoStore>(services);
         return builder;
+    }
+
+    // The class is registered as itself too (a wrapper, e.g. a test double, can decorate it). RemoveAll drops the
+    // in-memory default, or an earlier UseSqlite's registration, of the interface.
+    private static void Use<TInterface, TStore>(IServiceCollection services)
+        where TInterface : class
+        where TStore : class, TInterface
+    {
+        services.RemoveAll<TStore>().AddSingleton<TStore>();
+        services.RemoveAll<TInterface>().AddSingleton<TInterface>(sp => sp.GetRequiredService<TStore>());
     }
 }

@@ -2,33 +2,32 @@ using TeenMode.AntiAddiction;
 using TeenMode.Audit;
 using TeenMode.ContentPool;
 using TeenMode.ParentalControl;
+using TeenMode.PersonalInfo;
 using TeenMode.Reporting;
+using TeenMode.Spending;
+using TeenMode.Storage;
 using TeenMode.Subjects;
 
 namespace TeenMode.Testing;
 
 /// <summary>
-/// The store implementations a <see cref="StoreContractTests"/> run exercises (one object implementing every
-/// store interface, or several), plus the clean-up that runs when the test ends (e.g. deleting a temporary database).
+/// The stores a <see cref="StoreContractTests"/> run exercises: one implementation of every interface in
+/// <see cref="TeenModeStores.Interfaces"/>, resolved from a service provider set up the way an app sets it up
+/// (e.g. <c>AddTeenMode().UseSqlite(path)</c>), plus the clean-up that runs when the test ends.
 /// </summary>
 public sealed class StoreUnderTest : IAsyncDisposable
 {
-    private readonly object[] _parts;
+    private readonly IReadOnlyDictionary<Type, object> _stores;
     private readonly Func<ValueTask>? _cleanup;
 
-    /// <summary>Wraps store implementations; each interface is taken from the first part that implements it.</summary>
-    /// <exception cref="ArgumentNullException"><paramref name="parts"/> or one of them is null.</exception>
-    public StoreUnderTest(IEnumerable<object> parts, Func<ValueTask>? cleanup = null)
+    private StoreUnderTest(IReadOnlyDictionary<Type, object> stores, Func<ValueTask>? cleanup)
     {
-        ArgumentNullException.ThrowIfNull(parts);
-        _parts = [.. parts];
-        foreach (var part in _parts)
-        {
-            ArgumentNullException.ThrowIfNull(part, nameof(parts));
-        }
-
+        _stores = stores;
         _cleanup = cleanup;
     }
+
+    /// <summary>Every store, by its interface (the keys are <see cref="TeenModeStores.Interfaces"/>).</summary>
+    public IReadOnlyDictionary<Type, object> All => _stores;
 
     /// <summary>The subject store.</summary>
     public ISubjectStore Subjects => Get<ISubjectStore>();
@@ -53,8 +52,10 @@ public sealed class StoreUnderTest : IAsyncDisposable
 
     /// <summary>The blocked-attempt counters of the guardian usage report.</summary>
     public IBlockedAttemptStore BlockedAttempts => Get<IBlockedAttemptStore>();
+
     /// <summary>The spending ledger outside games, with refund requests.</summary>
-    public Spending.ISpendingLedgerStore Spending => Get<Spending.ISpendingLedgerStore>();
+    public ISpendingLedgerStore Spending => Get<ISpendingLedgerStore>();
+
     /// <summary>The guardian binding-code store.</summary>
     public IGuardianBindingCodeStore BindingCodes => Get<IGuardianBindingCodeStore>();
 
@@ -65,17 +66,43 @@ public sealed class StoreUnderTest : IAsyncDisposable
     public IAuditStore Audit => Get<IAuditStore>();
 
     /// <summary>The personal-information store (consents, values, data-subject requests).</summary>
-    public PersonalInfo.IPersonalInfoStore PersonalInfo => Get<PersonalInfo.IPersonalInfoStore>();
+    public IPersonalInfoStore PersonalInfo => Get<IPersonalInfoStore>();
 
-    /// <summary>Wraps one object that implements every store interface.</summary>
-    public static StoreUnderTest For(object store, Func<ValueTask>? cleanup = null) => new([store], cleanup);
+    /// <summary>The report workflow (tracking, history, authority outbox).</summary>
+    public IReportWorkflowStore ReportWorkflow => Get<IReportWorkflowStore>();
 
-    /// <summary>The part implementing <typeparamref name="T"/>.</summary>
-    /// <exception cref="InvalidOperationException">No part implements it: the store is incomplete.</exception>
+    /// <summary>The staff access grants.</summary>
+    public IStaffAccessStore StaffAccess => Get<IStaffAccessStore>();
+
+    /// <summary>The breach incidents and notices.</summary>
+    public IBreachStore Breaches => Get<IBreachStore>();
+
+    /// <summary>
+    /// Resolves every interface of <see cref="TeenModeStores.Interfaces"/> from <paramref name="services"/>;
+    /// <paramref name="cleanup"/> runs on dispose (e.g. disposing the provider, then deleting a temporary database).
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> is null.</exception>
+    /// <exception cref="InvalidOperationException">An interface has no registration: the store package is incomplete.</exception>
+    public static StoreUnderTest From(IServiceProvider services, Func<ValueTask>? cleanup = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var stores = new Dictionary<Type, object>();
+        foreach (var type in TeenModeStores.Interfaces)
+        {
+            stores[type] = services.GetService(type)
+                ?? throw new InvalidOperationException($"No {type.Name} is registered: every store interface needs an implementation.");
+        }
+
+        return new StoreUnderTest(stores, cleanup);
+    }
+
+    /// <summary>The store implementing <typeparamref name="T"/>.</summary>
+    /// <exception cref="InvalidOperationException"><typeparamref name="T"/> is not a store interface.</exception>
     public T Get<T>()
         where T : class =>
-        _parts.OfType<T>().FirstOrDefault()
-        ?? throw new InvalidOperationException($"The store under test implements no {typeof(T).Name}.");
+        _stores.TryGetValue(typeof(T), out var store)
+            ? (T)store
+            : throw new InvalidOperationException($"{typeof(T).Name} is not one of TeenModeStores.Interfaces.");
 
     /// <summary>Runs the clean-up given at construction.</summary>
     public ValueTask DisposeAsync() => _cleanup?.Invoke() ?? ValueTask.CompletedTask;

@@ -20,7 +20,6 @@ public static partial class TeenModeServiceCollectionExtensions
     private static void AddSpending(IServiceCollection services)
     {
         services.AddOptions<SpendingOptions>();
-        services.TryAddSingleton<ISpendingLedgerStore>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
         services.TryAddSingleton<ISpendingPolicy, SpendingPolicy>();
         services.TryAddSingleton<ISpendingCapsSource, GuardianSpendingCapsSource>();
         services.TryAddSingleton<ISpendingGate, SpendingGate>();

@@ -1,7 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using TeenMode.AntiAddiction;
 using TeenMode.Audit;
@@ -40,25 +38,9 @@ public static partial class TeenModeServiceCollectionExtensions
             return options.RulePackPath is { Length: > 0 } path ? RulePackLoader.LoadFile(path) : RulePackLoader.LoadEmbedded(options.RulePackId);
         });
 
-        services.TryAddSingleton(sp =>
-        {
-            var logger = sp.GetService<ILoggerFactory>()?.CreateLogger<InMemoryTeenModeStore>() ?? NullLogger<InMemoryTeenModeStore>.Instance;
-            logger.LogWarning("TeenMode is using in-memory stores: nothing survives a restart. Use a durable store in production.");
-            return new InMemoryTeenModeStore();
-        });
-        services.TryAddSingleton<ISubjectStore>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
-        services.TryAddSingleton<IUsageLedgerStore>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
-        services.TryAddSingleton<IGuardianStore>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
-        services.TryAddSingleton<IGuardianLockoutStore>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
-        services.TryAddSingleton<IBlockedAttemptStore>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
+        AddInMemoryStores(services);
         services.TryAddSingleton<BlockedAttemptRecorder>();
         services.TryAddSingleton<Storage.FailClosed>();
-        services.TryAddSingleton<IContentCatalog>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
-        services.TryAddSingleton<IReportStore>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
-        services.TryAddSingleton<IAuditStore>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
-        services.TryAddSingleton<IGameSpendLedgerStore>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
-        services.TryAddSingleton<IGuardianBindingCodeStore>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
-        services.TryAddSingleton<IGuardianSettingsStore>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
         services.TryAddSingleton<IAuditLog, AuditLog>();
 
         services.TryAddSingleton<PinHasher>();

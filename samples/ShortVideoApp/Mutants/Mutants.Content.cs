@@ -14,7 +14,7 @@ public static partial class Mutants
         switch (name)
         {
             case "thin-pool":
-                services.Replace(ServiceDescriptor.Singleton<IContentCatalog>(sp => new YoungestBandDroppingCatalog(sp.GetRequiredService<SqliteTeenModeStore>())));
+                services.Replace(ServiceDescriptor.Singleton<IContentCatalog>(sp => new YoungestBandDroppingCatalog(sp.GetRequiredService<SqliteContentCatalog>())));
                 break;
             default:
                 services.Replace(ServiceDescriptor.Singleton<IContentPolicy>(sp => new BrokenContentPolicy(new ContentPolicy(sp.GetRequiredService<RulePack>()), name)));

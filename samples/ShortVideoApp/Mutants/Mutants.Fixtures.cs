@@ -22,11 +22,11 @@ public static partial class Mutants
         switch (name)
         {
             case "catalog-import-drops-labels":
-                services.Replace(ServiceDescriptor.Singleton<IContentCatalog>(sp => new LabelDroppingImport(sp.GetRequiredService<SqliteTeenModeStore>())));
+                services.Replace(ServiceDescriptor.Singleton<IContentCatalog>(sp => new LabelDroppingImport(sp.GetRequiredService<SqliteContentCatalog>())));
                 return true;
             case "pi-consent-first-purpose-only":
                 services.Replace(ServiceDescriptor.Singleton<IPersonalInfoStore>(sp =>
-                    new FirstPurposeOnlyConsents(sp.GetRequiredService<SqliteTeenModeStore>(), sp.GetRequiredService<DataInventory>())));
+                    new FirstPurposeOnlyConsents(sp.GetRequiredService<SqlitePersonalInfoStore>(), sp.GetRequiredService<DataInventory>())));
                 return true;
             default:
                 return false;

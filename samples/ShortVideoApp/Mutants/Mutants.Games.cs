@@ -24,7 +24,7 @@ public static partial class Mutants
         switch (name)
         {
             case "game-monthly-cap-ignored":
-                services.Replace(ServiceDescriptor.Singleton<IGameSpendLedgerStore>(sp => new UncappedLedger(sp.GetRequiredService<SqliteTeenModeStore>())));
+                services.Replace(ServiceDescriptor.Singleton<IGameSpendLedgerStore>(sp => new UncappedLedger(sp.GetRequiredService<SqliteGameSpendLedgerStore>())));
                 return true;
             case "game-window-hours-ignored" or "game-calendar-ignored" or "game-under-8-pays" or "game-transaction-cap-ignored":
                 services.Replace(ServiceDescriptor.Singleton<IGamePolicy>(sp => new BrokenGamePolicy(new GamePolicy(), sp.GetRequiredService<GameRulePack>(), name)));

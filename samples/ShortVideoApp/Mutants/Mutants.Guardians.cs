@@ -24,13 +24,13 @@ public static partial class Mutants
         switch (name)
         {
             case "binding-code-not-checked":
-                services.Replace(ServiceDescriptor.Singleton<IGuardianBindingCodeStore>(sp => new AnyCodeStore(sp.GetRequiredService<SqliteTeenModeStore>())));
+                services.Replace(ServiceDescriptor.Singleton<IGuardianBindingCodeStore>(sp => new AnyCodeStore(sp.GetRequiredService<SqliteGuardianBindingCodeStore>())));
                 return true;
             case "settings-unbounded":
                 services.Replace(ServiceDescriptor.Singleton<IGuardianSettingsPolicy>(new UnboundedSettingsPolicy()));
                 return true;
             case "exempt-time-counted":
-                services.Replace(ServiceDescriptor.Singleton<IUsageLedgerStore>(sp => new CountEverythingLedger(sp.GetRequiredService<SqliteTeenModeStore>())));
+                services.Replace(ServiceDescriptor.Singleton<IUsageLedgerStore>(sp => new CountEverythingLedger(sp.GetRequiredService<SqliteUsageLedgerStore>())));
                 return true;
             case "features-all-on":
                 services.Replace(ServiceDescriptor.Singleton<IFeatureGate>(new AllFeaturesOn()));

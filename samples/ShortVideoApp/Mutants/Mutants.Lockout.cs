@@ -18,7 +18,7 @@ public static partial class Mutants
             return false;
         }
 
-        services.Replace(ServiceDescriptor.Singleton<IGuardianLockoutStore>(sp => new NeverLocks(sp.GetRequiredService<SqliteTeenModeStore>())));
+        services.Replace(ServiceDescriptor.Singleton<IGuardianLockoutStore>(sp => new NeverLocks(sp.GetRequiredService<SqliteGuardianLockoutStore>())));
         return true;
     }
 

@@ -31,13 +31,13 @@ public static partial class Mutants
         {
             case "usage-day-in-utc":
                 services.Replace(ServiceDescriptor.Singleton<IUsageLedgerStore>(sp =>
-                    new UtcDayUsageLedger(sp.GetRequiredService<SqliteTeenModeStore>(), sp.GetRequiredService<TimeProvider>())));
+                    new UtcDayUsageLedger(sp.GetRequiredService<SqliteUsageLedgerStore>(), sp.GetRequiredService<TimeProvider>())));
                 return true;
             case "curfew-midnight-gap":
                 services.Replace(ServiceDescriptor.Singleton<IUsagePolicy>(new MidnightGapPolicy(new UsagePolicy())));
                 return true;
             case "usage-ledger-per-device":
-                services.Replace(ServiceDescriptor.Singleton<IUsageLedgerStore>(sp => new PerDeviceUsageLedger(sp.GetRequiredService<SqliteTeenModeStore>())));
+                services.Replace(ServiceDescriptor.Singleton<IUsageLedgerStore>(sp => new PerDeviceUsageLedger(sp.GetRequiredService<SqliteUsageLedgerStore>())));
                 return true;
             case "exit-missing-pin-accepted":
                 // The SDK's service is internal: build it as the container would, then wrap it.

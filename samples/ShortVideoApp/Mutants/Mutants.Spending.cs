@@ -30,10 +30,10 @@ public static partial class Mutants
                 services.Replace(ServiceDescriptor.Singleton<ISpendingPolicy>(new BrokenSpendingPolicy(new SpendingPolicy(), name)));
                 return true;
             case "spend-day-in-utc":
-                services.Replace(ServiceDescriptor.Singleton<ISpendingLedgerStore>(sp => new UtcDayLedger(sp.GetRequiredService<SqliteTeenModeStore>())));
+                services.Replace(ServiceDescriptor.Singleton<ISpendingLedgerStore>(sp => new UtcDayLedger(sp.GetRequiredService<SqliteSpendingLedgerStore>())));
                 return true;
             case "refund-not-idempotent":
-                services.Replace(ServiceDescriptor.Singleton<ISpendingLedgerStore>(sp => new ForgetfulRefundLedger(sp.GetRequiredService<SqliteTeenModeStore>())));
+                services.Replace(ServiceDescriptor.Singleton<ISpendingLedgerStore>(sp => new ForgetfulRefundLedger(sp.GetRequiredService<SqliteSpendingLedgerStore>())));
                 return true;
             case "guardian-spend-caps-ignored":
                 services.Replace(ServiceDescriptor.Singleton<ISpendingCapsSource>(sp => new RulePackSpendingCapsSource(sp.GetRequiredService<RulePack>())));

@@ -77,10 +77,10 @@ public static partial class Mutants
                 ApplyContent(services, name);
                 break;
             case "report-not-idempotent":
-                services.Replace(ServiceDescriptor.Singleton<IReportStore>(sp => new ForgetfulReportStore(sp.GetRequiredService<SqliteTeenModeStore>())));
+                services.Replace(ServiceDescriptor.Singleton<IReportStore>(sp => new ForgetfulReportStore(sp.GetRequiredService<SqliteReportStore>())));
 
                 // Filing goes through the workflow store since issue 6; forget keys there too.
-                services.Replace(ServiceDescriptor.Singleton<IReportWorkflowStore>(sp => ReportingMutants.Forgetful(sp.GetRequiredService<SqliteTeenModeStore>())));
+                services.Replace(ServiceDescriptor.Singleton<IReportWorkflowStore>(sp => ReportingMutants.Forgetful(sp.GetRequiredService<SqliteReportWorkflowStore>())));
                 break;
             default:
                 if (ReportingMutants.TryApply(services, name) || TryApplyGames(services, name) || TryApplySpending(services, name) || PiProtectionMutants.TryApply(services, name) || TryApplyGuardians(services, name) || PersonalInfoMutants.TryApply(services, name) || TryApplyUsageReport(services, name) || TryApplyLockout(services, name)

@@ -27,7 +27,7 @@ internal static class PersonalInfoMutants
         switch (name)
         {
             case "pi-consent-skipped" or "pi-refusal-blocks-basic" or "pi-deletion-not-done" or "pi-withdrawal-keeps-data":
-                services.Replace(ServiceDescriptor.Singleton<IPersonalInfoStore>(sp => new BrokenStore(sp.GetRequiredService<SqliteTeenModeStore>(), name)));
+                services.Replace(ServiceDescriptor.Singleton<IPersonalInfoStore>(sp => new BrokenStore(sp.GetRequiredService<SqlitePersonalInfoStore>(), name)));
                 return true;
             case "pi-purpose-unchecked":
                 services.Replace(ServiceDescriptor.Singleton(_ => EveryFieldForEveryPurpose()));

@@ -23,7 +23,7 @@ internal static class PiProtectionMutants
                 services.Replace(ServiceDescriptor.Singleton<IRedactor>(new PassThroughRedactor()));
                 return true;
             case "breach-notices-dropped":
-                services.Replace(ServiceDescriptor.Singleton<IBreachStore>(sp => new NoticeDroppingBreachStore(sp.GetRequiredService<SqliteTeenModeStore>())));
+                services.Replace(ServiceDescriptor.Singleton<IBreachStore>(sp => new NoticeDroppingBreachStore(sp.GetRequiredService<SqliteBreachStore>())));
                 return true;
             default:
                 return false;

@@ -29,10 +29,10 @@ internal static class ReportingMutants
                     new TeenModeRefusingChannel((IReportingChannel)original.ImplementationFactory!(sp), sp.GetRequiredService<ISubjectStore>())));
                 return true;
             case "report-status-frozen":
-                services.Replace(ServiceDescriptor.Singleton<IReportWorkflowStore>(sp => new FrozenStatusStore(sp.GetRequiredService<SqliteTeenModeStore>())));
+                services.Replace(ServiceDescriptor.Singleton<IReportWorkflowStore>(sp => new FrozenStatusStore(sp.GetRequiredService<SqliteReportWorkflowStore>())));
                 return true;
             case "escalation-dropped":
-                services.Replace(ServiceDescriptor.Singleton<IReportWorkflowStore>(sp => new NoticeDroppingStore(sp.GetRequiredService<SqliteTeenModeStore>())));
+                services.Replace(ServiceDescriptor.Singleton<IReportWorkflowStore>(sp => new NoticeDroppingStore(sp.GetRequiredService<SqliteReportWorkflowStore>())));
                 return true;
             case "report-deadline-doubled":
                 services.Replace(ServiceDescriptor.Singleton<IReportDeadlinePolicy>(sp => new DoubledDeadlines(sp.GetRequiredService<RulePack>())));

@@ -34,7 +34,6 @@ public static partial class TeenModeServiceCollectionExtensions
     private static void AddPersonalInfo(IServiceCollection services)
     {
         services.AddOptions<PersonalInfoOptions>();
-        services.TryAddSingleton<IPersonalInfoStore>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
         services.TryAddSingleton<IPersonalDataKeyProvider>(sp =>
         {
             var logger = sp.GetService<ILoggerFactory>()?.CreateLogger<PersonalDataProtector>() ?? NullLogger<PersonalDataProtector>.Instance;

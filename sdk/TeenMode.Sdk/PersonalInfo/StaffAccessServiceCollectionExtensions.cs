@@ -21,8 +21,6 @@ public static partial class TeenModeServiceCollectionExtensions
     {
         services.AddOptions<StaffAccessOptions>();
         services.TryAddSingleton<IRedactor>(StandardRedactor.Instance);
-        services.TryAddSingleton<IStaffAccessStore>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
-        services.TryAddSingleton<IBreachStore>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPersonalDataSource, SubjectRecordDataSource>());
         services.TryAddSingleton<IStaffAccess, StaffAccessService>();
         services.TryAddSingleton<IBreachNotifier, InAppBreachNotifier>();

@@ -30,7 +30,6 @@ public static partial class TeenModeServiceCollectionExtensions
     private static void AddReporting(IServiceCollection services)
     {
         services.AddOptions<AuthorityDispatchOptions>();
-        services.TryAddSingleton<IReportWorkflowStore>(sp => sp.GetRequiredService<InMemoryTeenModeStore>());
         services.TryAddSingleton<IReportDeadlinePolicy, RulePackReportDeadlinePolicy>();
         services.TryAddSingleton<IReportActionExecutor, RecordOnlyActionExecutor>();
         services.TryAddSingleton(sp => new ReportingMetrics(sp.GetService<IMeterFactory>()));

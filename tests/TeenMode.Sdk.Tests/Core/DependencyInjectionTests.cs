@@ -52,7 +52,7 @@ public sealed class DependencyInjectionTests
 
         Type[] types =
         [
-            typeof(TimeProvider), typeof(RulePack), typeof(InMemoryTeenModeStore), typeof(ISubjectStore), typeof(IUsageLedgerStore),
+            typeof(TimeProvider), typeof(RulePack), typeof(InMemorySubjectStore), typeof(ISubjectStore), typeof(IUsageLedgerStore),
             typeof(IGuardianStore), typeof(IContentCatalog), typeof(IReportStore), typeof(PinHasher), typeof(IGuardianVerifier),
             typeof(IUsagePolicy), typeof(ISubjectService), typeof(IUsageGate), typeof(IParentalControl), typeof(IContentPool),
             typeof(IReportingChannel), typeof(IValidateOptions<TeenModeOptions>),

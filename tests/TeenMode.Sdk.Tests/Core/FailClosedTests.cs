@@ -98,7 +98,7 @@ public sealed class FailClosedTests
 
     private sealed class FaultySubjects : ISubjectStore
     {
-        private readonly InMemoryTeenModeStore _inner = new();
+        private readonly InMemorySubjectStore _inner = new();
         private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public Fault? Fault { get; set; }

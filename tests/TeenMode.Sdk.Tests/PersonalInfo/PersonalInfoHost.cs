@@ -16,15 +16,18 @@ internal sealed class PersonalInfoHost : IDisposable
     public static readonly byte[] Key1 = [.. Enumerable.Range(1, 32).Select(i => (byte)i)];
     public static readonly byte[] Key2 = [.. Enumerable.Range(101, 32).Select(i => (byte)i)];
 
-    public PersonalInfoHost(TeenMode.Storage.InMemoryTeenModeStore? store = null, string currentKey = "key-1", Dictionary<string, byte[]>? keys = null)
+    public PersonalInfoHost(StoreUnderTest? stores = null, string currentKey = "key-1", Dictionary<string, byte[]>? keys = null)
     {
         Clock = new ManualTimeProvider(new DateTimeOffset(2026, 3, 4, 15, 0, 0, TimeSpan.FromHours(8)));
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(Clock);
-        if (store is not null)
+        if (stores is not null)
         {
             // Every store (subjects, guardians, consents, values) survives into the next host, as a database would.
-            services.AddSingleton(store);
+            foreach (var (type, store) in stores.All)
+            {
+                services.AddSingleton(type, store);
+            }
         }
 
         services.AddTeenMode(o => o.PinIterations = 100_000)

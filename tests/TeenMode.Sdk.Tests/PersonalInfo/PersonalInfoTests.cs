@@ -138,7 +138,7 @@ public sealed class PersonalInfoTests
     [Fact]
     public async Task KeyRotation_OldValuesStillRead_NewWritesUseTheCurrentKey()
     {
-        var store = new TeenMode.Storage.InMemoryTeenModeStore();
+        await using var store = TeenMode.Tests.Stores.TestStores.InMemory();
         string kid;
         using (var before = new PersonalInfoHost(store))
         {
@@ -150,7 +150,7 @@ public sealed class PersonalInfoTests
         using var after = new PersonalInfoHost(store, "key-2", new() { ["key-1"] = PersonalInfoHost.Key1, ["key-2"] = PersonalInfoHost.Key2 });
         await after.Pi.CollectAsync(kid, "city", "recommendation", "Shanghai");
 
-        var values = await store.GetValuesAsync(kid);
+        var values = await store.PersonalInfo.GetValuesAsync(kid);
         values.Single(v => v.Field == "nickname").KeyId.Should().Be("key-1");
         values.Single(v => v.Field == "city").KeyId.Should().Be("key-2");
         (await after.Pi.ExportAsync(kid))!.Values.Select(v => v.Value).Should().BeEquivalentTo(["Xiaoming", "Shanghai"]);
@@ -192,7 +192,7 @@ public sealed class PersonalInfoTests
     [Fact]
     public async Task ASealedValueUnderAnUnknownKey_IsRejected()
     {
-        var store = new TeenMode.Storage.InMemoryTeenModeStore();
+        await using var store = TeenMode.Tests.Stores.TestStores.InMemory();
         using (var before = new PersonalInfoHost(store))
         {
             await before.ChildAsync("kid", 10);

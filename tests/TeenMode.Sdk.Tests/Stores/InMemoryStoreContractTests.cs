@@ -1,10 +1,8 @@
-using TeenMode.Storage;
 using TeenMode.Testing;
 
 namespace TeenMode.Tests.Stores;
 
 public sealed class InMemoryStoreContractTests : StoreContractTests
 {
-    protected override Task<StoreUnderTest> CreateStoreAsync() =>
-        Task.FromResult(StoreUnderTest.For(new InMemoryTeenModeStore()));
+    protected override Task<StoreUnderTest> CreateStoreAsync() => Task.FromResult(TestStores.InMemory());
 }

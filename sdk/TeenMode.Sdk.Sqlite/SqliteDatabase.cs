@@ -1,0 +1,180 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using TeenMode.Sqlite.Internal;
+
+namespace TeenMode.Sqlite;
+
+/// <summary>
+/// The one SQLite file that every SQLite store of an app shares: opens pooled connections (WAL, <c>synchronous=FULL</c>,
+/// the busy timeout), and brings the schema up to date once, before the first connection is handed out, by applying
+/// the numbered migrations in <c>Migrations/</c> that <c>schema_history</c> does not list yet.
+/// </summary>
+/// <remarks>
+/// Several processes may share the file: migrations run under SQLite's write lock (<c>BEGIN IMMEDIATE</c>), so one
+/// process applies them and the others see them recorded. Dispose it to release the pooled connections.
+/// </remarks>
+public sealed class SqliteDatabase : IDisposable
+{
+    /// <summary>The schema version this package writes and understands: the number of its last migration.</summary>
+    public static int SchemaVersion => SqliteMigrations.All[^1].Version;
+
+    private readonly string _connectionString;
+    private readonly long _busyTimeoutMilliseconds;
+    private readonly TimeProvider _time;
+    private readonly SemaphoreSlim _migrateGate = new(1, 1);
+    private volatile bool _migrated;
+    private volatile bool _disposed;
+
+    /// <summary>Opens (creating on first use) the database file <paramref name="databasePath"/>.</summary>
+    /// <exception cref="ArgumentException">The path is empty.</exception>
+    public SqliteDatabase(string databasePath)
+        : this(new SqliteDatabaseOptions { DatabasePath = databasePath })
+    {
+    }
+
+    /// <summary>Opens (creating on first use) the database described by <paramref name="options"/>.</summary>
+    /// <param name="options">The file and busy timeout.</param>
+    /// <param name="time">Stamps <c>schema_history.applied_at</c>; the system clock when null.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
+    /// <exception cref="ArgumentException">The path is empty or the busy timeout is negative.</exception>
+    public SqliteDatabase(SqliteDatabaseOptions options, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.DatabasePath);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.BusyTimeout, TimeSpan.Zero);
+        DatabasePath = Path.GetFullPath(options.DatabasePath);
+        _busyTimeoutMilliseconds = (long)options.BusyTimeout.TotalMilliseconds;
+        _time = time ?? TimeProvider.System;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = DatabasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+
+            // Microsoft.Data.Sqlite retries SQLITE_BUSY for this many seconds after SQLite's own busy wait: the shortest
+            // bound it takes (0 would mean "wait forever"), so the busy timeout alone sets how long a lock is waited for.
+            DefaultTimeout = 1,
+        }.ToString();
+    }
+
+    /// <summary>The full path of the database file.</summary>
+    public string DatabasePath { get; }
+
+    /// <summary>
+    /// Applies the migrations the file lacks (once per instance; later calls return at once). Stores call it on first
+    /// use; a host may call it at start-up to fail early on a file it cannot use.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The file was written by a newer package (a higher schema version).</exception>
+    public async Task MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_migrated)
+        {
+            return;
+        }
+
+        await _migrateGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_migrated)
+            {
+                return;
+            }
+
+            var folder = Path.GetDirectoryName(DatabasePath);
+            if (!string.IsNullOrEmpty(folder))
+            {
+                Directory.CreateDirectory(folder);
+            }
+
+            var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                await SqliteMigrations.ApplyAsync(connection, DatabasePath, _time, cancellationToken).ConfigureAwait(false);
+            }
+
+            _migrated = true;
+        }
+        finally
+        {
+            _migrateGate.Release();
+        }
+    }
+
+    /// <summary>Releases the pooled connections, so the database file can be moved or deleted.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        using (var connection = new SqliteConnection(_connectionString))
+        {
+            SqliteConnection.ClearPool(connection);
+        }
+
+        _migrateGate.Dispose();
+    }
+
+    /// <summary>
+    /// An open connection to an up-to-date schema. A store that reads and then writes takes the write lock up front with
+    /// <c>BeginTransaction(deferred: false)</c> (<c>BEGIN IMMEDIATE</c>): a deferred one can fail with SQLITE_BUSY_SNAPSHOT
+    /// under WAL instead of waiting for the other writer.
+    /// </summary>
+    internal async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!_migrated)
+        {
+            await MigrateAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs one statement on its own connection; the number of rows it changed.</summary>
+    internal async Task<int> ExecuteAsync(string sql, Action<SqliteParameterCollection> bind, CancellationToken cancellationToken)
+    {
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            return await connection.ExecuteAsync(null, sql, bind, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Runs one query on its own connection and reads every row.</summary>
+    internal async Task<List<T>> QueryAsync<T>(string sql, Action<SqliteParameterCollection> bind, Func<SqliteDataReader, T> read,
+        CancellationToken cancellationToken)
+    {
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            return await connection.QueryAsync(null, sql, bind, read, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            using var command = connection.CreateCommand();
+
+            // Both settings belong to the connection, not the file, so every (possibly pooled) connection sets them.
+            // synchronous=FULL syncs the WAL on every commit: a completed write survives a power cut.
+            command.CommandText = string.Create(CultureInfo.InvariantCulture,
+                $"PRAGMA busy_timeout = {_busyTimeoutMilliseconds}; PRAGMA synchronous = FULL;");
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+}
