@@ -22,6 +22,11 @@ public sealed class SqliteDatabase : IDisposable
     private readonly long _busyTimeoutMilliseconds;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _migrateGate = new(1, 1);
+
+    // SQLite has one writer at a time. Writers of this process queue here, in order and asynchronously, instead of
+    // spinning in SQLite's busy handler, so a burst of parallel writes never times out against itself; the busy timeout
+    // then only meets writers of other processes. The wait ends with the caller's token (the SDK's StoreTimeout).
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
     private volatile bool _migrated;
     private volatile bool _disposed;
 
@@ -117,6 +122,25 @@ public sealed class SqliteDatabase : IDisposable
         }
 
         _migrateGate.Dispose();
+        _writeGate.Dispose();
+    }
+
+    /// <summary>
+    /// Waits for this process's turn to write (in arrival order); dispose the lease after the write transaction ends.
+    /// </summary>
+    internal async Task<WriteLease> EnterWriteAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new WriteLease(_writeGate);
+    }
+
+    /// <summary>Holds this process's write turn until disposed.</summary>
+    internal sealed class WriteLease(SemaphoreSlim gate) : IDisposable
+    {
+        private SemaphoreSlim? _gate = gate;
+
+        public void Dispose() => Interlocked.Exchange(ref _gate, null)?.Release();
     }
 
     /// <summary>

@@ -20,6 +20,7 @@ public sealed class SqliteGameSpendLedgerStore(SqliteDatabase database) : IGameS
         ArgumentNullException.ThrowIfNull(month);
         var add = ToMinorUnits(amount);
         long? cap = monthlyCap is { } c ? ToMinorUnits(c) : null;
+        using var writeTurn = await _database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
@@ -44,6 +45,7 @@ public sealed class SqliteGameSpendLedgerStore(SqliteDatabase database) : IGameS
         ArgumentNullException.ThrowIfNull(idempotencyKey);
         var add = ToMinorUnits(amount);
         long? cap = monthlyCap is { } c ? ToMinorUnits(c) : null;
+        using var writeTurn = await _database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {

@@ -20,6 +20,7 @@ public sealed class SqliteUsageLedgerStore(SqliteDatabase database) : IUsageLedg
     public async Task<(bool Counted, UsageDay Day)> AppendAsync(UsageAppend append, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(append);
+        using var writeTurn = await _database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {

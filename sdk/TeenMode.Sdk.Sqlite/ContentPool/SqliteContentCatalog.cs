@@ -45,6 +45,7 @@ public sealed class SqliteContentCatalog(SqliteDatabase database) : IContentCata
     public async Task UpsertAsync(IEnumerable<ContentItem> items, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(items);
+        using var writeTurn = await _database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {

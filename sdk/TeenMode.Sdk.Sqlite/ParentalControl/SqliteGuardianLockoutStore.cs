@@ -26,6 +26,7 @@ public sealed class SqliteGuardianLockoutStore(SqliteDatabase database) : IGuard
     public async Task<GuardianAttemptReservation> TryReserveAttemptAsync(string subjectId, DateTimeOffset at, int maxFailures, TimeSpan lockFor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(subjectId);
+        using var writeTurn = await _database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {

@@ -20,6 +20,7 @@ public sealed class SqliteBreachStore(SqliteDatabase database) : IBreachStore
     {
         ArgumentNullException.ThrowIfNull(incident);
         ArgumentNullException.ThrowIfNull(notices);
+        using var writeTurn = await _database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {

@@ -17,6 +17,7 @@ public sealed class SqliteReportStore(SqliteDatabase database, PersonalDataProte
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(record.Submission);
+        using var writeTurn = await _database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {

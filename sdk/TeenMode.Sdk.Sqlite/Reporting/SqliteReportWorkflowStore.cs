@@ -24,6 +24,7 @@ public sealed class SqliteReportWorkflowStore(SqliteDatabase database, PersonalD
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(tracking);
+        using var writeTurn = await _database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
@@ -91,6 +92,7 @@ public sealed class SqliteReportWorkflowStore(SqliteDatabase database, PersonalD
         ArgumentNullException.ThrowIfNull(reportId);
         ArgumentNullException.ThrowIfNull(transition);
         ArgumentNullException.ThrowIfNull(actions);
+        using var writeTurn = await _database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {

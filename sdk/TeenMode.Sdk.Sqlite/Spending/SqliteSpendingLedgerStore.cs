@@ -23,6 +23,7 @@ public sealed class SqliteSpendingLedgerStore(SqliteDatabase database, PersonalD
     {
         ArgumentNullException.ThrowIfNull(spend);
         var units = ToMinorUnits(spend.Amount);
+        using var writeTurn = await _database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
@@ -114,6 +115,7 @@ public sealed class SqliteSpendingLedgerStore(SqliteDatabase database, PersonalD
     public async Task<(RefundRequest Stored, bool Created)> AddRefundRequestAsync(RefundRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        using var writeTurn = await _database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
@@ -171,6 +173,7 @@ public sealed class SqliteSpendingLedgerStore(SqliteDatabase database, PersonalD
             throw new ArgumentException("A decision approves or refuses.", nameof(status));
         }
 
+        using var writeTurn = await _database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
