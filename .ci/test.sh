@@ -5,7 +5,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+reports=""
+# A throwaway PostgreSQL server for the PostgreSQL store's tests (.ci/postgres.sh); stopped and removed on exit.
+source .ci/postgres.sh
+trap 'rm -f "$log"; [ -z "$reports" ] || rm -rf "$reports"; teenmode_pg_stop' EXIT
+# A run stopped by a signal still stops the server and removes its temp folders.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # Debian packages some tests need on a fresh machine: Chromium renders report.html as an auditor sees it
 # (with a CJK font for the zh-CN text), xmllint validates junit.xml.
@@ -22,6 +28,8 @@ fi
 
 dotnet restore TeenMode.sln
 dotnet build TeenMode.sln --no-restore -c Release
+# Exports TEENMODE_TEST_POSTGRES; under CI=true a server that cannot be provisioned fails the run here.
+teenmode_pg_start
 set +e
 dotnet test TeenMode.sln --no-build -c Release 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
@@ -34,7 +42,6 @@ assemblies=$(grep -cE '^(Passed|Failed)!' "$log" || true)
 # The harness's own outputs, as a user gets them: a conformant demo, every self-test variant (failures
 # included) and an unreachable target (errors), validated against the official JUnit and CTRF schemas.
 reports=$(mktemp -d)
-trap 'rm -f "$log"; rm -rf "$reports"' EXIT
 cli=(dotnet run --project harness/TeenMode.Harness.Cli -c Release --no-build --)
 "${cli[@]}" demo --out "$reports/demo" >/dev/null || status=1
 "${cli[@]}" selftest --out "$reports/selftest" >/dev/null || status=1
