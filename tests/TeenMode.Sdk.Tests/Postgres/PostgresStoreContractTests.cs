@@ -7,7 +7,7 @@ public sealed class PostgresStoreContractTests : StoreContractTests
 {
     protected override async Task<StoreUnderTest> CreateStoreAsync()
     {
-        var database = await PostgresTestDatabase.CreateAsync();
+        var database = await PostgresStoreDatabase.CreateAsync();
         return new StoreUnderTest(database.OpenStores(), database.DisposeAsync);
     }
 }

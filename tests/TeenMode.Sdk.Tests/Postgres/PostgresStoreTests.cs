@@ -42,7 +42,7 @@ public sealed class PostgresStoreTests
     [Fact]
     public async Task Migrations_TwoInstancesStartingTogetherOnAFreshDatabase_BothSucceed_AndApplyEachStepOnce()
     {
-        await using var server = await PostgresTestDatabase.CreateAsync();
+        await using var server = await PostgresStoreDatabase.CreateAsync();
         var a = server.Open();
         var b = server.Open();
 
@@ -59,7 +59,7 @@ public sealed class PostgresStoreTests
     [Fact]
     public async Task Schema_Option_KeepsTheTablesInThatSchema()
     {
-        await using var server = await PostgresTestDatabase.CreateAsync();
+        await using var server = await PostgresStoreDatabase.CreateAsync();
         var database = server.Open(o => o.Schema = "teen_app");
 
         await new TeenMode.Postgres.Subjects.PostgresSubjectStore(database).TryAddAsync(new Subject("kid", null, null, AgeSource.SelfDeclared, true, Now));
@@ -73,7 +73,7 @@ public sealed class PostgresStoreTests
     [Fact]
     public async Task Spending_OneHundredParallelPurchasesAcrossTwoInstances_NeverPassTheCap()
     {
-        await using var server = await PostgresTestDatabase.CreateAsync();
+        await using var server = await PostgresStoreDatabase.CreateAsync();
         var stores = new[] { new StoreUnderTest(server.OpenStores()), new StoreUnderTest(server.OpenStores()) };
         var limit = new SpendLimit(1000m, 200m);
 
@@ -87,7 +87,7 @@ public sealed class PostgresStoreTests
     [Fact]
     public async Task GameSpend_OneHundredParallelTopUpsAcrossTwoInstances_NeverPassTheCap()
     {
-        await using var server = await PostgresTestDatabase.CreateAsync();
+        await using var server = await PostgresStoreDatabase.CreateAsync();
         var stores = new[] { new StoreUnderTest(server.OpenStores()), new StoreUnderTest(server.OpenStores()) };
 
         var results = await Task.WhenAll(Enumerable.Range(0, 100).Select(i => Task.Run(() =>
@@ -100,7 +100,7 @@ public sealed class PostgresStoreTests
     [Fact]
     public async Task Lockout_OneHundredParallelWrongPinsAcrossTwoInstances_ReserveAtMostTheLimit()
     {
-        await using var server = await PostgresTestDatabase.CreateAsync();
+        await using var server = await PostgresStoreDatabase.CreateAsync();
         var stores = new[] { new StoreUnderTest(server.OpenStores()), new StoreUnderTest(server.OpenStores()) };
 
         var results = await Task.WhenAll(Enumerable.Range(0, 100).Select(i => Task.Run(() =>
@@ -113,7 +113,7 @@ public sealed class PostgresStoreTests
     [Fact]
     public async Task Ledger_TwoHundredDuplicatedHeartbeatsAcrossTwoInstances_AreCountedOnce()
     {
-        await using var server = await PostgresTestDatabase.CreateAsync();
+        await using var server = await PostgresStoreDatabase.CreateAsync();
         var stores = new[] { new StoreUnderTest(server.OpenStores()), new StoreUnderTest(server.OpenStores()) };
 
         var results = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => Task.Run(() =>
@@ -127,7 +127,7 @@ public sealed class PostgresStoreTests
     [Fact]
     public async Task Audit_TwoInstancesAppendingInParallel_FormOneValidChain()
     {
-        await using var server = await PostgresTestDatabase.CreateAsync();
+        await using var server = await PostgresStoreDatabase.CreateAsync();
         var clock = new ManualTimeProvider(Now.AddTicks(1234567));
         var logs = new[] { new AuditLog(new StoreUnderTest(server.OpenStores()).Audit, clock), new AuditLog(new StoreUnderTest(server.OpenStores()).Audit, clock) };
 
@@ -143,7 +143,7 @@ public sealed class PostgresStoreTests
     [Fact]
     public async Task Outbox_TwoInstancesClaimingAtOnce_GetEachDueNoticeOnce_UntilTheLeaseRunsOut()
     {
-        await using var server = await PostgresTestDatabase.CreateAsync();
+        await using var server = await PostgresStoreDatabase.CreateAsync();
         var a = new StoreUnderTest(server.OpenStores()).Get<IReportWorkflowStore>();
         var b = new StoreUnderTest(server.OpenStores()).Get<IReportWorkflowStore>();
         for (var i = 0; i < 40; i++)
@@ -166,7 +166,7 @@ public sealed class PostgresStoreTests
     [Fact]
     public async Task FreeText_IsSealedAtRest_AndReadBackInClear()
     {
-        await using var server = await PostgresTestDatabase.CreateAsync();
+        await using var server = await PostgresStoreDatabase.CreateAsync();
         var protector = new PersonalDataProtector(new StaticPersonalDataKeyProvider(
             new Dictionary<string, byte[]> { ["key-1"] = [.. Enumerable.Range(1, 32).Select(i => (byte)i)] }, "key-1"));
         var stores = new StoreUnderTest(server.OpenStores(protector));
@@ -200,7 +200,7 @@ public sealed class PostgresStoreTests
     [Fact]
     public async Task DeadPooledConnections_DoNotPoisonLaterRequests()
     {
-        await using var server = await PostgresTestDatabase.CreateAsync();
+        await using var server = await PostgresStoreDatabase.CreateAsync();
         var database = server.Open();
         var subjects = new TeenMode.Postgres.Subjects.PostgresSubjectStore(database);
         var ledger = new TeenMode.Postgres.AntiAddiction.PostgresUsageLedgerStore(database);
@@ -208,7 +208,7 @@ public sealed class PostgresStoreTests
         await Task.WhenAll(Enumerable.Range(0, 4).Select(i => ledger.AppendAsync("kid", "phone", i + 1, Today, 10, Now, TimeSpan.FromMinutes(10))));
 
         // As a server restart or failover would: every pooled connection of this database is killed on the server side.
-        await using (var admin = new NpgsqlConnection(PostgresTestDatabase.ServerConnectionString))
+        await using (var admin = new NpgsqlConnection(TestSupport.PostgresTestServer.ConnectionString))
         {
             await admin.OpenAsync();
             await using var kill = new NpgsqlCommand("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = @name;", admin);
