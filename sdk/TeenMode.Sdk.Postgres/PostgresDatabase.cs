@@ -244,11 +244,12 @@ public sealed class PostgresDatabase : IAsyncDisposable, IDisposable
     private static bool IsRetryable(NpgsqlException ex) => ex is PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected };
 
     // The connection is gone (network, server restart, terminated backend): nothing after the failure ran.
-    private static bool IsBroken(NpgsqlException ex) =>
-        ex is not PostgresException
-            ? ex.InnerException is IOException or System.Net.Sockets.SocketException or EndOfStreamException || ex.Message.Contains("broken", StringComparison.OrdinalIgnoreCase)
-            : ex is PostgresException { SqlState: PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow }
-              || ((PostgresException)ex).SqlState.StartsWith("08", StringComparison.Ordinal);
+    private static bool IsBroken(NpgsqlException ex) => ex switch
+    {
+        PostgresException pg => pg.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
+            || pg.SqlState.StartsWith("08", StringComparison.Ordinal),
+        _ => ex.InnerException is IOException or System.Net.Sockets.SocketException or EndOfStreamException,
+    };
 
     private void ForgetBrokenConnections(NpgsqlException ex)
     {
