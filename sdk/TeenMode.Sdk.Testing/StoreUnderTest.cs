@@ -96,6 +96,26 @@ public sealed class StoreUnderTest : IAsyncDisposable
         return new StoreUnderTest(stores, cleanup);
     }
 
+    /// <summary>
+    /// Takes each interface of <see cref="TeenModeStores.Interfaces"/> from the first of <paramref name="parts"/> that
+    /// implements it (for stores built without dependency injection, e.g. two "instances" on one database).
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="parts"/> is null.</exception>
+    /// <exception cref="InvalidOperationException">No part implements one of the interfaces: the store package is incomplete.</exception>
+    public static StoreUnderTest Of(IEnumerable<object> parts, Func<ValueTask>? cleanup = null)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        var list = parts.ToList();
+        var stores = new Dictionary<Type, object>();
+        foreach (var type in TeenModeStores.Interfaces)
+        {
+            stores[type] = list.FirstOrDefault(type.IsInstanceOfType)
+                ?? throw new InvalidOperationException($"No part implements {type.Name}: every store interface needs an implementation.");
+        }
+
+        return new StoreUnderTest(stores, cleanup);
+    }
+
     /// <summary>The store implementing <typeparamref name="T"/>.</summary>
     /// <exception cref="InvalidOperationException"><typeparamref name="T"/> is not a store interface.</exception>
     public T Get<T>()
