@@ -8,6 +8,7 @@ using ShortVideoApp;
 // Every key and secret must be at least 32 bytes and not blank, or the app refuses to start.
 // Personal-data sealing key (base64, 32 bytes): TEENMODE_PI_KEY; without it a key file is kept beside the SQLite database.
 // The conformance driver is mapped only when TEENMODE_CONFORMANCE_KEY is set (never in Production).
+// --outbox-poll SECONDS and --outbox-backoff SECONDS tune authority-notice delivery (defaults 10 and 30).
 // Exit codes: 0 stopped, 2 bad arguments or configuration, 3 the store cannot be reached.
 var options = new ShortVideoAppOptions
 {
@@ -24,6 +25,29 @@ var options = new ShortVideoAppOptions
     ReviewerKey = Environment.GetEnvironmentVariable("TEENMODE_REVIEWER_KEY"),
     PersonalDataKey = Environment.GetEnvironmentVariable("TEENMODE_PI_KEY"),
 };
+
+var poll = Seconds("--outbox-poll");
+var backoff = Seconds("--outbox-backoff");
+if (poll <= TimeSpan.Zero || backoff <= TimeSpan.Zero)
+{
+    await Console.Error.WriteLineAsync("ShortVideoApp: --outbox-poll 与 --outbox-backoff 须为正数秒 / --outbox-poll and --outbox-backoff must be positive seconds");
+    return 2;
+}
+
+if (poll is not null || backoff is not null)
+{
+    options.AuthorityDispatch = d =>
+    {
+        d.PollInterval = poll ?? d.PollInterval;
+        if (backoff is { } wait)
+        {
+            d.Backoff = wait;
+            d.MaxBackoff = wait * 4;
+            d.RetryDelay = wait < d.RetryDelay ? wait : d.RetryDelay;
+            d.BreakDuration = wait;
+        }
+    };
+}
 
 RunningApp running;
 try
@@ -52,6 +76,11 @@ await using (running)
 
 Console.WriteLine("ShortVideoApp stopped");
 return 0;
+
+TimeSpan? Seconds(string name) =>
+    Arg(name) is not { } text ? null
+    : double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var s) && double.IsFinite(s) && s < 86400
+        ? TimeSpan.FromSeconds(s) : TimeSpan.Zero;
 
 string? Arg(string name)
 {

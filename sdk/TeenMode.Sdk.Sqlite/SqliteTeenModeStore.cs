@@ -86,6 +86,7 @@ public sealed partial class SqliteTeenModeStore : ISubjectStore, IUsageLedgerSto
 
     private readonly string _connectionString;
     private readonly long _busyTimeoutMilliseconds;
+    private readonly TimeSpan _noticeClaimLease;
     private readonly SemaphoreSlim _initGate = new(1, 1);
     private volatile bool _initialized;
     private volatile bool _disposed;
@@ -99,7 +100,7 @@ public sealed partial class SqliteTeenModeStore : ISubjectStore, IUsageLedgerSto
 
     /// <summary>Opens (or creates on first use) the store described by <paramref name="options"/>.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
-    /// <exception cref="ArgumentException">The path is empty or the busy timeout is negative.</exception>
+    /// <exception cref="ArgumentException">The path is empty, the busy timeout is negative or the notice claim lease is not positive.</exception>
     public SqliteTeenModeStore(SqliteTeenModeStoreOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -107,6 +108,8 @@ public sealed partial class SqliteTeenModeStore : ISubjectStore, IUsageLedgerSto
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BusyTimeout, TimeSpan.Zero);
         DatabasePath = Path.GetFullPath(options.DatabasePath);
         _busyTimeoutMilliseconds = (long)options.BusyTimeout.TotalMilliseconds;
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.NoticeClaimLease, TimeSpan.Zero);
+        _noticeClaimLease = options.NoticeClaimLease;
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = DatabasePath,
