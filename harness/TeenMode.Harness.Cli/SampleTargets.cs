@@ -17,7 +17,6 @@ public static class SampleTargets
 
     /// <summary>Starts the compliant app on <paramref name="store"/> (a fresh SQLite file, or the given database).</summary>
     /// <exception cref="ArgumentException">A bad store name or connection string.</exception>
-    /// <exception cref="NotSupportedException">This build has no PostgreSQL store.</exception>
     /// <exception cref="StoreUnreachableException">The store cannot be reached; the message carries no password.</exception>
     public static Task<ISelfTestTarget> StartAsync(SampleStore store, string? rulePackPath = null, CancellationToken cancellationToken = default) =>
         StartAsync(null, store, rulePackPath, cancellationToken);

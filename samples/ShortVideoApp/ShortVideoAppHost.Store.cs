@@ -94,9 +94,8 @@ public static partial class ShortVideoAppHost
             return;
         }
 
-        throw new NotSupportedException(
-            "此版本尚不支持 PostgreSQL 存储（缺少 TeenMode.Sdk.Postgres 的 UsePostgres）/ "
-            + "this build has no PostgreSQL store yet (TeenMode.Sdk.Postgres UsePostgres is missing); use --store sqlite.");
+        // Any number of instances may share this database; outbox notices are claimed with a lease, so each is sent by one.
+        teenMode.UsePostgres(options.ConnectionString!);
     }
 }
 

@@ -18,7 +18,6 @@ public static partial class ShortVideoAppHost
 
     /// <summary>Builds the app without starting it.</summary>
     /// <exception cref="ArgumentException">An unknown mutant name or store, a missing or invalid connection string, or a reviewer key, conformance key or authority secret that is blank or under 32 bytes.</exception>
-    /// <exception cref="NotSupportedException">The store is PostgreSQL and this build has no PostgreSQL store.</exception>
     public static WebApplication Build(ShortVideoAppOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -21,11 +21,13 @@ public sealed class MultiInstanceTests
     private const int ReportCopies = 20;
     private const string Subject = "/teenmode/v1/subjects/kid";
 
-    [Fact]
-    public async Task TwoInstances_OneDatabase_CountHeartbeatsSpendsPinAttemptsAndReportsExactlyOnce()
+    [Theory]
+    [InlineData("postgres")]
+    [InlineData("sqlite")]
+    public async Task TwoInstances_OneDatabase_CountHeartbeatsSpendsPinAttemptsAndReportsExactlyOnce(string storeName)
     {
         var dir = Directory.CreateTempSubdirectory("teenmode-multi-").FullName;
-        var store = SharedStore.SqliteIn(dir);
+        var store = await SharedStore.CreateAsync(storeName, dir);
         try
         {
             // A starts first so the schema and content pool exist before B opens the database.
@@ -50,16 +52,18 @@ public sealed class MultiInstanceTests
         }
         finally
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            await store.DisposeAsync();
             Directory.Delete(dir, recursive: true);
         }
     }
 
-    [Fact]
-    public async Task ConformanceSuiteAgainstA_PassesWhileBCarriesLoadForOtherMinors()
+    [Theory]
+    [InlineData("postgres")]
+    [InlineData("sqlite")]
+    public async Task ConformanceSuiteAgainstA_PassesWhileBCarriesLoadForOtherMinors(string storeName)
     {
         var dir = Directory.CreateTempSubdirectory("teenmode-multi-suite-").FullName;
-        var store = SharedStore.SqliteIn(dir);
+        var store = await SharedStore.CreateAsync(storeName, dir);
         try
         {
             await using var a = await SampleAppProcess.StartAsync("A", store);
@@ -83,14 +87,14 @@ public sealed class MultiInstanceTests
             }
 
             var (sent, failed) = await load;
-            Console.WriteLine($"multi-instance suite: {report.Cases.Count} cases against A, verdict {report.Verdict.Wire()}; load on B: {sent} requests, {failed} not answered 200/201");
+            Console.WriteLine($"multi-instance ({store.Store}) suite: {report.Cases.Count} cases against A, verdict {report.Verdict.Wire()}; load on B: {sent} requests, {failed} not answered 200/201");
             report.Verdict.Wire().Should().Be("conformant", string.Join("\n", report.Cases.Where(c => c.Verdict != CaseVerdict.Passed).Select(c => $"{c.Id}: {c.Verdict} {c.Message}")));
             sent.Should().BeGreaterThan(0, "B carried load during the run");
             failed.Should().Be(0, "B answered every load request while A ran the suite");
         }
         finally
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            await store.DisposeAsync();
             Directory.Delete(dir, recursive: true);
         }
     }
@@ -172,10 +176,12 @@ public sealed class MultiInstanceTests
 
         var verified = answers.Count(x => x.Body["reasonCode"]?.ToString() == "guardian-verification-failed");
         var locked = answers.Count(x => x.Status == 429 && x.Body["reasonCode"]?.ToString() == "guardian-locked-out");
-        var other = answers.Where(x => x.Body["reasonCode"]?.ToString() is not ("guardian-verification-failed" or "guardian-locked-out"))
+        // Under contention the shared store may miss the StoreTimeout: that attempt fails closed (503, nothing checked).
+        var busy = answers.Count(x => x.Status == 503 && x.Body["reasonCode"]?.ToString() == "store-unavailable");
+        var other = answers.Where(x => x.Body["reasonCode"]?.ToString() is not ("guardian-verification-failed" or "guardian-locked-out" or "store-unavailable"))
             .Select(x => $"{x.Status} {x.Body["reasonCode"]}").ToList();
         verified.Should().BeLessThanOrEqualTo(LockoutLimit, "an attempt is reserved in the shared store before its PIN is checked");
-        other.Should().BeEmpty("every attempt is checked or refused by the lock (found: {0})", string.Join(", ", other));
+        other.Should().BeEmpty("every attempt is checked, refused by the lock or fails closed (found: {0})", string.Join(", ", other));
         foreach (var instance in both)
         {
             var (status, body) = await instance.SendAsync(HttpMethod.Post, Subject + "/teen-mode/exit", """{"guardianPin":"246813"}""");
@@ -183,7 +189,7 @@ public sealed class MultiInstanceTests
             body["reasonCode"]!.ToString().Should().Be("guardian-locked-out");
         }
 
-        return $"PIN attempts: {PinAttempts} wrong over both, verified {verified} (limit {LockoutLimit}), locked out {locked}; right PIN refused 429 on A and B";
+        return $"PIN attempts: {PinAttempts} wrong over both, verified {verified} (limit {LockoutLimit}), locked out {locked}, store-unavailable {busy}; right PIN refused 429 on A and B";
     }
 
     private static async Task<string> ReportKeysAsync(SampleAppProcess[] both)

@@ -7,10 +7,55 @@ using Newtonsoft.Json.Linq;
 namespace TeenMode.IntegrationTests;
 
 /// <summary>The database several app instances share: the sample's <c>--store</c> and <c>--connection</c> arguments.</summary>
-internal sealed record SharedStore(string Store, string Connection)
+internal sealed record SharedStore(string Store, string Connection) : IAsyncDisposable
 {
-    /// <summary>One SQLite file in <paramref name="directory"/>, shared by every process on this machine.</summary>
-    public static SharedStore SqliteIn(string directory) => new("sqlite", $"Data Source={Path.Combine(directory, "shared.db")}");
+    public const string PostgresVariable = "TEENMODE_TEST_POSTGRES";
+
+    private string? _dropFrom;
+
+    /// <summary>
+    /// A fresh shared database: <c>sqlite</c> is one file in <paramref name="directory"/>; <c>postgres</c> is a new database on
+    /// the server named by <c>TEENMODE_TEST_POSTGRES</c> (.ci/test.sh provisions one), dropped on dispose.
+    /// </summary>
+    public static async Task<SharedStore> CreateAsync(string store, string directory)
+    {
+        if (store == "sqlite")
+        {
+            return new("sqlite", $"Data Source={Path.Combine(directory, "shared.db")}");
+        }
+
+        var server = Environment.GetEnvironmentVariable(PostgresVariable);
+        if (string.IsNullOrWhiteSpace(server))
+        {
+            throw new InvalidOperationException($"The PostgreSQL multi-instance tests need {PostgresVariable} (run them through .ci/test.sh, or eval \"$(bash .ci/postgres.sh start)\").");
+        }
+
+        var name = $"tm_multi_{Guid.NewGuid():N}";
+        var admin = new Npgsql.NpgsqlConnectionStringBuilder(server) { Database = "postgres", Pooling = false }.ConnectionString;
+        await using (var connection = new Npgsql.NpgsqlConnection(admin))
+        {
+            await connection.OpenAsync();
+            await using var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        return new("postgres", new Npgsql.NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString) { _dropFrom = admin };
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_dropFrom is null)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            return;
+        }
+
+        var name = new Npgsql.NpgsqlConnectionStringBuilder(Connection).Database;
+        await using var connection = new Npgsql.NpgsqlConnection(_dropFrom);
+        await connection.OpenAsync();
+        await using var drop = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
+        await drop.ExecuteNonQueryAsync();
+    }
 }
 
 /// <summary>The sample app as its own process (<c>dotnet ShortVideoApp.dll</c>) on loopback: one instance of many.</summary>
