@@ -163,8 +163,11 @@ public static class Cli
         var outDir = new Option<string>("--out") { Description = "报告目录 / report directory", DefaultValueFactory = _ => DefaultOut };
         var suiteOption = SuiteOption();
         var rules = RulesOption();
+        var store = new Option<string>("--store") { Description = "示例应用的存储：sqlite（临时文件）或 postgres / the sample app's store: sqlite (a temp file) or postgres", DefaultValueFactory = _ => ShortVideoApp.SampleStores.Sqlite };
+        store.AcceptOnlyFromAmong(ShortVideoApp.SampleStores.Sqlite, ShortVideoApp.SampleStores.Postgres);
+        var connection = new Option<string?>("--connection") { Description = "存储连接字符串（postgres 必填，宜用空数据库）/ the store's connection string (required for postgres; an empty database is best)" };
         var gate = new GateOptions();
-        var command = new Command("demo", Describe("在本机启动示例应用并运行内置套件 / start the sample app locally and run the built-in suite", "  teenmode demo\n  teenmode demo --rules my-rules.json --out demo-report")) { outDir, suiteOption, rules };
+        var command = new Command("demo", Describe("在本机启动示例应用并运行内置套件 / start the sample app locally and run the built-in suite", "  teenmode demo\n  teenmode demo --rules my-rules.json --out demo-report\n  teenmode demo --store postgres --connection \"Host=127.0.0.1;Port=5432;Username=teenmode;Password=...;Database=teenmode\"")) { outDir, suiteOption, rules, store, connection };
         gate.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
@@ -175,8 +178,33 @@ public static class Cli
                 return ExitCodes.UsageError;
             }
 
-            ui.Out("正在启动示例应用（SQLite，回环地址）/ starting the sample app (SQLite, loopback)…");
-            await using var target = await SampleTargets.StartAsync(null, rulesPath, ct);
+            var storeName = parse.GetValue(store)!;
+            if (storeName == ShortVideoApp.SampleStores.Postgres && string.IsNullOrWhiteSpace(parse.GetValue(connection)))
+            {
+                ui.Error("--store postgres 需要 --connection / --store postgres needs --connection (an Npgsql connection string)");
+                return ExitCodes.UsageError;
+            }
+
+            ui.Out(storeName == ShortVideoApp.SampleStores.Postgres
+                ? "正在启动示例应用（PostgreSQL，回环地址）/ starting the sample app (PostgreSQL, loopback)…"
+                : "正在启动示例应用（SQLite，回环地址）/ starting the sample app (SQLite, loopback)…");
+            ISelfTestTarget target;
+            try
+            {
+                target = await SampleTargets.StartAsync(new SampleStore(storeName, parse.GetValue(connection)), rulesPath, ct);
+            }
+            catch (Exception ex) when (ex is ArgumentException or NotSupportedException)
+            {
+                ui.Error(ex.Message);
+                return ExitCodes.UsageError;
+            }
+            catch (ShortVideoApp.StoreUnreachableException ex)
+            {
+                ui.Error(ex.Message);
+                return ExitCodes.Incomplete;
+            }
+
+            await using var started = target;
             ui.Out($"示例应用 / sample app: {target.BaseAddress}");
             using var client = NewClient();
             var driver = new HttpDriver(client, target.BaseAddress, profile, new Dictionary<string, string> { ["conformanceKey"] = target.ConformanceKey });

@@ -4,7 +4,7 @@ using TeenMode.Harness.Running;
 
 namespace TeenMode.Harness.Cli;
 
-/// <summary>Starts the sample app in-process on loopback, each time with a fresh SQLite file and a random conformance key.</summary>
+/// <summary>Starts the sample app in-process on loopback with a random conformance key, on a fresh SQLite file unless told otherwise.</summary>
 public static class SampleTargets
 {
     /// <summary>The sample app's mutants as self-test variants.</summary>
@@ -12,8 +12,18 @@ public static class SampleTargets
         ShortVideoApp.Mutants.All.Select(m => new SelfTestMutant(m.Name, m.Description, m.TargetCheckIds)).ToList();
 
     /// <summary>Starts the compliant app (<paramref name="mutant"/> null) or a mutant, with the built-in rule pack or <paramref name="rulePackPath"/>.</summary>
-    public static async Task<ISelfTestTarget> StartAsync(string? mutant, string? rulePackPath = null, CancellationToken cancellationToken = default)
+    public static Task<ISelfTestTarget> StartAsync(string? mutant, string? rulePackPath = null, CancellationToken cancellationToken = default) =>
+        StartAsync(mutant, SampleStore.FreshSqlite, rulePackPath, cancellationToken);
+
+    /// <summary>Starts the compliant app on <paramref name="store"/> (a fresh SQLite file, or the given database).</summary>
+    /// <exception cref="ArgumentException">A bad store name or connection string.</exception>
+    /// <exception cref="StoreUnreachableException">The store cannot be reached; the message carries no password.</exception>
+    public static Task<ISelfTestTarget> StartAsync(SampleStore store, string? rulePackPath = null, CancellationToken cancellationToken = default) =>
+        StartAsync(null, store, rulePackPath, cancellationToken);
+
+    private static async Task<ISelfTestTarget> StartAsync(string? mutant, SampleStore store, string? rulePackPath, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(store);
         var directory = Directory.CreateTempSubdirectory("teenmode-");
         var key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
         try
@@ -21,6 +31,11 @@ public static class SampleTargets
             var app = await ShortVideoAppHost.StartAsync(new ShortVideoAppOptions
             {
                 DatabasePath = Path.Combine(directory.FullName, "shortvideo.db"),
+                Store = store.Name,
+                ConnectionString = store.Connection,
+
+                // A demo's sealing key lives for one run; PostgreSQL needs one given, as no key file sits beside a database file.
+                PersonalDataKey = store.Name == SampleStores.Postgres ? Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) : null,
                 Urls = "http://127.0.0.1:0",
                 Mutant = mutant,
                 RulePackPath = rulePackPath,
@@ -60,4 +75,11 @@ public static class SampleTargets
             TryDelete(directory);
         }
     }
+}
+
+/// <summary>The store a sample target runs on: <see cref="SampleStores"/> name and connection string (null: a fresh SQLite file).</summary>
+public sealed record SampleStore(string Name, string? Connection)
+{
+    /// <summary>A fresh SQLite file in a temp folder, removed afterwards.</summary>
+    public static SampleStore FreshSqlite { get; } = new(SampleStores.Sqlite, null);
 }

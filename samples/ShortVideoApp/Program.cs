@@ -1,13 +1,20 @@
 using ShortVideoApp;
 
-// Usage: ShortVideoApp [--db FILE] [--urls URL] [--rules FILE] [--mutant NAME] [--authority-sink URL]
+// Usage: ShortVideoApp [--store sqlite|postgres] [--connection CONNECTION] [--db FILE] [--urls URL] [--rules FILE] [--mutant NAME] [--authority-sink URL]
+// --store sqlite (default) keeps state in --db FILE or --connection "Data Source=FILE"; several processes may share the file.
+// --store postgres keeps it in the database of --connection (an Npgsql connection string); any number of instances may share it,
+// and TEENMODE_PI_KEY must then be set, the same on every instance.
 // Authority webhook secret: TEENMODE_AUTHORITY_SECRET; reviewers' key (sent as X-Reviewer-Key): TEENMODE_REVIEWER_KEY.
 // Every key and secret must be at least 32 bytes and not blank, or the app refuses to start.
-// Personal-data sealing key (base64, 32 bytes): TEENMODE_PI_KEY; without it a key file is kept beside the database.
+// Personal-data sealing key (base64, 32 bytes): TEENMODE_PI_KEY; without it a key file is kept beside the SQLite database.
 // The conformance driver is mapped only when TEENMODE_CONFORMANCE_KEY is set (never in Production).
+// --outbox-poll SECONDS and --outbox-backoff SECONDS tune authority-notice delivery (defaults 10 and 30).
+// Exit codes: 0 stopped, 2 bad arguments or configuration, 3 the store cannot be reached.
 var options = new ShortVideoAppOptions
 {
     DatabasePath = Arg("--db") ?? "shortvideo.db",
+    Store = Arg("--store") ?? SampleStores.Sqlite,
+    ConnectionString = Arg("--connection"),
     Urls = Arg("--urls") ?? "http://127.0.0.1:5080",
     RulePackPath = Arg("--rules"),
     Mutant = Arg("--mutant"),
@@ -19,12 +26,61 @@ var options = new ShortVideoAppOptions
     PersonalDataKey = Environment.GetEnvironmentVariable("TEENMODE_PI_KEY"),
 };
 
-await using var running = await ShortVideoAppHost.StartAsync(options);
-Console.WriteLine($"ShortVideoApp listening on {running.BaseAddress} (database {Path.GetFullPath(options.DatabasePath)})");
-// The generic host's lifetime: SIGTERM, SIGINT (Ctrl+C) and SIGQUIT stop accepting, finish in-flight requests and
-// stop the outbox dispatcher within the host's shutdown timeout.
-await running.WaitForShutdownAsync();
+var poll = Seconds("--outbox-poll");
+var backoff = Seconds("--outbox-backoff");
+if (poll <= TimeSpan.Zero || backoff <= TimeSpan.Zero)
+{
+    await Console.Error.WriteLineAsync("ShortVideoApp: --outbox-poll 与 --outbox-backoff 须为正数秒 / --outbox-poll and --outbox-backoff must be positive seconds");
+    return 2;
+}
+
+if (poll is not null || backoff is not null)
+{
+    options.AuthorityDispatch = d =>
+    {
+        d.PollInterval = poll ?? d.PollInterval;
+        if (backoff is { } wait)
+        {
+            d.Backoff = wait;
+            d.MaxBackoff = wait * 4;
+            d.RetryDelay = wait < d.RetryDelay ? wait : d.RetryDelay;
+            d.BreakDuration = wait;
+        }
+    };
+}
+
+RunningApp running;
+try
+{
+    running = await ShortVideoAppHost.StartAsync(options);
+}
+catch (Exception ex) when (ex is ArgumentException or NotSupportedException)
+{
+    await Console.Error.WriteLineAsync($"ShortVideoApp: {ex.Message}");
+    return 2;
+}
+catch (StoreUnreachableException ex)
+{
+    await Console.Error.WriteLineAsync($"ShortVideoApp: {ex.Message}");
+    return 3;
+}
+
+await using (running)
+{
+    Console.WriteLine($"ShortVideoApp listening on {running.BaseAddress} (store {ShortVideoAppHost.DescribeStore(options)})");
+
+    // The generic host's lifetime: SIGTERM, SIGINT (Ctrl+C) and SIGQUIT stop accepting, finish in-flight requests and
+    // stop the outbox dispatcher within the host's shutdown timeout.
+    await running.WaitForShutdownAsync();
+}
+
 Console.WriteLine("ShortVideoApp stopped");
+return 0;
+
+TimeSpan? Seconds(string name) =>
+    Arg(name) is not { } text ? null
+    : double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var s) && double.IsFinite(s) && s < 86400
+        ? TimeSpan.FromSeconds(s) : TimeSpan.Zero;
 
 string? Arg(string name)
 {

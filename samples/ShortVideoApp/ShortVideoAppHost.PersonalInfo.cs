@@ -27,7 +27,7 @@ public static partial class ShortVideoAppHost
             return Convert.FromBase64String(given);
         }
 
-        var path = Path.GetFullPath(options.DatabasePath) + ".pi-key";
+        var path = Path.GetFullPath(SqlitePath(options)) + ".pi-key";
         if (File.Exists(path))
         {
             return File.ReadAllBytes(path);

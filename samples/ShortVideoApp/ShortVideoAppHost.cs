@@ -8,7 +8,7 @@ using TeenMode.PersonalInfo;
 
 namespace ShortVideoApp;
 
-/// <summary>Builds and starts the sample short-video app on the TeenMode SDK with SQLite.</summary>
+/// <summary>Builds and starts the sample short-video app on the TeenMode SDK with SQLite or PostgreSQL.</summary>
 public static partial class ShortVideoAppHost
 {
     /// <summary>The shortest staff key the sample accepts, in UTF-8 bytes.</summary>
@@ -17,11 +17,12 @@ public static partial class ShortVideoAppHost
     private const int MinPoolThreads = 64;
 
     /// <summary>Builds the app without starting it.</summary>
-    /// <exception cref="ArgumentException">An unknown mutant name, or a reviewer key, conformance key or authority secret that is blank or under 32 bytes.</exception>
+    /// <exception cref="ArgumentException">An unknown mutant name or store, a missing or invalid connection string, or a reviewer key, conformance key or authority secret that is blank or under 32 bytes.</exception>
     public static WebApplication Build(ShortVideoAppOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         EnsureStrongSecrets(options);
+        EnsureStore(options);
 
         // SQLite waits for a lock on the calling thread: with a locked file every request holds a pool thread for the
         // busy timeout, and a pool sized to the cores would queue even the answers that need no store behind them.
@@ -42,7 +43,8 @@ public static partial class ShortVideoAppHost
             {
                 o.RulePackPath = rules;
             }
-        }).UseSqlite(options.DatabasePath);
+        });
+        ConfigureStore(teenMode, options);
         if (options.ConformanceKey is { } key)
         {
             teenMode.AddTeenModeConformanceDriver(o =>
@@ -79,12 +81,31 @@ public static partial class ShortVideoAppHost
     }
 
     /// <summary>Builds the app, loads the sample content pool and starts listening.</summary>
+    /// <exception cref="StoreUnreachableException">The store could not be opened or reached (loading the content pool is the first use).</exception>
     public static async Task<RunningApp> StartAsync(ShortVideoAppOptions options, CancellationToken cancellationToken = default)
     {
-        var app = Build(options);
+        WebApplication app;
         try
         {
-            await app.Services.GetRequiredService<IContentCatalog>().UpsertAsync(ContentSeed.LoadSample(), cancellationToken);
+            app = Build(options);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The sealing-key file beside the SQLite database could not be read or written: the database folder is unusable.
+            throw Unreachable(options, ex);
+        }
+
+        try
+        {
+            try
+            {
+                await app.Services.GetRequiredService<IContentCatalog>().UpsertAsync(ContentSeed.LoadSample(), cancellationToken);
+            }
+            catch (Exception ex) when (ex is System.Data.Common.DbException or TimeoutException or IOException or UnauthorizedAccessException)
+            {
+                throw Unreachable(options, ex);
+            }
+
             await app.StartAsync(cancellationToken);
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             return new RunningApp(app, new Uri(address.EndsWith('/') ? address : address + "/"));
@@ -95,6 +116,10 @@ public static partial class ShortVideoAppHost
             throw;
         }
     }
+
+    // The driver's message names host, port, file or user, never the password (DescribeStore drops it from the connection string).
+    private static StoreUnreachableException Unreachable(ShortVideoAppOptions options, Exception ex) =>
+        new($"无法连接存储 / cannot reach the store ({DescribeStore(options)}): {ex.GetType().Name}: {ex.Message}", ex);
 }
 
 /// <summary>A started sample app; dispose to stop it.</summary>

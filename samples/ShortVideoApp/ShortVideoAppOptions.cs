@@ -3,8 +3,17 @@ namespace ShortVideoApp;
 /// <summary>How to start the sample app.</summary>
 public sealed class ShortVideoAppOptions
 {
-    /// <summary>The SQLite database file; created when missing.</summary>
+    /// <summary>The SQLite database file; created when missing. Used when <see cref="Store"/> is SQLite and no <see cref="ConnectionString"/> is given.</summary>
     public string DatabasePath { get; set; } = "shortvideo.db";
+
+    /// <summary>Which store keeps the state: <see cref="SampleStores.Sqlite"/> (default) or <see cref="SampleStores.Postgres"/>.</summary>
+    public string Store { get; set; } = SampleStores.Sqlite;
+
+    /// <summary>
+    /// The store's connection string. SQLite: <c>Data Source=FILE</c> (null: <see cref="DatabasePath"/>). PostgreSQL: an Npgsql
+    /// connection string (required). Every instance that shares state points at the same database.
+    /// </summary>
+    public string? ConnectionString { get; set; }
 
     /// <summary>Where to listen. Default: loopback on a free port.</summary>
     public string Urls { get; set; } = "http://127.0.0.1:0";
@@ -48,4 +57,14 @@ public sealed class ShortVideoAppOptions
 
     /// <summary>The AES-256 key (base64) that seals sensitive personal data; null: a key file beside the database.</summary>
     public string? PersonalDataKey { get; set; }
+}
+
+/// <summary>The stores the sample can run on (<c>--store</c>).</summary>
+public static class SampleStores
+{
+    /// <summary>One SQLite file: one instance, or several processes on one machine sharing the file.</summary>
+    public const string Sqlite = "sqlite";
+
+    /// <summary>A PostgreSQL database shared by any number of instances.</summary>
+    public const string Postgres = "postgres";
 }

@@ -41,7 +41,7 @@ public sealed class SqliteDatabase : IDisposable
     /// <param name="options">The file and busy timeout.</param>
     /// <param name="time">Stamps <c>schema_history.applied_at</c>; the system clock when null.</param>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
-    /// <exception cref="ArgumentException">The path is empty or the busy timeout is negative.</exception>
+    /// <exception cref="ArgumentException">The path is empty, the busy timeout is negative or the notice claim lease is not positive.</exception>
     public SqliteDatabase(SqliteDatabaseOptions options, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -49,6 +49,8 @@ public sealed class SqliteDatabase : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BusyTimeout, TimeSpan.Zero);
         DatabasePath = Path.GetFullPath(options.DatabasePath);
         _busyTimeoutMilliseconds = (long)options.BusyTimeout.TotalMilliseconds;
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.NoticeClaimLease, TimeSpan.Zero);
+        NoticeClaimLease = options.NoticeClaimLease;
         _time = time ?? TimeProvider.System;
         _connectionString = new SqliteConnectionStringBuilder
         {
@@ -65,6 +67,9 @@ public sealed class SqliteDatabase : IDisposable
 
     /// <summary>The full path of the database file.</summary>
     public string DatabasePath { get; }
+
+    /// <summary>How long a claimed authority notice stays hidden from the other processes (<see cref="SqliteDatabaseOptions.NoticeClaimLease"/>).</summary>
+    public TimeSpan NoticeClaimLease { get; }
 
     /// <summary>
     /// Applies the migrations the file lacks (once per instance; later calls return at once). Stores call it on first

@@ -16,4 +16,11 @@ public sealed class SqliteDatabaseOptions
     /// <c>store-unavailable</c> quickly instead of keeping a minor's request waiting.
     /// </summary>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// How long an authority notice handed to one process's dispatcher stays claimed (no other process sharing the file sends it).
+    /// Default 5 minutes: longer than a delivery round, so a slow sink does not cause a second send; a process that dies
+    /// mid-delivery delays its notices by at most this long.
+    /// </summary>
+    public TimeSpan NoticeClaimLease { get; set; } = TimeSpan.FromMinutes(5);
 }

@@ -194,14 +194,41 @@ public sealed class SqliteReportWorkflowStore(SqliteDatabase database, PersonalD
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<AuthorityNotice>> GetDueNoticesAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default) =>
-        QueryNoticesAsync($"SELECT {NoticeColumns} FROM authority_outbox WHERE delivered_at IS NULL AND next_attempt_at <= $now ORDER BY created_at, id LIMIT $limit;",
-            p =>
+    /// <remarks>
+    /// The due notices are claimed in the same write transaction (their next attempt moves <see cref="SqliteDatabaseOptions.NoticeClaimLease"/>
+    /// ahead), so app processes sharing the file never hand one notice to two senders at once. Marking it delivered or failed
+    /// ends the claim; a process that dies mid-delivery leaves it to expire, and another process sends the notice then.
+    /// </remarks>
+    public async Task<IReadOnlyList<AuthorityNotice>> GetDueNoticesAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
+    {
+        using var writeTurn = await _database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var transaction = connection.BeginTransaction(deferred: false);
+            var due = await ReadNoticesAsync(connection, transaction,
+                $"SELECT {NoticeColumns} FROM authority_outbox WHERE delivered_at IS NULL AND next_attempt_at <= $now ORDER BY created_at, id LIMIT $limit;",
+                p =>
+                {
+                    p.AddWithValue("$now", FormatInstant(now));
+                    p.AddWithValue("$limit", limit);
+                },
+                cancellationToken).ConfigureAwait(false);
+            foreach (var notice in due)
             {
-                p.AddWithValue("$now", FormatInstant(now));
-                p.AddWithValue("$limit", limit);
-            },
-            cancellationToken);
+                await connection.ExecuteAsync(transaction, "UPDATE authority_outbox SET next_attempt_at = $until WHERE id = $id AND delivered_at IS NULL;",
+                    p =>
+                    {
+                        p.AddWithValue("$id", notice.Id);
+                        p.AddWithValue("$until", FormatInstant(now + _database.NoticeClaimLease));
+                    },
+                    cancellationToken).ConfigureAwait(false);
+            }
+
+            transaction.Commit();
+            return due;
+        }
+    }
 
     /// <inheritdoc />
     public async Task<AuthorityNotice?> GetNoticeForReportAsync(string reportId, CancellationToken cancellationToken = default)
@@ -327,7 +354,16 @@ public sealed class SqliteReportWorkflowStore(SqliteDatabase database, PersonalD
         var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
+            return await ReadNoticesAsync(connection, null, sql, bind, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<IReadOnlyList<AuthorityNotice>> ReadNoticesAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql,
+        Action<SqliteParameterCollection> bind, CancellationToken cancellationToken)
+    {
+        {
             using var command = connection.CreateCommand();
+            command.Transaction = transaction;
             command.CommandText = sql;
             bind(command.Parameters);
             var list = new List<AuthorityNotice>();

@@ -222,6 +222,13 @@ internal sealed class AuthorityNoticeDispatcher : IAuthorityNoticeDispatcher, ID
                 {
                     outcome = new AuthorityDelivery(false, ex.GetType().Name);
                 }
+                catch (OperationCanceledException)
+                {
+                    // Stopping mid-delivery: hand the claim back (due now, attempt not counted) so another instance sends it at once
+                    // instead of after the store's claim lease. If the store is down too, the lease expires and it is sent then.
+                    await ReleaseClaimAsync(notice).ConfigureAwait(false);
+                    throw;
+                }
 
                 if (outcome.Accepted)
                 {
@@ -251,6 +258,20 @@ internal sealed class AuthorityNoticeDispatcher : IAuthorityNoticeDispatcher, ID
     }
 
     public void Dispose() => _round.Dispose();
+
+    private async Task ReleaseClaimAsync(AuthorityNotice notice)
+    {
+        try
+        {
+            await _store.MarkNoticeFailedAsync(notice.Id, notice.Attempts, _time.GetUtcNow(), notice.LastError ?? "interrupted", CancellationToken.None).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Best effort while stopping: the claim lease still frees the notice.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogFailed(_logger, notice.Id, notice.Attempts, "claim not released: " + ex.GetType().Name, null);
+        }
+    }
 
     private TimeSpan BackoffFor(int attempts)
     {
