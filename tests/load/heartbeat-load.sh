@@ -13,7 +13,7 @@ command -v wrk >/dev/null || apt-get install -y -q wrk >/dev/null
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 work=$(mktemp -d)
 args=(--urls "http://127.0.0.1:$port" --db "$work/app.db")
-if [ "$store" = postgres ]; then args+=(--store postgres --connection "$connection"); fi
+if [ "$store" = postgres ]; then args+=(--store postgres --connection "$connection"); export TEENMODE_PI_KEY=${TEENMODE_PI_KEY:-$(head -c 32 /dev/urandom | base64)}; fi
 dotnet samples/ShortVideoApp/bin/Release/net10.0/ShortVideoApp.dll "${args[@]}" >"$work/app.log" 2>&1 &
 app=$!
 trap 'kill $app 2>/dev/null; wait $app 2>/dev/null; rm -rf "$work"' EXIT

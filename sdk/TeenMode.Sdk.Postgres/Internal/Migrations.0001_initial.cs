@@ -5,6 +5,8 @@ internal static partial class Migrations
     // Conventions: an instant is a timestamptz (microseconds, UTC) plus a smallint <column>_tick holding the tenth of a
     // microsecond that PostgreSQL drops, so DateTimeOffset values (and the audit hashes computed over them) round-trip to the tick.
     // Money is numeric (exact, no float); content ids carry a bytea sort key in .NET ordinal (UTF-16) order.
+    // Every per-subject table's primary key (and every unique key) starts with subject_id: it is the distribution key when
+    // the schema is sharded (Citus, hash partitions), see docs/scaling.md. Look-ups by id alone use a plain index.
     private const string Initial0001 = """
         CREATE TABLE subjects (
             id               text     NOT NULL PRIMARY KEY,
@@ -193,7 +195,7 @@ internal static partial class Migrations
             PRIMARY KEY (subject_id, idempotency_key)
         );
         CREATE TABLE spends (
-            id               text        NOT NULL PRIMARY KEY,
+            id               text        NOT NULL,
             subject_id       text        NOT NULL,
             category         text        NOT NULL,
             amount           numeric     NOT NULL,
@@ -205,14 +207,16 @@ internal static partial class Migrations
             month            text        NOT NULL,
             idempotency_key  text        NULL,
             refunded_at      timestamptz NULL,
-            refunded_at_tick smallint    NULL
+            refunded_at_tick smallint    NULL,
+            PRIMARY KEY (subject_id, id)
         );
+        CREATE INDEX spends_by_id ON spends (id);
         CREATE INDEX spends_by_month ON spends (subject_id, category, month);
         CREATE INDEX spends_by_time ON spends (subject_id, spent_at);
         CREATE UNIQUE INDEX spends_by_key ON spends (subject_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
         CREATE TABLE refund_requests (
-            id              text        NOT NULL PRIMARY KEY,
-            spend_id        text        NOT NULL UNIQUE,
+            id              text        NOT NULL,
+            spend_id        text        NOT NULL,
             subject_id      text        NOT NULL,
             guardian_id     text        NOT NULL,
             reason          text        NULL,
@@ -225,12 +229,15 @@ internal static partial class Migrations
             decided_at      timestamptz NULL,
             decided_at_tick smallint    NULL,
             decided_by      text        NULL,
-            decision_reason text        NULL
+            decision_reason text        NULL,
+            PRIMARY KEY (subject_id, id),
+            UNIQUE (subject_id, spend_id)
         );
+        CREATE INDEX refund_requests_by_id ON refund_requests (id);
         CREATE INDEX refund_requests_by_subject ON refund_requests (subject_id, filed_at);
 
         CREATE TABLE staff_access_grants (
-            id                text        NOT NULL PRIMARY KEY,
+            id                text        NOT NULL,
             staff_id          text        NOT NULL,
             subject_id        text        NOT NULL,
             purpose           text        NOT NULL,
@@ -242,8 +249,10 @@ internal static partial class Migrations
             decided_at        timestamptz NULL,
             decided_at_tick   smallint    NULL,
             expires_at        timestamptz NULL,
-            expires_at_tick   smallint    NULL
+            expires_at_tick   smallint    NULL,
+            PRIMARY KEY (subject_id, id)
         );
+        CREATE INDEX staff_access_by_id ON staff_access_grants (id);
         CREATE INDEX staff_access_by_staff_subject ON staff_access_grants (staff_id, subject_id);
         CREATE TABLE breach_incidents (
             id               text        NOT NULL PRIMARY KEY,
@@ -258,8 +267,8 @@ internal static partial class Migrations
             reported_at_tick smallint    NULL
         );
         CREATE TABLE breach_notices (
-            seq             bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-            id              text        NOT NULL UNIQUE,
+            seq             bigint      GENERATED ALWAYS AS IDENTITY,
+            id              text        NOT NULL,
             incident_id     text        NOT NULL,
             subject_id      text        NOT NULL,
             recipient_kind  text        NOT NULL,
@@ -271,23 +280,27 @@ internal static partial class Migrations
             attempts        integer     NOT NULL,
             sent_at         timestamptz NULL,
             sent_at_tick    smallint    NULL,
-            last_error      text        NULL
+            last_error      text        NULL,
+            PRIMARY KEY (subject_id, seq),
+            UNIQUE (subject_id, id)
         );
+        CREATE INDEX breach_notices_by_id ON breach_notices (id);
         CREATE INDEX breach_notices_by_incident ON breach_notices (incident_id);
         CREATE INDEX breach_notices_by_subject ON breach_notices (subject_id);
 
         CREATE TABLE pi_consents (
-            seq         bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-            id          text        NOT NULL UNIQUE,
+            seq         bigint      GENERATED ALWAYS AS IDENTITY,
+            id          text        NOT NULL,
             subject_id  text        NOT NULL,
             guardian_id text        NOT NULL,
             decision    text        NOT NULL,
             purposes    text[]      NOT NULL,
             notice_hash text        NOT NULL,
             at          timestamptz NOT NULL,
-            at_tick     smallint    NOT NULL
+            at_tick     smallint    NOT NULL,
+            PRIMARY KEY (subject_id, seq),
+            UNIQUE (subject_id, id)
         );
-        CREATE INDEX pi_consents_subject ON pi_consents (subject_id, seq);
         CREATE TABLE pi_values (
             subject_id        text        NOT NULL,
             field             text        NOT NULL,
@@ -303,7 +316,7 @@ internal static partial class Migrations
         );
         CREATE INDEX pi_values_expiry ON pi_values (expires_at);
         CREATE TABLE pi_requests (
-            id                text        NOT NULL PRIMARY KEY,
+            id                text        NOT NULL,
             subject_id        text        NOT NULL,
             kind              text        NOT NULL,
             requester_id      text        NOT NULL,
@@ -317,7 +330,9 @@ internal static partial class Migrations
             refusal_zh        text        NULL,
             refusal_en        text        NULL,
             field             text        NULL,
-            purpose           text        NULL
+            purpose           text        NULL,
+            PRIMARY KEY (subject_id, id)
         );
+        CREATE INDEX pi_requests_by_id ON pi_requests (id);
         """;
 }

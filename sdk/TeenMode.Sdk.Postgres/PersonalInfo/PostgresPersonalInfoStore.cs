@@ -85,7 +85,7 @@ public sealed class PostgresPersonalInfoStore(PostgresDatabase database) : IPers
         await database.ExecuteAsync($"""
             INSERT INTO pi_requests ({RequestColumns})
             VALUES (@id, @subject, @kind, @requester, @received, @received_tick, @due, @due_tick, @status, @completed, @completed_tick, @zh, @en, @field, @purpose)
-            ON CONFLICT (id) DO UPDATE SET status = excluded.status, completed_at = excluded.completed_at, completed_at_tick = excluded.completed_at_tick,
+            ON CONFLICT (subject_id, id) DO UPDATE SET status = excluded.status, completed_at = excluded.completed_at, completed_at_tick = excluded.completed_at_tick,
                 refusal_zh = excluded.refusal_zh, refusal_en = excluded.refusal_en;
             """,
             c => c.Text("id", request.Id).Text("subject", request.SubjectId).Text("kind", request.Kind.ToString()).Text("requester", request.RequesterId)

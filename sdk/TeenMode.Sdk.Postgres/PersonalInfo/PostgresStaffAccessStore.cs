@@ -17,7 +17,7 @@ public sealed class PostgresStaffAccessStore(PostgresDatabase database) : IStaff
         return await database.ExecuteAsync($"""
             INSERT INTO staff_access_grants ({Columns})
             VALUES (@id, @staff, @subject, @purpose, @why, @status, @requested, @requested_tick, @approver, @decided, @decided_tick, @expires, @expires_tick)
-            ON CONFLICT (id) DO NOTHING;
+            ON CONFLICT (subject_id, id) DO NOTHING;
             """, c => Bind(c, grant), cancellationToken).ConfigureAwait(false) == 1;
     }
 

@@ -111,7 +111,7 @@ public sealed class PostgresSpendingLedgerStore : ISpendingLedgerStore
             var inserted = await session.ExecuteAsync($"""
                 INSERT INTO refund_requests ({RefundColumns})
                 VALUES (@id, @spend, @subject, @guardian, @reason, @amount, @status, @filed, @filed_tick, @due, @due_tick, NULL, NULL, NULL, NULL)
-                ON CONFLICT (spend_id) DO NOTHING;
+                ON CONFLICT (subject_id, spend_id) DO NOTHING;
                 """,
                 c => c.Text("id", request.Id).Text("spend", request.SpendId).Text("subject", request.SubjectId).Text("guardian", request.GuardianId)
                     .Text("reason", _freeText.Seal(request.Id, "refund.reason", request.Reason)).Money("amount", request.Amount)

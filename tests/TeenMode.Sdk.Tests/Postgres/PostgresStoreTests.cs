@@ -56,6 +56,40 @@ public sealed class PostgresStoreTests
     }
 
     [Fact]
+    public async Task Schema_EveryPerSubjectTable_IsKeyedBySubjectFirst_SoItCanBeShardedBySubject()
+    {
+        await using var server = await PostgresStoreDatabase.CreateAsync();
+        await server.Open().MigrateAsync();
+        await using var connection = new NpgsqlConnection(server.ConnectionString);
+        await connection.OpenAsync();
+
+        // For each table with a subject_id column: the first column of its primary key and of every unique constraint.
+        await using var command = new NpgsqlCommand("""
+            SELECT c.relname, con.contype::text, a.attname
+            FROM pg_constraint con
+            JOIN pg_class c ON c.oid = con.conrelid
+            JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = current_schema()
+            JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = con.conkey[1]
+            WHERE con.contype IN ('p', 'u')
+              AND EXISTS (SELECT 1 FROM pg_attribute s WHERE s.attrelid = c.oid AND s.attname = 'subject_id' AND NOT s.attisdropped);
+            """, connection);
+        var keys = new List<(string Table, string Kind, string FirstColumn)>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                keys.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+            }
+        }
+
+        // Reports are about content or users as well as minors (subject_id may be null): they are distributed by report id.
+        // The audit log is one hash chain ordered by seq: one chain per shard, not split by subject.
+        keys.Where(k => k.Table is not ("report_tracking" or "audit_log")).Should().NotBeEmpty()
+            .And.OnlyContain(k => k.FirstColumn == "subject_id", "a per-subject key must start with the distribution column");
+        keys.Select(k => k.Table).Distinct().Should().Contain(["spends", "refund_requests", "usage_heartbeats", "guardian_lockouts", "pi_consents", "pi_requests"]);
+    }
+
+    [Fact]
     public async Task Schema_Option_KeepsTheTablesInThatSchema()
     {
         await using var server = await PostgresStoreDatabase.CreateAsync();
