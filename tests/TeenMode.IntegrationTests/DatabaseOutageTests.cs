@@ -172,7 +172,7 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
             }
         }
 
-        var reports = new List<string> { seedReport };
+        var reports = new List<(string Id, string Reader)> { (seedReport, "kid") };
         var escalated = new List<string>();
         foreach (var instance in both)
         {
@@ -186,7 +186,7 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
                 };
                 var (status, answer) = await instance.SendAsync(HttpMethod.Post, "/teenmode/v1/reports", body.ToString(), ("Idempotency-Key", key));
                 status.Should().Be(201, answer.ToString());
-                reports.Add(answer["reportId"]!.ToString());
+                reports.Add((answer["reportId"]!.ToString(), "mum"));
                 escalated.Add(answer["reportId"]!.ToString());
             }
         }
@@ -255,9 +255,11 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
             var (reportStatus, reports) = await instance.SendAsync(HttpMethod.Get, Subject + "/reports");
             reportStatus.Should().Be(200, reports.ToString());
             reportCounts.Add(reports["count"]!.Value<int>());
-            foreach (var id in acknowledged.Reports)
+            foreach (var (id, reader) in acknowledged.Reports)
             {
-                (await instance.SendAsync(HttpMethod.Get, $"/teenmode/v1/reports/{id}")).Status.Should().Be(200, $"report {id} survives the outage on {instance.Name}");
+                // Only the reporter may read a report's status.
+                var (status, body) = await instance.SendAsync(HttpMethod.Get, $"/teenmode/v1/reports/{id}?readerId={reader}");
+                status.Should().Be(200, $"report {id} survives the outage on {instance.Name}: {body}");
             }
         }
 
@@ -356,7 +358,7 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
 
     private static string Tail(string log) => log.Length <= 6000 ? log : log[^6000..];
 
-    private sealed record Acknowledged(int Heartbeats, int Spends, decimal SpendTotal, List<string> Reports, List<string> Escalated);
+    private sealed record Acknowledged(int Heartbeats, int Spends, decimal SpendTotal, List<(string Id, string Reader)> Reports, List<string> Escalated);
 
     private sealed record Outage(int FailedClosed, int Touching, int StoreFree, TimeSpan Slowest, string SlowestRoute, int RefusedHeartbeats, int RefusedReports);
 
