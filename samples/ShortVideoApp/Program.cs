@@ -1,6 +1,6 @@
 using ShortVideoApp;
 
-// Usage: ShortVideoApp [--store sqlite|postgres] [--connection CONNECTION] [--db FILE] [--urls URL] [--rules FILE] [--mutant NAME] [--authority-sink URL]
+// Usage: ShortVideoApp [--store sqlite|postgres] [--connection CONNECTION] [--db FILE] [--urls URL] [--rules FILE] [--mutant NAME] [--authority-sink URL] [--store-timeout SECONDS]
 // --store sqlite (default) keeps state in --db FILE or --connection "Data Source=FILE"; several processes may share the file.
 // --store postgres keeps it in the database of --connection (an Npgsql connection string); any number of instances may share it,
 // and TEENMODE_PI_KEY must then be set, the same on every instance.
