@@ -1,6 +1,6 @@
 using ShortVideoApp;
 
-// Usage: ShortVideoApp [--store sqlite|postgres] [--connection CONNECTION] [--db FILE] [--urls URL] [--rules FILE] [--mutant NAME] [--authority-sink URL]
+// Usage: ShortVideoApp [--store sqlite|postgres] [--connection CONNECTION] [--db FILE] [--urls URL] [--rules FILE] [--mutant NAME] [--authority-sink URL] [--store-timeout SECONDS]
 // --store sqlite (default) keeps state in --db FILE or --connection "Data Source=FILE"; several processes may share the file.
 // --store postgres keeps it in the database of --connection (an Npgsql connection string); any number of instances may share it,
 // and TEENMODE_PI_KEY must then be set, the same on every instance.
@@ -9,6 +9,7 @@ using ShortVideoApp;
 // Personal-data sealing key (base64, 32 bytes): TEENMODE_PI_KEY; without it a key file is kept beside the SQLite database.
 // The conformance driver is mapped only when TEENMODE_CONFORMANCE_KEY is set (never in Production).
 // --outbox-poll SECONDS and --outbox-backoff SECONDS tune authority-notice delivery (defaults 10 and 30).
+// --store-timeout SECONDS: how long a request waits for the store before it is answered 503 store-unavailable (default 2, at most 60).
 // Exit codes: 0 stopped, 2 bad arguments or configuration, 3 the store cannot be reached.
 var options = new ShortVideoAppOptions
 {
@@ -28,11 +29,15 @@ var options = new ShortVideoAppOptions
 
 var poll = Seconds("--outbox-poll");
 var backoff = Seconds("--outbox-backoff");
-if (poll <= TimeSpan.Zero || backoff <= TimeSpan.Zero)
+var storeTimeout = Seconds("--store-timeout");
+if (poll <= TimeSpan.Zero || backoff <= TimeSpan.Zero || storeTimeout <= TimeSpan.Zero || storeTimeout > TimeSpan.FromMinutes(1))
 {
-    await Console.Error.WriteLineAsync("ShortVideoApp: --outbox-poll 与 --outbox-backoff 须为正数秒 / --outbox-poll and --outbox-backoff must be positive seconds");
+    await Console.Error.WriteLineAsync(
+        "ShortVideoApp: --outbox-poll、--outbox-backoff 与 --store-timeout 须为正数秒（--store-timeout 至多 60）/ --outbox-poll, --outbox-backoff and --store-timeout must be positive seconds (--store-timeout at most 60)");
     return 2;
 }
+
+options.StoreTimeout = storeTimeout;
 
 if (poll is not null || backoff is not null)
 {

@@ -43,6 +43,11 @@ public static partial class ShortVideoAppHost
             {
                 o.RulePackPath = rules;
             }
+
+            if (options.StoreTimeout is { } storeTimeout)
+            {
+                o.StoreTimeout = storeTimeout;
+            }
         });
         ConfigureStore(teenMode, options);
         if (options.ConformanceKey is { } key)

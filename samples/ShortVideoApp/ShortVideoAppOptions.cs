@@ -45,6 +45,12 @@ public sealed class ShortVideoAppOptions
     /// <summary>The HMAC-SHA256 secret of the authority webhook (at least 32 bytes, not blank).</summary>
     public string? AuthoritySinkSecret { get; set; }
 
+    /// <summary>
+    /// The longest a request waits for the store before it is answered 503 <c>store-unavailable</c> (the SDK's
+    /// <c>TeenModeOptions.StoreTimeout</c>); null keeps the SDK's default (2 seconds).
+    /// </summary>
+    public TimeSpan? StoreTimeout { get; set; }
+
     /// <summary>Tunes the background delivery of authority notices (e.g. short backoffs in tests).</summary>
     public Action<TeenMode.Reporting.AuthorityDispatchOptions>? AuthorityDispatch { get; set; }
 

@@ -19,7 +19,7 @@ public sealed class StoreOutageTests(ITestOutputHelper output)
     private static readonly TimeSpan Slack = TimeSpan.FromSeconds(1);
 
     // Endpoints that never touch the store (configuration only): they keep answering during an outage.
-    private static readonly HashSet<string> StoreFree = new(StringComparer.Ordinal) { "GET /teenmode/v1/personal-info/inventory" };
+    internal static readonly HashSet<string> StoreFree = new(StringComparer.Ordinal) { "GET /teenmode/v1/personal-info/inventory" };
 
     // 2 s is the default StoreTimeout. At 0.5 s the bound is far below what SQLite's own busy retries take (about 1 s per
     // command), so every endpoint, not only the gates, must answer by the configured deadline.
@@ -90,7 +90,7 @@ public sealed class StoreOutageTests(ITestOutputHelper output)
         second["reportId"]!.ToString().Should().Be(first["reportId"]!.ToString(), "one report, whatever the outage did");
     }
 
-    private const string ReportBody = """{"reporterKind":"minor","reporterId":"kid","category":"bullying","targetKind":"user","targetId":"bully-1","subjectId":"kid"}""";
+    internal const string ReportBody = """{"reporterKind":"minor","reporterId":"kid","category":"bullying","targetKind":"user","targetId":"bully-1","subjectId":"kid"}""";
 
     private static async Task<Ids> SeedAsync(SampleApp app)
     {
@@ -108,7 +108,9 @@ public sealed class StoreOutageTests(ITestOutputHelper output)
         return new Ids(item, filed["reportId"]!.ToString(), spendId, refund["refundId"]?.ToString() ?? "rfd-none", request["requestId"]?.ToString() ?? "dsr-none");
     }
 
-    private static List<Req> Requests(Ids ids)
+    /// <summary>One request to every client endpoint (checked above against the routes the app maps), for subject <c>kid</c>
+    /// with guardian <c>mum</c> (PIN 246813); <c>DatabaseOutageTests</c> sends the same list to several instances.</summary>
+    internal static List<Req> Requests(Ids ids)
     {
         const string S = "/teenmode/v1/subjects/kid";
         const string Pin = """{"guardianPin":"246813"}""";
@@ -201,7 +203,7 @@ public sealed class StoreOutageTests(ITestOutputHelper output)
         return connection;
     }
 
-    private sealed record Ids(string Item, string Report, string Spend, string Refund, string Request);
+    internal sealed record Ids(string Item, string Report, string Spend, string Refund, string Request);
 
-    private sealed record Req(string Method, string Route, string Path, string? Body = null, string? IdempotencyKey = null);
+    internal sealed record Req(string Method, string Route, string Path, string? Body = null, string? IdempotencyKey = null);
 }
