@@ -27,7 +27,11 @@ public static partial class Mutants
         switch (name)
         {
             case "spend-transaction-cap-ignored" or "spend-daily-cap-ignored" or "spend-monthly-cap-ignored" or "tipping-allowed":
-                services.Replace(ServiceDescriptor.Singleton<ISpendingPolicy>(new BrokenSpendingPolicy(new SpendingPolicy(), name)));
+                // The core computes the caps once and hands them to the policy and, as a limit, to the store's conditional
+                // write: a wrong cap has to come from the caps source to reach both.
+                var caps = services.Last(d => d.ServiceType == typeof(ISpendingCapsSource)).ImplementationType!;
+                services.Replace(ServiceDescriptor.Singleton<ISpendingCapsSource>(sp =>
+                    new BrokenCapsSource((ISpendingCapsSource)ActivatorUtilities.CreateInstance(sp, caps), name)));
                 return true;
             case "spend-day-in-utc":
                 services.Replace(ServiceDescriptor.Singleton<ISpendingLedgerStore>(sp => new UtcDayLedger(sp.GetRequiredService<SqliteSpendingLedgerStore>())));
@@ -48,16 +52,20 @@ public static partial class Mutants
         }
     }
 
-    private sealed class BrokenSpendingPolicy(ISpendingPolicy inner, string fault) : ISpendingPolicy
+    private sealed class BrokenCapsSource(ISpendingCapsSource inner, string fault) : ISpendingCapsSource
     {
-        public Decision Evaluate(SpendingCaps caps, SpendTotals totals, decimal amount) => inner.Evaluate(fault switch
+        public async Task<SpendingCaps> GetCapsAsync(string subjectId, AgeBand band, string category, CancellationToken cancellationToken = default)
         {
-            "spend-transaction-cap-ignored" => caps with { PerTransaction = caps.PerDay },
-            "spend-daily-cap-ignored" => caps with { PerDay = caps.PerMonth },
-            "spend-monthly-cap-ignored" => caps with { PerMonth = decimal.MaxValue },
-            "tipping-allowed" when caps.NoSpending => caps with { PerTransaction = 1000m, PerDay = 1000m, PerMonth = 1000m },
-            _ => caps,
-        }, totals, amount);
+            var caps = await inner.GetCapsAsync(subjectId, band, category, cancellationToken);
+            return fault switch
+            {
+                "spend-transaction-cap-ignored" => caps with { PerTransaction = caps.PerDay },
+                "spend-daily-cap-ignored" => caps with { PerDay = caps.PerMonth },
+                "spend-monthly-cap-ignored" => caps with { PerMonth = decimal.MaxValue / 2 },
+                "tipping-allowed" when caps.NoSpending => caps with { PerTransaction = 1000m, PerDay = 1000m, PerMonth = 1000m },
+                _ => caps,
+            };
+        }
     }
 
     private sealed class ForgetfulRefundLedger(ISpendingLedgerStore inner) : LedgerDecorator(inner)

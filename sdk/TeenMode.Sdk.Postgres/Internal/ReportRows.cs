@@ -1,4 +1,5 @@
 using Npgsql;
+using TeenMode.PersonalInfo;
 using TeenMode.Reporting;
 
 namespace TeenMode.Postgres.Internal;

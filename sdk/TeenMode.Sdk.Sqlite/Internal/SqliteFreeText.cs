@@ -1,56 +1,13 @@
-using System.Globalization;
 using TeenMode.PersonalInfo;
 
 namespace TeenMode.Sqlite.Internal;
 
-/// <summary>
-/// Free text a minor or guardian writes (report descriptions, refund reasons) and staff decision reasons may hold
-/// identity or phone numbers: it is sealed with the personal-data protector, bound to its row id and field.
-/// Without a protector it is stored as plain text.
-/// </summary>
+/// <summary>The core's <see cref="FreeTextSealer"/> with SQLite's NULL: sealed free text bound to its row id and field.</summary>
 internal sealed class SqliteFreeText(PersonalDataProtector? protector)
 {
-    // Marks a sealed value; rows written before sealing (or without a protector) are plain text and read as is.
-    private const string SealedPrefix = "\u0001tm-sealed:1:";
-    private const string Purpose = "free-text";
+    private readonly FreeTextSealer _sealer = new(protector);
 
-    public object Seal(string ownerId, string field, string? text)
-    {
-        if (text is null)
-        {
-            return DBNull.Value;
-        }
+    public object Seal(string ownerId, string field, string? text) => (object?)_sealer.Seal(ownerId, field, text) ?? DBNull.Value;
 
-        if (protector is null)
-        {
-            return text;
-        }
-
-        var (keyId, payload) = protector.Seal(ownerId, field, Purpose, text);
-        return string.Create(CultureInfo.InvariantCulture, $"{SealedPrefix}{keyId}:{Convert.ToBase64String(payload)}");
-    }
-
-    public string? Open(string ownerId, string field, string? stored)
-    {
-        if (stored is null || !stored.StartsWith(SealedPrefix, StringComparison.Ordinal))
-        {
-            return stored;
-        }
-
-        if (protector is null)
-        {
-            throw new PersonalDataIntegrityException($"Stored {field} of '{ownerId}' is sealed, but this store was opened without a personal-data protector.");
-        }
-
-        var rest = stored.AsSpan(SealedPrefix.Length);
-        var colon = rest.LastIndexOf(':');
-        if (colon <= 0)
-        {
-            throw new PersonalDataIntegrityException($"Stored {field} of '{ownerId}' is malformed; it was not returned.");
-        }
-
-        var record = new PersonalDataRecord(ownerId, field, Purpose, PersonalDataCategory.Sensitive, rest[..colon].ToString(),
-            Convert.FromBase64String(rest[(colon + 1)..].ToString()), default, default);
-        return protector.Open(record);
-    }
+    public string? Open(string ownerId, string field, string? stored) => _sealer.Open(ownerId, field, stored);
 }
