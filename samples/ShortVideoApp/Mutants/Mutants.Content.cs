@@ -16,9 +16,33 @@ public static partial class Mutants
             case "thin-pool":
                 services.Replace(ServiceDescriptor.Singleton<IContentCatalog>(sp => new YoungestBandDroppingCatalog(sp.GetRequiredService<SqliteContentCatalog>())));
                 break;
+            case "band-ignored":
+                // Single items are judged by the policy, feeds and search by the catalog's query: break both.
+                services.Replace(ServiceDescriptor.Singleton<IContentPolicy>(sp => new BrokenContentPolicy(new ContentPolicy(sp.GetRequiredService<RulePack>()), name)));
+                services.Replace(ServiceDescriptor.Singleton<IContentCatalog>(sp => new BandBlindCatalog(sp.GetRequiredService<SqliteContentCatalog>())));
+                break;
             default:
                 services.Replace(ServiceDescriptor.Singleton<IContentPolicy>(sp => new BrokenContentPolicy(new ContentPolicy(sp.GetRequiredService<RulePack>()), name)));
                 break;
+        }
+    }
+
+    /// <summary>Answers a teen-mode query with every item servable to some band, whatever band was asked for.</summary>
+    private sealed class BandBlindCatalog(IContentCatalog inner) : IContentCatalog
+    {
+        public Task<ContentItem?> GetAsync(string itemId, CancellationToken cancellationToken = default) => inner.GetAsync(itemId, cancellationToken);
+
+        public Task UpsertAsync(IEnumerable<ContentItem> items, CancellationToken cancellationToken = default) => inner.UpsertAsync(items, cancellationToken);
+
+        public async Task<IReadOnlyList<ContentItem>> QueryAsync(ContentQuery query, CancellationToken cancellationToken = default)
+        {
+            if (query.ServableTo is null)
+            {
+                return await inner.QueryAsync(query, cancellationToken);
+            }
+
+            var all = await inner.QueryAsync(query with { ServableTo = null, Limit = int.MaxValue }, cancellationToken);
+            return [.. all.Where(i => i.SuitableBands.Count > 0 && ContentItem.IsServableInTeenMode(i.MayAffectMinors, i.Flags)).Take(query.Limit)];
         }
     }
 
