@@ -283,17 +283,7 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
     private static async Task<(int Status, string Instance, string Route, string? ReasonCode, bool ProblemJson, double? RetryAfter, TimeSpan Took)> SendAsync(
         SampleAppProcess instance, StoreOutageTests.Req r)
     {
-        using var request = new HttpRequestMessage(new HttpMethod(r.Method), r.Path.TrimStart('/'));
-        if (r.Body is not null)
-        {
-            request.Content = new StringContent(r.Body, Encoding.UTF8);
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        }
-
-        if (r.IdempotencyKey is not null)
-        {
-            request.Headers.Add("Idempotency-Key", r.IdempotencyKey);
-        }
+        using var request = r.ToRequest();
 
         var clock = Stopwatch.StartNew();
         using var response = await instance.Client.SendAsync(request);

@@ -160,17 +160,7 @@ public sealed class StoreOutageTests(ITestOutputHelper output)
 
     private static async Task<(string Route, int Status, string? ReasonCode, string? RetryAfter, TimeSpan Took)> SendTimedAsync(SampleApp app, Req r)
     {
-        using var request = new HttpRequestMessage(new HttpMethod(r.Method), r.Path.TrimStart('/'));
-        if (r.Body is not null)
-        {
-            request.Content = new StringContent(r.Body, Encoding.UTF8);
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        }
-
-        if (r.IdempotencyKey is not null)
-        {
-            request.Headers.Add("Idempotency-Key", r.IdempotencyKey);
-        }
+        using var request = r.ToRequest();
 
         var clock = Stopwatch.StartNew();
         using var response = await app.Client.SendAsync(request);
@@ -205,5 +195,24 @@ public sealed class StoreOutageTests(ITestOutputHelper output)
 
     internal sealed record Ids(string Item, string Report, string Spend, string Refund, string Request);
 
-    internal sealed record Req(string Method, string Route, string Path, string? Body = null, string? IdempotencyKey = null);
+    internal sealed record Req(string Method, string Route, string Path, string? Body = null, string? IdempotencyKey = null)
+    {
+        /// <summary>The request as a client sends it (relative to the app's base address).</summary>
+        public HttpRequestMessage ToRequest()
+        {
+            var request = new HttpRequestMessage(new HttpMethod(Method), Path.TrimStart('/'));
+            if (Body is not null)
+            {
+                request.Content = new StringContent(Body, Encoding.UTF8);
+                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            }
+
+            if (IdempotencyKey is not null)
+            {
+                request.Headers.Add("Idempotency-Key", IdempotencyKey);
+            }
+
+            return request;
+        }
+    }
 }
