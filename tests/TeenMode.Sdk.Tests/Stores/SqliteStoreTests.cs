@@ -73,7 +73,7 @@ public sealed class SqliteStoreTests : IDisposable
 
         await using (var second = TestStores.Sqlite(_database.Path))
         {
-            (await second.Subjects.GetAsync("kid")).Should().NotBeNull();
+            (await second.Subjects.GetAsync("kid")).Should().Be(new Subject("kid", null, null, AgeSource.Unknown, true, Now), "the second opening reads what the first wrote");
         }
 
         using var connection = new SqliteConnection($"Data Source={_database.Path};Pooling=False");

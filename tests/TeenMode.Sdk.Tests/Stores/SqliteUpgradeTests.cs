@@ -316,8 +316,9 @@ public sealed class SqliteUpgradeTests : IDisposable
         (await stores.Content.QueryAsync(new ContentQuery(10) { ServableTo = new AgeBand(8, 12) })).Select(i => i.Id).Should().Equal("v1");
         (await stores.Content.QueryAsync(new ContentQuery(10) { ServableTo = new AgeBand(12, 16) })).Select(i => i.Id).Should().Equal("v1", "v2");
 
-        await stores.Subjects.TryAddAsync(new Subject("kid-2", null, new AgeBand(12, 16), AgeSource.GuardianDeclared, true, Now));
-        (await stores.Subjects.GetAsync("kid-2")).Should().NotBeNull();
+        var added = new Subject("kid-2", null, new AgeBand(12, 16), AgeSource.GuardianDeclared, true, Now);
+        (await stores.Subjects.TryAddAsync(added)).Should().BeTrue();
+        (await stores.Subjects.GetAsync("kid-2")).Should().Be(added, "the upgraded file takes new rows");
         ReadHistory().Should().Equal("1:0001_initial", "2:0002_content_query");
         ReadUserVersion().Should().Be(SqliteDatabase.SchemaVersion);
     }
