@@ -38,6 +38,7 @@ public sealed class PostgresDatabase : IAsyncDisposable, IDisposable
             ConnectTimeout = options.ConnectTimeout,
             CommandTimeout = options.CommandTimeout,
             OutboxLease = options.OutboxLease,
+            HeartbeatCommit = new() { MaxBatchSize = options.HeartbeatCommit.MaxBatchSize, MaxWait = options.HeartbeatCommit.MaxWait },
         };
         var builder = new NpgsqlConnectionStringBuilder(options.ConnectionString)
         {

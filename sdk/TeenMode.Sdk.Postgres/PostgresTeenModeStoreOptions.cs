@@ -1,3 +1,5 @@
+using TeenMode.Storage;
+
 namespace TeenMode.Postgres;
 
 /// <summary>Settings of the PostgreSQL stores (<see cref="PostgresDatabase"/>).</summary>
@@ -31,6 +33,12 @@ public sealed class PostgresTeenModeStoreOptions
     /// </summary>
     public TimeSpan OutboxLease { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// How heartbeats are batched: concurrent heartbeats reaching one instance are counted in one transaction of at most
+    /// <see cref="GroupCommitOptions.MaxBatchSize"/> heartbeats; each caller is answered after its batch committed.
+    /// </summary>
+    public GroupCommitOptions HeartbeatCommit { get; set; } = new();
+
     /// <summary>Throws when a value is unusable.</summary>
     /// <exception cref="ArgumentException">The connection string is empty, the schema name is not plain, or a duration is out of range.</exception>
     public void Validate()
@@ -50,6 +58,9 @@ public sealed class PostgresTeenModeStoreOptions
         {
             throw new ArgumentException("The command timeout must be between 1 second and 10 minutes.", nameof(CommandTimeout));
         }
+
+        ArgumentNullException.ThrowIfNull(HeartbeatCommit, nameof(HeartbeatCommit));
+        HeartbeatCommit.Validate();
 
         if (OutboxLease <= TimeSpan.Zero || OutboxLease > TimeSpan.FromHours(1))
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using TeenMode.Sqlite.Internal;
+using TeenMode.Storage;
 
 namespace TeenMode.Sqlite;
 
@@ -51,6 +52,9 @@ public sealed class SqliteDatabase : IDisposable
         _busyTimeoutMilliseconds = (long)options.BusyTimeout.TotalMilliseconds;
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.NoticeClaimLease, TimeSpan.Zero);
         NoticeClaimLease = options.NoticeClaimLease;
+        ArgumentNullException.ThrowIfNull(options.HeartbeatCommit);
+        options.HeartbeatCommit.Validate();
+        HeartbeatCommit = new GroupCommitOptions { MaxBatchSize = options.HeartbeatCommit.MaxBatchSize, MaxWait = options.HeartbeatCommit.MaxWait };
         _time = time ?? TimeProvider.System;
         _connectionString = new SqliteConnectionStringBuilder
         {
@@ -67,6 +71,9 @@ public sealed class SqliteDatabase : IDisposable
 
     /// <summary>The full path of the database file.</summary>
     public string DatabasePath { get; }
+
+    /// <summary>How heartbeats are batched (<see cref="SqliteDatabaseOptions.HeartbeatCommit"/>), copied at construction.</summary>
+    public GroupCommitOptions HeartbeatCommit { get; }
 
     /// <summary>How long a claimed authority notice stays hidden from the other processes (<see cref="SqliteDatabaseOptions.NoticeClaimLease"/>).</summary>
     public TimeSpan NoticeClaimLease { get; }

@@ -1,3 +1,5 @@
+using TeenMode.Storage;
+
 namespace TeenMode.Sqlite;
 
 /// <summary>Settings of <see cref="SqliteDatabase"/>, the one SQLite file every SQLite store of an app shares.</summary>
@@ -23,4 +25,10 @@ public sealed class SqliteDatabaseOptions
     /// mid-delivery delays its notices by at most this long.
     /// </summary>
     public TimeSpan NoticeClaimLease { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How heartbeats are batched: concurrent heartbeats are counted in one transaction (one WAL sync) of at most
+    /// <see cref="GroupCommitOptions.MaxBatchSize"/> heartbeats; each caller is answered after its batch committed.
+    /// </summary>
+    public GroupCommitOptions HeartbeatCommit { get; set; } = new();
 }

@@ -172,6 +172,35 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
+    public async Task Ledger_ParallelHeartbeatsOfOneSubject_EachAnswerIsTheDayRightAfterItself()
+    {
+        await using var store = await CreateStoreAsync();
+        const int Heartbeats = 64;
+
+        // Stores may commit concurrent heartbeats together; each caller must still get the day as its own heartbeat left it.
+        var answers = await Task.WhenAll(Enumerable.Range(1, Heartbeats).Select(i =>
+            Task.Run(() => store.Ledger.AppendAsync("kid", $"device-{i % 4}", i, Today, 1, Start.AddSeconds(i), Break))));
+
+        answers.Should().OnlyContain(a => a.Counted);
+        answers.Select(a => a.Day.Seconds).Should().BeEquivalentTo(Enumerable.Range(1, Heartbeats).Select(i => (long)i),
+            "the heartbeats are counted one after another, so the totals the callers see are 1, 2, … with none repeated");
+        (await store.Ledger.GetDayAsync("kid", Today)).Seconds.Should().Be(Heartbeats);
+    }
+
+    [Fact]
+    public async Task Ledger_OneHeartbeatSentManyTimesInParallel_IsCountedForExactlyOneCaller()
+    {
+        await using var store = await CreateStoreAsync();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 32).Select(_ =>
+            Task.Run(() => store.Ledger.AppendAsync("kid", "phone", 7, Today, 30, Start, Break))));
+
+        answers.Count(a => a.Counted).Should().Be(1);
+        answers.Should().OnlyContain(a => a.Day.Seconds == 30, "a retry sees the day that already holds the original");
+        (await store.Ledger.GetDayAsync("kid", Today)).Should().Be(new UsageDay(30, 30, Start));
+    }
+
+    [Fact]
     public async Task Ledger_GapLongerThanBreak_RestartsContinuousUse()
     {
         await using var store = await CreateStoreAsync();

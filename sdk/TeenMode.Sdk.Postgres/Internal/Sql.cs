@@ -25,12 +25,31 @@ internal static class Sql
 
     public static NpgsqlCommand TextArray(this NpgsqlCommand command, string name, string[]? value) => command.Add(name, NpgsqlDbType.Array | NpgsqlDbType.Text, value);
 
+    /// <summary>Adds a batch statement with its positional parameters (<c>$1</c>, <c>$2</c>, …), each typed.</summary>
+    public static NpgsqlBatchCommand Add(this NpgsqlBatch batch, string sql, params (NpgsqlDbType Type, object Value)[] parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var (type, value) in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = type, Value = value });
+        }
+
+        batch.BatchCommands.Add(command);
+        return command;
+    }
+
     /// <summary>Adds <paramref name="name"/> (timestamptz, whole microseconds, UTC) and <c>{name}_tick</c> (the tenth of a microsecond left over).</summary>
     public static NpgsqlCommand Instant(this NpgsqlCommand command, string name, DateTimeOffset? value)
     {
-        command.Add(name, NpgsqlDbType.TimestampTz, value is { } v ? new DateTime(v.UtcTicks - (v.UtcTicks % 10), DateTimeKind.Utc) : null);
-        return command.Add(name + "_tick", NpgsqlDbType.Smallint, value is { } t ? (short)(t.UtcTicks % 10) : null);
+        command.Add(name, NpgsqlDbType.TimestampTz, value is { } v ? WholeMicroseconds(v) : null);
+        return command.Add(name + "_tick", NpgsqlDbType.Smallint, value is { } t ? Tick(t) : null);
     }
+
+    /// <summary>The instant as a UTC timestamptz value, cut to whole microseconds (PostgreSQL's resolution).</summary>
+    public static DateTime WholeMicroseconds(DateTimeOffset instant) => new(instant.UtcTicks - (instant.UtcTicks % 10), DateTimeKind.Utc);
+
+    /// <summary>The tenth of a microsecond <see cref="WholeMicroseconds"/> cuts off.</summary>
+    public static short Tick(DateTimeOffset instant) => (short)(instant.UtcTicks % 10);
 
     /// <summary>Reads the instant at <paramref name="ordinal"/> and its tick at the next ordinal, in UTC.</summary>
     public static DateTimeOffset GetInstant(this NpgsqlDataReader reader, int ordinal) =>
@@ -55,6 +74,9 @@ internal static class Sql
 /// <summary>A connection, and the transaction when there is one, with the two ways statements are run here.</summary>
 internal sealed class PgSession(NpgsqlConnection connection, NpgsqlTransaction? transaction)
 {
+    /// <summary>Several statements sent in one round trip, in this session's transaction.</summary>
+    public NpgsqlBatch CreateBatch() => new(connection, transaction);
+
     public async Task<int> ExecuteAsync(string sql, Action<NpgsqlCommand>? bind, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(sql, connection, transaction);
