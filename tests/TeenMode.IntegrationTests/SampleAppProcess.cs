@@ -197,6 +197,13 @@ internal sealed class SampleAppProcess : IAsyncDisposable
 
     public static string Money(decimal amount) => amount.ToString("0.00", CultureInfo.InvariantCulture);
 
+    /// <summary>Kills the process at once (SIGKILL: no shutdown, no flush), as a crash or an OOM kill would.</summary>
+    public void KillNow()
+    {
+        Kill(_process);
+        _process.WaitForExit(TimeSpan.FromSeconds(30));
+    }
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
