@@ -8,10 +8,17 @@ namespace TeenMode.Sqlite;
 
 /// <summary>
 /// The usage ledger in the shared SQLite file. Each heartbeat is counted once per (subject, device, sequence). Concurrent
-/// heartbeats are group-committed: one writer counts a batch of them in one <c>BEGIN IMMEDIATE</c> transaction (one
-/// WAL sync for the batch), and each caller is answered only after its batch committed, so an acknowledged heartbeat
-/// survives a crash. Several threads or processes sharing the file never double count or lose one.
+/// heartbeats are group-committed: one writer counts a batch of them in one <c>BEGIN IMMEDIATE</c> transaction, and each
+/// caller is answered only after its batch committed. Several threads or processes sharing the file never double count
+/// or lose one.
 /// </summary>
+/// <remarks>
+/// Heartbeat batches commit with <c>synchronous=NORMAL</c> (the SDK's other writes keep <c>FULL</c>): an acknowledged
+/// heartbeat survives the app process being killed, since the commit is in the WAL file; a power cut or kernel crash
+/// can lose the heartbeats committed since the WAL was last synced, which the next write of anything else (a spend,
+/// a report) or checkpoint does. On a power cut only, that risks the use counted since the last sync, to save a disk
+/// sync per batch (about 4 ms on the machine measured in docs/performance.md).
+/// </remarks>
 public sealed class SqliteUsageLedgerStore : IUsageLedgerStore, IAsyncDisposable, IDisposable
 {
     private readonly SqliteDatabase _database;
@@ -47,7 +54,7 @@ public sealed class SqliteUsageLedgerStore : IUsageLedgerStore, IAsyncDisposable
     private async Task<IReadOnlyList<(bool Counted, UsageDay Day)>> CommitAsync(IReadOnlyList<UsageAppend> batch, CancellationToken cancellationToken)
     {
         using var writeTurn = await _database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
-        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _database.OpenUnsyncedAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             // IMMEDIATE takes the write lock up front: a deferred transaction that reads and then writes
