@@ -14,11 +14,12 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # Debian packages some tests need on a fresh machine: Chromium renders report.html as an auditor sees it
-# (with a CJK font for the zh-CN text), xmllint validates junit.xml.
+# (with a CJK font for the zh-CN text), xmllint validates junit.xml, node runs the Cedar and Casbin peers.
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 dpkg -s fonts-wqy-zenhei >/dev/null 2>&1 || need+=(fonts-wqy-zenhei)
 command -v xmllint >/dev/null || need+=(libxml2-utils)
+{ command -v node && command -v npm; } >/dev/null || need+=(nodejs npm)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
@@ -50,6 +51,15 @@ set +e
 [ $? -eq 3 ] || { echo "run against a down target did not exit 3" >&2; status=1; }
 set -e
 bash .ci/validate-reports.sh "$reports" || status=1
+# Cedar and Casbin, fed the rule pack's numbers, must decide the fixed-seed usage mix exactly as
+# UsageSnapshot.Decide does (tests/peers; the timed comparison is the same command without --check).
+if npm ci --prefix tests/peers --no-audit --no-fund --loglevel=error >/dev/null; then
+  dotnet run --project tests/TeenMode.Benchmarks -c Release --no-build -- peers --check \
+    || { echo "peer agreement check failed (exit $?): Cedar, Casbin and UsageSnapshot.Decide must decide alike" >&2; status=1; }
+else
+  echo "npm ci --prefix tests/peers failed: the peer agreement check did not run" >&2
+  status=1
+fi
 
 echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
 if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ] || [ "$assemblies" -lt 3 ]; then
