@@ -50,6 +50,13 @@ public sealed class PostgresDatabase : IAsyncDisposable, IDisposable
             builder.SearchPath = schema;
         }
 
+        // The stores run a small fixed set of statements on every request: prepared once per connection, the server
+        // skips parsing and planning them again (the connection string may set its own figure).
+        if (builder.MaxAutoPrepare == 0)
+        {
+            builder.MaxAutoPrepare = 64;
+        }
+
         _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
     }
 
