@@ -49,7 +49,7 @@ internal static class PerfCommand
         page.AppendLine(CultureInfo.InvariantCulture, $"| CPU | {CpuModel()} |");
         page.AppendLine(CultureInfo.InvariantCulture, $"| cores | {Environment.ProcessorCount} (the load driver, the apps and the database share them) |");
         page.AppendLine(CultureInfo.InvariantCulture, $"| memory | {MemoryGiB()} |");
-        page.AppendLine(CultureInfo.InvariantCulture, $"| OS | {OsName()} ({RuntimeInformation.OSDescription}) |");
+        page.AppendLine(CultureInfo.InvariantCulture, $"| OS | {OsName()}, kernel {Kernel()} |");
         page.AppendLine(CultureInfo.InvariantCulture, $"| .NET | {RuntimeInformation.FrameworkDescription}, SDK {Run("dotnet", "--version")} |");
         page.AppendLine(CultureInfo.InvariantCulture, $"| PostgreSQL | {(outcome.PostgresVersion is null ? "not used" : $"{outcome.PostgresVersion}; {outcome.PostgresSource}")} |");
         page.AppendLine(CultureInfo.InvariantCulture, $"| load average (1, 5, 15 min) before | {loadBefore} |");
@@ -208,6 +208,9 @@ internal static class PerfCommand
         var line = File.Exists("/etc/os-release") ? File.ReadLines("/etc/os-release").FirstOrDefault(l => l.StartsWith("PRETTY_NAME=", StringComparison.Ordinal)) : null;
         return line?.Split('=', 2)[1].Trim('"') ?? RuntimeInformation.OSDescription;
     }
+
+    private static string Kernel() =>
+        File.Exists("/proc/sys/kernel/osrelease") ? File.ReadAllText("/proc/sys/kernel/osrelease").Trim() : RuntimeInformation.OSDescription;
 
     private static string Git(string arguments) => Run("git", arguments);
 

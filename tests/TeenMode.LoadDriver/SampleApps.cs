@@ -159,7 +159,7 @@ internal sealed class PostgresServer : IAsyncDisposable
     public string ConnectionString { get; }
 
     /// <summary>Where the connection came from, for the report (never the password).</summary>
-    public string Source => _startedIn is null ? "given (--postgres or TEENMODE_TEST_POSTGRES)" : "throwaway cluster from .ci/postgres.sh (fsync=off, synchronous_commit=off)";
+    public string Source => _startedIn is null ? "given (--postgres or TEENMODE_TEST_POSTGRES)" : "a throwaway cluster from .ci/postgres.sh";
 
     /// <exception cref="UsageException">The given server is not on loopback.</exception>
     /// <exception cref="StartException">No server given and .ci/postgres.sh could not start one.</exception>
