@@ -75,6 +75,7 @@ internal sealed class LoadSession : IDisposable
     private const int SetupParallelism = 8;
     private const int MaxUnknownKept = 100_000;
     private const int ReplayRounds = 5;
+    private static readonly TimeSpan SetupTimeout = TimeSpan.FromSeconds(30);
 
     private static readonly byte[] AllowedTrue = "\"allowed\":true"u8.ToArray();
     private static readonly byte[] CurfewReason = "\"reasonCode\":\"curfew\""u8.ToArray();
@@ -133,7 +134,8 @@ internal sealed class LoadSession : IDisposable
             AllowAutoRedirect = false,
             AutomaticDecompression = DecompressionMethods.None,
         };
-        _http = new HttpClient(handler) { Timeout = requestTimeout };
+        // Setup, replays and ledger reads are not measured: they may wait longer than a measured request.
+        _http = new HttpClient(handler) { Timeout = requestTimeout > SetupTimeout ? requestTimeout : SetupTimeout };
         _http.DefaultRequestHeaders.ExpectContinue = false;
     }
 
@@ -253,7 +255,7 @@ internal sealed class LoadSession : IDisposable
 
                     if (scenario == Scenario.Heartbeats)
                     {
-                        Tally(tally!, error, new PendingHeartbeat(target, subject, device, sequence));
+                        Tally(tally!, error, target, subject, device, sequence);
                     }
 
                     if (error is { Kind: { } kind })
@@ -333,15 +335,15 @@ internal sealed class LoadSession : IDisposable
     }
 
     // A heartbeat without an answer, or with a 5xx, may or may not be counted: kept for a replay.
-    private static void Tally(HeartbeatTally tally, Failure? failure, PendingHeartbeat beat)
+    private static void Tally(HeartbeatTally tally, Failure? failure, int target, int subject, string device, long sequence)
     {
         if (failure is null)
         {
-            tally.Acknowledge(beat.Subject);
+            tally.Acknowledge(subject);
         }
         else if (failure.MayHaveLanded)
         {
-            tally.Unknown(beat);
+            tally.Unknown(new PendingHeartbeat(target, subject, device, sequence));
         }
     }
 
