@@ -87,12 +87,12 @@ internal sealed class UsageGate(
         var date = DateOnly.FromDateTime(pack.ToLocal(time.GetUtcNow()));
         var day = await ledger.GetDayAsync(subject.Id, date, cancellationToken).ConfigureAwait(false);
         var effective = await settings.GetEffectiveAsync(subject, cancellationToken).ConfigureAwait(false);
-        return new UsageSnapshot(effective, date, day, pack.TimeZone, _options.ContinuousUseBreak);
+        return new UsageSnapshot(effective, date, day, pack.Zone, _options.ContinuousUseBreak);
     }
 
     // The snapshot holds the decision steps; the injected policy supplies the time rules.
     private Decision Decide(EffectiveSettings effective, string? category, DateTimeOffset now, DateTime local, UsageDay day) =>
-        new UsageSnapshot(effective, DateOnly.FromDateTime(local), day, pack.TimeZone, _options.ContinuousUseBreak)
+        new UsageSnapshot(effective, DateOnly.FromDateTime(local), day, pack.Zone, _options.ContinuousUseBreak)
             .DecideWith(now, category, policy)
             .ToDecision();
 }
