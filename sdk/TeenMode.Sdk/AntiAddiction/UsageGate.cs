@@ -55,7 +55,7 @@ internal sealed class UsageGate(
                 _options.ContinuousUseBreak, heartbeat.Category ?? UsageCategories.Uncategorized, CountsTowardBudget: !exempt),
             cancellationToken).ConfigureAwait(false);
         var decision = Decide(effective, heartbeat.Category, now, local, day);
-        await blocked.RecordIfDeniedAsync(subject.Id, now, BlockedAttemptRecorder.Usage, decision, cancellationToken).ConfigureAwait(false);
+        blocked.RecordIfDenied(subject.Id, now, BlockedAttemptRecorder.Usage, decision);
         return decision;
     }
 
@@ -72,7 +72,7 @@ internal sealed class UsageGate(
         var day = await ledger.GetDayAsync(subject.Id, DateOnly.FromDateTime(local), cancellationToken).ConfigureAwait(false);
         var effective = await settings.GetEffectiveAsync(subject, cancellationToken).ConfigureAwait(false);
         var decision = Decide(effective, category, now, local, day);
-        await blocked.RecordIfDeniedAsync(subject.Id, now, BlockedAttemptRecorder.Usage, decision, cancellationToken).ConfigureAwait(false);
+        blocked.RecordIfDenied(subject.Id, now, BlockedAttemptRecorder.Usage, decision);
         return decision;
     }
 
