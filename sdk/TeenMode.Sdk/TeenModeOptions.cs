@@ -36,11 +36,23 @@ public sealed class TeenModeOptions
     /// </summary>
     public TimeSpan StoreTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How often denials counted in memory for the guardian usage report are written to the store, in real time (the
+    /// app's clock may be frozen or virtual). Default 1 second: what a crash can lose at most, with the write itself.
+    /// Pending counts are flushed sooner when many keys are pending, and on graceful shutdown.
+    /// </summary>
+    public TimeSpan BlockedAttemptFlushInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     internal IEnumerable<string> Validate()
     {
         if (StoreTimeout <= TimeSpan.Zero || StoreTimeout > TimeSpan.FromMinutes(1))
         {
             yield return $"{nameof(StoreTimeout)} must be positive and at most one minute.";
+        }
+
+        if (BlockedAttemptFlushInterval < TimeSpan.FromMilliseconds(10) || BlockedAttemptFlushInterval > TimeSpan.FromMinutes(1))
+        {
+            yield return $"{nameof(BlockedAttemptFlushInterval)} must be between 10 milliseconds and one minute.";
         }
 
         if (GuardianBindingCodeLifetime <= TimeSpan.Zero || GuardianBindingCodeLifetime > TimeSpan.FromDays(1))

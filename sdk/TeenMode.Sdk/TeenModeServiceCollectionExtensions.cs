@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TeenMode.AntiAddiction;
 using TeenMode.Audit;
@@ -39,7 +40,10 @@ public static partial class TeenModeServiceCollectionExtensions
         });
 
         AddInMemoryStores(services);
-        services.TryAddSingleton<BlockedAttemptRecorder>();
+        // The flush runs on the real clock: a frozen or virtual app clock (the conformance driver's, a test's) must not
+        // stop counts reaching the store. The day a denial counts on still follows the app's clock.
+        services.TryAddSingleton(sp => new BlockedAttemptRecorder(sp.GetRequiredService<IBlockedAttemptStore>(), sp.GetRequiredService<RulePack>(),
+            sp.GetRequiredService<IOptions<TeenModeOptions>>(), TimeProvider.System, sp.GetService<ILogger<BlockedAttemptRecorder>>()));
         services.TryAddSingleton<Storage.FailClosed>();
         services.TryAddSingleton<IAuditLog, AuditLog>();
 

@@ -14,6 +14,7 @@ public class UsageDecisionBenchmarks
     private UsageSnapshot _snapshot = null!;
     private UsageSnapshot _tired = null!;
     private BandRules _rules = null!;
+    private RulePack _pack = null!;
     private TimeZoneInfo _timeZone = null!;
     private readonly UsagePolicy _policy = new();
     private readonly DateTimeOffset _morning = new(2026, 3, 6, 10, 30, 0, Shanghai);
@@ -24,6 +25,7 @@ public class UsageDecisionBenchmarks
     {
         // A 13-year-old on the default settings: the pack's band rules and its exempt-by-default categories.
         var pack = RulePackLoader.LoadEmbedded(RulePackLoader.DefaultPackId);
+        _pack = pack;
         _rules = pack.ForAge(13)!;
         _timeZone = pack.TimeZone;
         var guardian = pack.Guardian!;
@@ -51,5 +53,17 @@ public class UsageDecisionBenchmarks
 
     /// <summary>For comparison: the same allowed case through <see cref="UsagePolicy.Evaluate"/>, which returns a <see cref="Decision"/>.</summary>
     [Benchmark]
-    public Decision AllowedAsDecision() => _policy.Evaluate(_rules, TimeZoneInfo.ConvertTime(_morning, _timeZone).DateTime, _snapshot.Day);
+    public Decision AllowedAsDecision() => _policy.Evaluate(_rules, _pack.ToLocal(_morning), _snapshot.Day);
+
+    /// <summary>The rule itself, local time already known: what <see cref="Allowed"/> costs beyond the clock and the snapshot.</summary>
+    [Benchmark]
+    public UsageVerdict RuleOnly() => UsagePolicy.Decide(_rules, new TimeOnly(10, 30), 1200, 600);
+
+    /// <summary>The pack's conversion of an instant to local time (the offset span cached).</summary>
+    [Benchmark]
+    public DateTime ToLocal() => _pack.ToLocal(_morning);
+
+    /// <summary>For comparison: the same conversion through TimeZoneInfo, as the SDK did before the cache.</summary>
+    [Benchmark]
+    public DateTime ConvertTime() => TimeZoneInfo.ConvertTime(_morning, _timeZone).DateTime;
 }

@@ -1,10 +1,9 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using TeenMode;
 using TeenMode.ParentalControl;
 
 namespace ShortVideoApp;
 
-// Guardian usage report mutant (issue 3): the report is served, but the gates' denials are never counted.
+// Guardian usage report mutant (issue 3): the report is served, but the gates' denials never show in it.
 public static partial class Mutants
 {
     private static MutantInfo[] UsageReportMutants =>
@@ -19,15 +18,21 @@ public static partial class Mutants
             return false;
         }
 
-        services.Replace(ServiceDescriptor.Singleton<IBlockedAttemptStore>(new ForgetfulBlockedAttempts()));
+        // Denials are counted in memory before any store sees them, so a forgetful store alone would not hide them.
+        var original = services.Last(d => d.ServiceType == typeof(IGuardianUsageReports));
+        services.Replace(ServiceDescriptor.Singleton<IGuardianUsageReports>(sp =>
+            new BlindReports((IGuardianUsageReports)ActivatorUtilities.CreateInstance(sp, original.ImplementationType!))));
         return true;
     }
 
-    private sealed class ForgetfulBlockedAttempts : IBlockedAttemptStore
+    private sealed class BlindReports(IGuardianUsageReports inner) : IGuardianUsageReports
     {
-        public Task RecordAsync(string subjectId, DateOnly day, string kind, ReasonCode reason, CancellationToken cancellationToken = default) => Task.CompletedTask;
-
-        public Task<IReadOnlyList<BlockedAttemptCount>> GetAsync(string subjectId, DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken = default) =>
-            Task.FromResult<IReadOnlyList<BlockedAttemptCount>>([]);
+        public async Task<GuardianUsageReportResult> GetAsync(string subjectId, string guardianId, DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken = default)
+        {
+            var result = await inner.GetAsync(subjectId, guardianId, firstDay, lastDay, cancellationToken);
+            return result.Report is { } report
+                ? result with { Report = report with { Blocked = [], BlockedByReason = new Dictionary<string, long>(StringComparer.Ordinal) } }
+                : result;
+        }
     }
 }

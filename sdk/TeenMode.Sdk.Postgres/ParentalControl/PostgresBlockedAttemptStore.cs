@@ -1,3 +1,5 @@
+using Npgsql;
+using NpgsqlTypes;
 using TeenMode.ParentalControl;
 using TeenMode.Postgres.Internal;
 
@@ -7,17 +9,30 @@ namespace TeenMode.Postgres.ParentalControl;
 public sealed class PostgresBlockedAttemptStore(PostgresDatabase database) : IBlockedAttemptStore
 {
     /// <inheritdoc />
-    public async Task RecordAsync(string subjectId, DateOnly day, string kind, ReasonCode reason, CancellationToken cancellationToken = default)
+    public async Task AddAsync(IReadOnlyCollection<BlockedAttemptIncrement> increments, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(subjectId);
-        ArgumentException.ThrowIfNullOrWhiteSpace(kind);
+        var merged = BlockedAttemptIncrement.Merge(increments);
+        if (merged.Count == 0)
+        {
+            return;
+        }
 
-        // One upsert: concurrent denials on several instances all count.
-        await database.ExecuteAsync("""
-            INSERT INTO blocked_attempts (subject_id, day, kind, reason, count) VALUES (@subject, @day, @kind, @reason, 1)
-            ON CONFLICT (subject_id, day, kind, reason) DO UPDATE SET count = blocked_attempts.count + 1;
+        // One statement for the batch (its keys are distinct and sorted, so batches from several instances lock rows in
+        // the same order); in a transaction so a deadlock or serialization failure is retried.
+        await database.InTransactionAsync(async (session, ct) => await session.ExecuteAsync("""
+            INSERT INTO blocked_attempts (subject_id, day, kind, reason, count)
+            SELECT * FROM unnest(@subjects, @days, @kinds, @reasons, @counts)
+            ON CONFLICT (subject_id, day, kind, reason) DO UPDATE SET count = blocked_attempts.count + excluded.count;
             """,
-            c => c.Text("subject", subjectId).Date("day", day).Text("kind", kind).Text("reason", reason.Value), cancellationToken).ConfigureAwait(false);
+            c =>
+            {
+                c.TextArray("subjects", [.. merged.Select(i => i.SubjectId)]);
+                c.Parameters.Add(new NpgsqlParameter("days", NpgsqlDbType.Array | NpgsqlDbType.Date) { Value = merged.Select(i => i.Day).ToArray() });
+                c.TextArray("kinds", [.. merged.Select(i => i.Kind)]);
+                c.TextArray("reasons", [.. merged.Select(i => i.Reason.Value)]);
+                c.Parameters.Add(new NpgsqlParameter("counts", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = merged.Select(i => i.Count).ToArray() });
+            },
+            ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using TeenMode.ParentalControl;
 using TeenMode.Sqlite.Internal;
 using static TeenMode.Sqlite.Internal.SqliteValues;
@@ -11,24 +12,42 @@ public sealed class SqliteBlockedAttemptStore(SqliteDatabase database) : IBlocke
     private readonly SqliteDatabase _database = database ?? throw new ArgumentNullException(nameof(database));
 
     /// <inheritdoc />
-    public async Task RecordAsync(string subjectId, DateOnly day, string kind, ReasonCode reason, CancellationToken cancellationToken = default)
+    public async Task AddAsync(IReadOnlyCollection<BlockedAttemptIncrement> increments, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(subjectId);
-        ArgumentException.ThrowIfNullOrWhiteSpace(kind);
+        var merged = BlockedAttemptIncrement.Merge(increments);
+        if (merged.Count == 0)
+        {
+            return;
+        }
+
+        using var writeTurn = await _database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            // One statement: concurrent denials on several instances all count.
+            // One transaction for the batch; adding to the stored count, so other processes' batches all count too.
+            using var transaction = connection.BeginTransaction(deferred: false);
             using var command = connection.CreateCommand();
+            command.Transaction = transaction;
             command.CommandText = """
-                INSERT INTO blocked_attempts (subject_id, day, kind, reason, count) VALUES ($subject, $day, $kind, $reason, 1)
-                ON CONFLICT (subject_id, day, kind, reason) DO UPDATE SET count = count + 1;
+                INSERT INTO blocked_attempts (subject_id, day, kind, reason, count) VALUES ($subject, $day, $kind, $reason, $count)
+                ON CONFLICT (subject_id, day, kind, reason) DO UPDATE SET count = count + excluded.count;
                 """;
-            command.Parameters.AddWithValue("$subject", subjectId);
-            command.Parameters.AddWithValue("$day", FormatDate(day));
-            command.Parameters.AddWithValue("$kind", kind);
-            command.Parameters.AddWithValue("$reason", reason.Value);
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            var subject = command.Parameters.Add("$subject", SqliteType.Text);
+            var day = command.Parameters.Add("$day", SqliteType.Text);
+            var kind = command.Parameters.Add("$kind", SqliteType.Text);
+            var reason = command.Parameters.Add("$reason", SqliteType.Text);
+            var count = command.Parameters.Add("$count", SqliteType.Integer);
+            foreach (var increment in merged)
+            {
+                subject.Value = increment.SubjectId;
+                day.Value = FormatDate(increment.Day);
+                kind.Value = increment.Kind;
+                reason.Value = increment.Reason.Value;
+                count.Value = increment.Count;
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 

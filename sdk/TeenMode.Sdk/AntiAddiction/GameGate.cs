@@ -44,7 +44,7 @@ internal sealed class GameGate(
             (false, null) => Decision.Allow(),
             _ => policy.EvaluatePlay(pack, local),
         };
-        await blocked.RecordIfDeniedAsync(subject.Id, now, BlockedAttemptRecorder.GamePlay, decision, cancellationToken).ConfigureAwait(false);
+        blocked.RecordIfDenied(subject.Id, now, BlockedAttemptRecorder.GamePlay, decision);
         return decision;
     }
 
@@ -84,7 +84,7 @@ internal sealed class GameGate(
         decision = policy.EvaluateTopUp(tier, topUp.Amount);
         if (!decision.IsAllowed)
         {
-            await blocked.RecordIfDeniedAsync(subject.Id, time.GetUtcNow(), BlockedAttemptRecorder.GameTopUp, decision, cancellationToken).ConfigureAwait(false);
+            blocked.RecordIfDenied(subject.Id, time.GetUtcNow(), BlockedAttemptRecorder.GameTopUp, decision);
             var spent = tier.NoPayment ? (decimal?)null
                 : await ledger.GetSpendAsync(subject.Id, topUp.GameCompanyId, month, cancellationToken).ConfigureAwait(false);
             return new GameTopUpResult(decision, month, spent, tier.PerMonth);
@@ -102,7 +102,7 @@ internal sealed class GameGate(
         if (!outcome.Added)
         {
             var overMonth = Decision.Deny(ReasonCode.SpendOverMonthlyCap, tier.RequirementIds);
-            await blocked.RecordIfDeniedAsync(subject.Id, time.GetUtcNow(), BlockedAttemptRecorder.GameTopUp, overMonth, cancellationToken).ConfigureAwait(false);
+            blocked.RecordIfDenied(subject.Id, time.GetUtcNow(), BlockedAttemptRecorder.GameTopUp, overMonth);
             return new GameTopUpResult(overMonth, month, after, tier.PerMonth);
         }
 

@@ -55,7 +55,7 @@ internal sealed class UsageGate(
                 _options.ContinuousUseBreak, heartbeat.Category ?? UsageCategories.Uncategorized, CountsTowardBudget: !exempt),
             cancellationToken).ConfigureAwait(false);
         var decision = Decide(effective, heartbeat.Category, now, local, day);
-        await blocked.RecordIfDeniedAsync(subject.Id, now, BlockedAttemptRecorder.Usage, decision, cancellationToken).ConfigureAwait(false);
+        blocked.RecordIfDenied(subject.Id, now, BlockedAttemptRecorder.Usage, decision);
         return decision;
     }
 
@@ -72,7 +72,7 @@ internal sealed class UsageGate(
         var day = await ledger.GetDayAsync(subject.Id, DateOnly.FromDateTime(local), cancellationToken).ConfigureAwait(false);
         var effective = await settings.GetEffectiveAsync(subject, cancellationToken).ConfigureAwait(false);
         var decision = Decide(effective, category, now, local, day);
-        await blocked.RecordIfDeniedAsync(subject.Id, now, BlockedAttemptRecorder.Usage, decision, cancellationToken).ConfigureAwait(false);
+        blocked.RecordIfDenied(subject.Id, now, BlockedAttemptRecorder.Usage, decision);
         return decision;
     }
 
@@ -87,12 +87,12 @@ internal sealed class UsageGate(
         var date = DateOnly.FromDateTime(pack.ToLocal(time.GetUtcNow()));
         var day = await ledger.GetDayAsync(subject.Id, date, cancellationToken).ConfigureAwait(false);
         var effective = await settings.GetEffectiveAsync(subject, cancellationToken).ConfigureAwait(false);
-        return new UsageSnapshot(effective, date, day, pack.TimeZone, _options.ContinuousUseBreak);
+        return new UsageSnapshot(effective, date, day, pack.Zone, _options.ContinuousUseBreak);
     }
 
     // The snapshot holds the decision steps; the injected policy supplies the time rules.
     private Decision Decide(EffectiveSettings effective, string? category, DateTimeOffset now, DateTime local, UsageDay day) =>
-        new UsageSnapshot(effective, DateOnly.FromDateTime(local), day, pack.TimeZone, _options.ContinuousUseBreak)
+        new UsageSnapshot(effective, DateOnly.FromDateTime(local), day, pack.Zone, _options.ContinuousUseBreak)
             .DecideWith(now, category, policy)
             .ToDecision();
 }

@@ -10,7 +10,7 @@ namespace TeenMode.AntiAddiction;
 /// </summary>
 public sealed class UsageSnapshot
 {
-    private readonly TimeZoneInfo _timeZone;
+    private readonly ZoneOffsetCache _zone;
     private readonly TimeSpan _continuousUseBreak;
 
     /// <summary>Captures <paramref name="effective"/> settings and the use counted on local day <paramref name="date"/>.</summary>
@@ -20,10 +20,15 @@ public sealed class UsageSnapshot
     /// <param name="timeZone">The rule pack's time zone.</param>
     /// <param name="continuousUseBreak">A gap this long since the last heartbeat ends continuous use.</param>
     public UsageSnapshot(EffectiveSettings effective, DateOnly date, UsageDay day, TimeZoneInfo timeZone, TimeSpan continuousUseBreak)
+        : this(effective, date, day, ZoneOffsetCache.For(timeZone ?? throw new ArgumentNullException(nameof(timeZone))), continuousUseBreak)
+    {
+    }
+
+    // The gate passes its rule pack's cache, so building a snapshot per decision costs no look-up.
+    internal UsageSnapshot(EffectiveSettings effective, DateOnly date, UsageDay day, ZoneOffsetCache zone, TimeSpan continuousUseBreak)
     {
         ArgumentNullException.ThrowIfNull(effective);
         ArgumentNullException.ThrowIfNull(day);
-        ArgumentNullException.ThrowIfNull(timeZone);
         if (continuousUseBreak <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(continuousUseBreak), continuousUseBreak, "The continuous-use break must be positive.");
@@ -32,7 +37,7 @@ public sealed class UsageSnapshot
         Effective = effective;
         Date = date;
         Day = day;
-        _timeZone = timeZone;
+        _zone = zone;
         _continuousUseBreak = continuousUseBreak;
     }
 
@@ -57,7 +62,7 @@ public sealed class UsageSnapshot
             return new(Outcome.Allow, ReasonCode.TeenModeOff, Array.Empty<string>(), null);
         }
 
-        var local = TimeZoneInfo.ConvertTime(now, _timeZone).DateTime;
+        var local = _zone.ToLocal(now);
         long seconds = 0;
         long continuous = 0;
         DateTimeOffset? last = null;

@@ -50,7 +50,7 @@ internal sealed class FeatureGate(
         var decision = effective.Features[feature]
             ? Decision.Allow()
             : Decision.Deny(ReasonCode.FeatureDisabled, rule.RequirementIds);
-        await blocked.RecordIfDeniedAsync(subjectId, time.GetUtcNow(), BlockedAttemptRecorder.Feature, decision, cancellationToken).ConfigureAwait(false);
+        blocked.RecordIfDenied(subjectId, time.GetUtcNow(), BlockedAttemptRecorder.Feature, decision);
         return decision;
     }
 }

@@ -72,7 +72,7 @@ internal sealed class GuardianUsageReports(
     ISubjectStore subjects,
     IGuardianStore guardians,
     IUsageLedgerStore ledger,
-    IBlockedAttemptStore blocked,
+    BlockedAttemptRecorder blocked,
     ISpendingGate spending,
     IAuditStore audit,
     RulePack pack) : IGuardianUsageReports
@@ -110,6 +110,7 @@ internal sealed class GuardianUsageReports(
                 byCategory.OrderBy(c => c.Key, StringComparer.Ordinal).ToDictionary(c => c.Key, c => c.Value / 60, StringComparer.Ordinal)));
         }
 
+        // Stored counts plus this instance's not yet flushed: exact on this instance right after a denial.
         var blockedRows = await blocked.GetAsync(subject.Id, firstDay, lastDay, cancellationToken).ConfigureAwait(false);
         var byReason = blockedRows.GroupBy(r => r.Reason.Value, StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal)

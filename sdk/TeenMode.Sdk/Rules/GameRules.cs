@@ -18,6 +18,9 @@ public sealed record GameSpendingTier(int FromAge, int ToAge, decimal? PerTopUp,
 /// <summary>The online-game rules of a games rule pack (e.g. <c>cn-nppa-games</c>). Days and months are computed in <see cref="TimeZone"/>.</summary>
 public sealed class GameRulePack
 {
+    // Every play check converts "now": the offset span is cached.
+    private readonly ZoneOffsetCache _zone;
+
     internal GameRulePack(string id, string version, LocalizedText title, TimeZoneInfo timeZone, GamePlayWindow playWindow,
         string currency, IReadOnlyList<GameSpendingTier> tiers, HolidayCalendar calendar)
     {
@@ -25,6 +28,7 @@ public sealed class GameRulePack
         Version = version;
         Title = title;
         TimeZone = timeZone;
+        _zone = ZoneOffsetCache.For(timeZone);
         PlayWindow = playWindow;
         Currency = currency;
         Tiers = tiers;
@@ -59,7 +63,7 @@ public sealed class GameRulePack
     public GameSpendingTier? TierForAge(int age) => Tiers.FirstOrDefault(t => age >= t.FromAge && age < t.ToAge);
 
     /// <summary>Converts an instant to the pack's local date and time.</summary>
-    public DateTime ToLocal(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, TimeZone).DateTime;
+    public DateTime ToLocal(DateTimeOffset instant) => _zone.ToLocal(instant);
 }
 
 public static partial class RulePackLoader

@@ -27,6 +27,7 @@ public sealed partial class RulePack
         Version = version;
         Title = title;
         TimeZone = timeZone;
+        Zone = ZoneOffsetCache.For(timeZone);
         Bands = bands;
     }
 
@@ -41,6 +42,9 @@ public sealed partial class RulePack
 
     /// <summary>The time zone in which days, curfews and holidays are computed.</summary>
     public TimeZoneInfo TimeZone { get; }
+
+    /// <summary>Converts to <see cref="TimeZone"/> with the offset span cached: every request converts "now".</summary>
+    internal ZoneOffsetCache Zone { get; }
 
     /// <summary>The bands in ascending order; together they cover ages 0 to 18 without gaps.</summary>
     public IReadOnlyList<BandRules> Bands { get; }
@@ -80,7 +84,7 @@ public sealed partial class RulePack
     }
 
     /// <summary>Converts an instant to the pack's local date and time.</summary>
-    public DateTime ToLocal(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, TimeZone).DateTime;
+    public DateTime ToLocal(DateTimeOffset instant) => Zone.ToLocal(instant);
 
     /// <summary>
     /// Whole years of age on <paramref name="localDate"/>. A birthday starts at local midnight;

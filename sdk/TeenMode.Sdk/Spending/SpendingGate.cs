@@ -85,7 +85,7 @@ internal sealed class SpendingGate(
         var upfront = policy.Evaluate(caps, SpendTotals.Zero, request.Amount);
         if (!upfront.IsAllowed)
         {
-            await blocked.RecordIfDeniedAsync(subject.Id, now, BlockedAttemptRecorder.Spend, upfront, cancellationToken).ConfigureAwait(false);
+            blocked.RecordIfDenied(subject.Id, now, BlockedAttemptRecorder.Spend, upfront);
             var totals = await ledger.GetTotalsAsync(subject.Id, request.Category, date, month, cancellationToken).ConfigureAwait(false);
             return new SpendResult(upfront, null, date, month, totals, caps);
         }
@@ -116,7 +116,7 @@ internal sealed class SpendingGate(
                 refused = Decision.Deny(ReasonCode.SpendOverMonthlyCap, caps.RequirementIds);
             }
 
-            await blocked.RecordIfDeniedAsync(subject.Id, now, BlockedAttemptRecorder.Spend, refused, cancellationToken).ConfigureAwait(false);
+            blocked.RecordIfDenied(subject.Id, now, BlockedAttemptRecorder.Spend, refused);
             return new SpendResult(refused, null, date, month, attempt.Totals, caps);
         }
 

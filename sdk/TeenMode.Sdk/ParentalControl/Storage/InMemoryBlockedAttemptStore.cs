@@ -8,14 +8,16 @@ public sealed class InMemoryBlockedAttemptStore : IBlockedAttemptStore
     private readonly Dictionary<(string Subject, DateOnly Day, string Kind, string Reason), long> _blocked = [];
     private readonly Lock _blockedLock = new();
 
-    public Task RecordAsync(string subjectId, DateOnly day, string kind, ReasonCode reason, CancellationToken cancellationToken = default)
+    public Task AddAsync(IReadOnlyCollection<BlockedAttemptIncrement> increments, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(subjectId);
-        ArgumentException.ThrowIfNullOrWhiteSpace(kind);
+        var merged = BlockedAttemptIncrement.Merge(increments);
         lock (_blockedLock)
         {
-            var key = (subjectId, day, kind, reason.Value);
-            _blocked[key] = _blocked.GetValueOrDefault(key) + 1;
+            foreach (var increment in merged)
+            {
+                var key = (increment.SubjectId, increment.Day, increment.Kind, increment.Reason.Value);
+                _blocked[key] = _blocked.GetValueOrDefault(key) + increment.Count;
+            }
         }
 
         return Task.CompletedTask;
