@@ -22,6 +22,7 @@ internal static class LoadDriverCli
           --concurrency N[,N…]       (run: 32; matrix, perf: 1,8,32)
           --duration SECONDS         measured time per cell (default 5, at most 300)
           --warmup SECONDS           unmeasured time before each cell (default 1, at most 60)
+          --app-warmup SECONDS       unmeasured time per scenario after each app starts (default 5, at most 120)
           --max-requests N           per cell, whichever comes first with --duration (default 200000)
           --subjects N               minors the load is spread over (default 1000)
           --timeout SECONDS          one request's limit (default 10)
@@ -37,7 +38,7 @@ internal static class LoadDriverCli
         exit codes: 0 done, 1 a check failed (ledger or a wrong decision), 2 bad arguments or a refused target, 3 apps or store not started
         """;
 
-    private static readonly string[] PlanOptions = ["--scenario", "--concurrency", "--duration", "--warmup", "--max-requests", "--subjects", "--timeout", "--postgres"];
+    private static readonly string[] PlanOptions = ["--scenario", "--concurrency", "--duration", "--warmup", "--app-warmup", "--max-requests", "--subjects", "--timeout", "--postgres"];
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
@@ -135,6 +136,7 @@ internal static class LoadDriverCli
         Concurrency = [],
         Duration = options.Seconds("--duration", 5, 0.1, 300),
         Warmup = options.Seconds("--warmup", 1, 0, 60),
+        AppWarmup = options.Seconds("--app-warmup", 5, 0, 120),
         MaxRequests = options.Int("--max-requests", 200_000, 1, 10_000_000),
         Subjects = options.Int("--subjects", 1000, 1, 100_000),
         RequestTimeout = options.Seconds("--timeout", 10, 0.1, 120),

@@ -15,6 +15,12 @@ internal sealed record LoadPlan
 
     public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Unmeasured load per scenario once each app has started, before its first cell: a fresh process spends its first
+    /// seconds compiling hot methods again (tiered JIT), and on two cores that would be charged to whichever cell came first.
+    /// </summary>
+    public TimeSpan AppWarmup { get; init; } = TimeSpan.FromSeconds(5);
+
     public int MaxRequests { get; init; } = 200_000;
 
     public int Subjects { get; init; } = 1000;
@@ -93,6 +99,15 @@ internal static class LoadRunner
         using var session = new LoadSession(targets, key, plan.Subjects, plan.Concurrency.Max(), plan.RequestTimeout);
         await output.WriteLineAsync($"{config.Label} × {targets.Count} ({string.Join(", ", targets)}): registering {plan.Subjects:N0} minors …").ConfigureAwait(false);
         await session.PrepareAsync(cancellationToken).ConfigureAwait(false);
+        if (plan.AppWarmup > TimeSpan.Zero)
+        {
+            await output.WriteLineAsync($"warming up: {plan.AppWarmup.TotalSeconds:0.#} s per scenario at concurrency {plan.Concurrency.Max()} (not measured) …").ConfigureAwait(false);
+            foreach (var scenario in plan.Scenarios)
+            {
+                await session.WarmUpAsync(scenario, plan.Concurrency.Max(), plan.AppWarmup, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         foreach (var scenario in plan.Scenarios)
         {
             foreach (var concurrency in plan.Concurrency)

@@ -182,6 +182,15 @@ internal sealed class LoadSession : IDisposable
         }
     }
 
+    /// <summary>Runs <paramref name="scenario"/> unmeasured for <paramref name="duration"/> (heartbeats it sends are counted, and each cell reads the ledger afresh).</summary>
+    public async Task WarmUpAsync(Scenario scenario, int concurrency, TimeSpan duration, CancellationToken cancellationToken = default)
+    {
+        await SetClockAsync(scenario == Scenario.UsageCurfew ? CurfewLocal : AllowedLocal, cancellationToken).ConfigureAwait(false);
+        var cell = Interlocked.Increment(ref _cells);
+        var tally = scenario == Scenario.Heartbeats ? new HeartbeatTally(_subjects.Length) : null;
+        await RunPhaseAsync(scenario, concurrency, duration, int.MaxValue, $"{_prefix}-c{cell}w", tally, record: false, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Warms up, measures, and for heartbeats checks the ledger against what was acknowledged.</summary>
     public async Task<CellResult> RunAsync(StoreConfig config, CellSpec spec, CancellationToken cancellationToken = default)
     {

@@ -71,7 +71,9 @@ internal static class PerfCommand
         page.Append(CultureInfo.InvariantCulture,
             $"(band 16-18, 2 h a day), the virtual clock frozen at {LoadSession.AllowedLocal} local (Asia/Shanghai) or, for `usage-curfew`, {LoadSession.CurfewLocal} ");
         page.Append(CultureInfo.InvariantCulture,
-            $"(22:00–06:00 curfew: every minor refused, each refusal recorded as a blocked attempt). {plan.Warmup.TotalSeconds:0.#} s of warm-up, then ");
+            $"(22:00–06:00 curfew: every minor refused, each refusal recorded as a blocked attempt). {plan.AppWarmup.TotalSeconds:0.#} s of unmeasured load per scenario after each app starts (JIT warm-up), ");
+        page.Append(CultureInfo.InvariantCulture,
+            $"{plan.Warmup.TotalSeconds:0.#} s of warm-up before each cell, then ");
         page.Append(CultureInfo.InvariantCulture,
             $"{plan.Duration.TotalSeconds:0.#} s or {plan.MaxRequests:N0} requests, whichever comes first; each concurrent worker keeps one request in flight. ");
         page.AppendLine("`heartbeats` sends `seconds: 1` with a new (subject, device, sequence) each time and is checked afterwards: each minor's counted seconds "
@@ -95,7 +97,7 @@ internal static class PerfCommand
     }
 
     private static string MatrixCommand(LoadPlan plan) => string.Create(CultureInfo.InvariantCulture,
-        $"matrix --stores {string.Join(',', plan.Configs)} --scenario {string.Join(',', plan.Scenarios.Select(s => s.Wire()))} --concurrency {string.Join(',', plan.Concurrency)} --duration {plan.Duration.TotalSeconds:0.###} --warmup {plan.Warmup.TotalSeconds:0.###} --max-requests {plan.MaxRequests} --subjects {plan.Subjects}");
+        $"matrix --stores {string.Join(',', plan.Configs)} --scenario {string.Join(',', plan.Scenarios.Select(s => s.Wire()))} --concurrency {string.Join(',', plan.Concurrency)} --duration {plan.Duration.TotalSeconds:0.###} --warmup {plan.Warmup.TotalSeconds:0.###} --app-warmup {plan.AppWarmup.TotalSeconds:0.###} --max-requests {plan.MaxRequests} --subjects {plan.Subjects}");
 
     // BenchmarkDotNet's GitHub-flavoured report, from a private artifacts folder so nothing lands in the source tree.
     private static async Task<string> DecisionBenchmarksAsync(CancellationToken cancellationToken)
