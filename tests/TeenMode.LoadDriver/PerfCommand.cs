@@ -105,7 +105,7 @@ internal static class PerfCommand
         var artifacts = Directory.CreateTempSubdirectory("teenmode-bdn-").FullName;
         try
         {
-            var (code, stdout) = await RunChildAsync(
+            var (code, stdout) = await RunChildAsync("dotnet",
                 ["run", "-c", "Release", "--project", Path.Combine(RepoPaths.Root, "tests", "TeenMode.Benchmarks"), "--", "--filter", "*UsageDecision*", "--artifacts", artifacts],
                 cancellationToken).ConfigureAwait(false);
             var report = Directory.Exists(Path.Combine(artifacts, "results"))
@@ -131,27 +131,31 @@ internal static class PerfCommand
         }
     }
 
-    // Another change adds `peers` to the benchmarks project (a markdown fragment on stdout); until then the page says so.
+    // The Cedar and Casbin peers run on node; their packages are installed here first, so the one command does it all.
     private static async Task<string> PeersAsync(TextWriter output, CancellationToken cancellationToken)
     {
-        var sources = Path.Combine(RepoPaths.Root, "tests", "TeenMode.Benchmarks");
-        var hasPeers = Directory.Exists(sources)
-            && Directory.EnumerateFiles(sources, "*.cs", SearchOption.AllDirectories).Any(f => File.ReadAllText(f).Contains("\"peers\"", StringComparison.Ordinal));
-        if (!hasPeers)
+        var peers = Path.Combine(RepoPaths.Root, "tests", "peers");
+        if (!Directory.Exists(Path.Combine(peers, "node_modules")))
         {
-            return "not run: `tests/TeenMode.Benchmarks` has no `peers` subcommand yet.";
+            await output.WriteLineAsync("peers: npm ci --prefix tests/peers").ConfigureAwait(false);
+            var (installed, log) = await RunChildAsync("npm", ["ci", "--prefix", peers, "--no-audit", "--no-fund", "--loglevel=error"], cancellationToken).ConfigureAwait(false);
+            if (installed != 0)
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"not run: `npm ci --prefix tests/peers` exited {installed}.\n\n```\n{Tail(log)}\n```");
+            }
         }
 
         await output.WriteLineAsync("peers: " + PeersCommand).ConfigureAwait(false);
-        var (code, stdout) = await RunChildAsync(["run", "-c", "Release", "--project", sources, "--", "peers"], cancellationToken).ConfigureAwait(false);
+        var sources = Path.Combine(RepoPaths.Root, "tests", "TeenMode.Benchmarks");
+        var (code, stdout) = await RunChildAsync("dotnet", ["run", "-c", "Release", "--project", sources, "--", "peers"], cancellationToken).ConfigureAwait(false);
         return code == 0
             ? stdout
             : string.Create(CultureInfo.InvariantCulture, $"not run: `{PeersCommand}` exited {code}.\n\n```\n{Tail(stdout)}\n```");
     }
 
-    private static async Task<(int Code, string Output)> RunChildAsync(string[] arguments, CancellationToken cancellationToken)
+    private static async Task<(int Code, string Output)> RunChildAsync(string file, string[] arguments, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(file)
         {
             WorkingDirectory = RepoPaths.Root,
             RedirectStandardOutput = true,
@@ -164,7 +168,7 @@ internal static class PerfCommand
             start.ArgumentList.Add(argument);
         }
 
-        using var process = Process.Start(start) ?? throw new StartException("dotnet did not start");
+        using var process = Process.Start(start) ?? throw new StartException($"{file} did not start");
 
         // No answers on stdin: a switcher that would ask which benchmark to run gets end-of-file instead of waiting.
         process.StandardInput.Close();
