@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using Newtonsoft.Json.Linq;
+using TeenMode.LoadDriver;
 
 namespace TeenMode.IntegrationTests;
 
@@ -87,10 +88,7 @@ internal sealed class SampleAppProcess : IAsyncDisposable
     {
         get
         {
-            lock (_log)
-            {
-                return _log.ToString();
-            }
+            return SampleAppLaunch.Text(_log);
         }
     }
 
@@ -98,7 +96,7 @@ internal sealed class SampleAppProcess : IAsyncDisposable
     public static async Task<SampleAppProcess> StartAsync(string name, SharedStore store, IEnumerable<string>? args = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "ShortVideoApp.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo("dotnet");
         foreach (var arg in new[] { dll, "--store", store.Store, "--connection", store.Connection, "--urls", "http://127.0.0.1:0" }.Concat(args ?? []))
         {
             start.ArgumentList.Add(arg);
@@ -112,47 +110,18 @@ internal sealed class SampleAppProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
 
-        var log = new StringBuilder();
-        var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var process = Process.Start(start)!;
-        void OnLine(object? sender, DataReceivedEventArgs e)
+        var (process, log, address) = await SampleAppLaunch.StartAsync(start, TimeSpan.FromSeconds(90));
+        if (address is not null)
         {
-            lock (log)
-            {
-                log.AppendLine(e.Data);
-            }
-
-            var at = e.Data?.IndexOf("listening on ", StringComparison.Ordinal) ?? -1;
-            if (at >= 0)
-            {
-                listening.TrySetResult(new Uri(e.Data![(at + "listening on ".Length)..].Split(' ')[0]));
-            }
+            return new SampleAppProcess(name, process, log, address);
         }
 
-        process.OutputDataReceived += OnLine;
-        process.ErrorDataReceived += OnLine;
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            var exited = process.WaitForExitAsync();
-            var first = await Task.WhenAny(listening.Task, exited).WaitAsync(TimeSpan.FromSeconds(90));
-            if (first != listening.Task)
-            {
-                lock (log)
-                {
-                    throw new InvalidOperationException($"instance {name} exited with {process.ExitCode} before listening:\n{log}");
-                }
-            }
-
-            return new SampleAppProcess(name, process, log, await listening.Task);
-        }
-        catch
-        {
-            Kill(process);
-            process.Dispose();
-            throw;
-        }
+        var exited = process.HasExited;
+        SampleAppLaunch.Kill(process);
+        process.Dispose();
+        throw new InvalidOperationException(exited
+            ? $"instance {name} exited before listening:\n{SampleAppLaunch.Text(log)}"
+            : $"instance {name} did not listen within 90 s:\n{SampleAppLaunch.Text(log)}");
     }
 
     public async Task<(int Status, JObject Body)> SendAsync(HttpMethod method, string path, string? json = null, params (string Name, string Value)[] headers)
@@ -200,30 +169,15 @@ internal sealed class SampleAppProcess : IAsyncDisposable
     /// <summary>Kills the process at once (SIGKILL: no shutdown, no flush), as a crash or an OOM kill would.</summary>
     public void KillNow()
     {
-        Kill(_process);
+        SampleAppLaunch.Kill(_process);
         _process.WaitForExit(TimeSpan.FromSeconds(30));
     }
 
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        Kill(_process);
+        SampleAppLaunch.Kill(_process);
         await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
         _process.Dispose();
-    }
-
-    private static void Kill(Process process)
-    {
-        try
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Exited meanwhile.
-        }
     }
 }

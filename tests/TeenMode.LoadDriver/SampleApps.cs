@@ -59,7 +59,7 @@ internal sealed class AppInstance : IAsyncDisposable
             throw new StartException($"找不到示例应用 / {dll} is missing: build first (dotnet build TeenMode.sln -c Release)");
         }
 
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo("dotnet");
         foreach (var arg in new[] { dll, "--store", store, "--connection", connection, "--urls", "http://127.0.0.1:0" })
         {
             start.ArgumentList.Add(arg);
@@ -69,74 +69,25 @@ internal sealed class AppInstance : IAsyncDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
         start.Environment["TEENMODE_CONFORMANCE_KEY"] = conformanceKey;
         start.Environment["TEENMODE_PI_KEY"] = personalDataKey;
-        var log = new StringBuilder();
-        var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var process = Process.Start(start) ?? throw new StartException("dotnet did not start");
-        void OnLine(object? sender, DataReceivedEventArgs e)
+        var (process, log, address) = await SampleAppLaunch.StartAsync(start, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+        if (address is not null)
         {
-            lock (log)
-            {
-                log.AppendLine(e.Data);
-            }
-
-            var at = e.Data?.IndexOf("listening on ", StringComparison.Ordinal) ?? -1;
-            if (at >= 0)
-            {
-                listening.TrySetResult(new Uri(e.Data![(at + "listening on ".Length)..].Split(' ')[0]));
-            }
+            return new AppInstance(process, log, address);
         }
 
-        process.OutputDataReceived += OnLine;
-        process.ErrorDataReceived += OnLine;
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            var first = await Task.WhenAny(listening.Task, process.WaitForExitAsync()).WaitAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
-            if (first != listening.Task)
-            {
-                lock (log)
-                {
-                    throw new StartException($"示例应用启动失败 / the sample app exited with {process.ExitCode} before listening:\n{log}");
-                }
-            }
-
-            return new AppInstance(process, log, await listening.Task.ConfigureAwait(false));
-        }
-        catch (TimeoutException)
-        {
-            Kill(process);
-            process.Dispose();
-            throw new StartException("示例应用一分钟内未监听 / the sample app did not listen within a minute");
-        }
-        catch
-        {
-            Kill(process);
-            process.Dispose();
-            throw;
-        }
+        var exited = process.HasExited;
+        SampleAppLaunch.Kill(process);
+        process.Dispose();
+        throw new StartException(exited
+            ? $"示例应用启动失败 / the sample app exited before listening:\n{SampleAppLaunch.Text(log)}"
+            : "示例应用一分钟内未监听 / the sample app did not listen within a minute");
     }
 
     public async ValueTask DisposeAsync()
     {
-        Kill(_process);
+        SampleAppLaunch.Kill(_process);
         await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
         _process.Dispose();
-    }
-
-    private static void Kill(Process process)
-    {
-        try
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Exited meanwhile.
-        }
     }
 }
 
