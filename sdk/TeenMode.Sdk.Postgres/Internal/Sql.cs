@@ -25,6 +25,10 @@ internal static class Sql
 
     public static NpgsqlCommand TextArray(this NpgsqlCommand command, string name, string[]? value) => command.Add(name, NpgsqlDbType.Array | NpgsqlDbType.Text, value);
 
+    public static NpgsqlCommand DateArray(this NpgsqlCommand command, string name, DateOnly[]? value) => command.Add(name, NpgsqlDbType.Array | NpgsqlDbType.Date, value);
+
+    public static NpgsqlCommand LongArray(this NpgsqlCommand command, string name, long[]? value) => command.Add(name, NpgsqlDbType.Array | NpgsqlDbType.Bigint, value);
+
     /// <summary>Adds a batch statement with its positional parameters (<c>$1</c>, <c>$2</c>, …), each typed.</summary>
     public static NpgsqlBatchCommand Add(this NpgsqlBatch batch, string sql, params (NpgsqlDbType Type, object Value)[] parameters)
     {

@@ -24,14 +24,11 @@ public sealed class PostgresBlockedAttemptStore(PostgresDatabase database) : IBl
             SELECT * FROM unnest(@subjects, @days, @kinds, @reasons, @counts)
             ON CONFLICT (subject_id, day, kind, reason) DO UPDATE SET count = blocked_attempts.count + excluded.count;
             """,
-            c =>
-            {
-                c.TextArray("subjects", [.. merged.Select(i => i.SubjectId)]);
-                c.Parameters.Add(new NpgsqlParameter("days", NpgsqlDbType.Array | NpgsqlDbType.Date) { Value = merged.Select(i => i.Day).ToArray() });
-                c.TextArray("kinds", [.. merged.Select(i => i.Kind)]);
-                c.TextArray("reasons", [.. merged.Select(i => i.Reason.Value)]);
-                c.Parameters.Add(new NpgsqlParameter("counts", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = merged.Select(i => i.Count).ToArray() });
-            },
+            c => c.TextArray("subjects", [.. merged.Select(i => i.SubjectId)])
+                .DateArray("days", [.. merged.Select(i => i.Day)])
+                .TextArray("kinds", [.. merged.Select(i => i.Kind)])
+                .TextArray("reasons", [.. merged.Select(i => i.Reason.Value)])
+                .LongArray("counts", [.. merged.Select(i => i.Count)]),
             ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
     }
 
