@@ -206,6 +206,44 @@ public readonly struct ReasonCode : IEquatable<ReasonCode>
     /// <summary>Personal information: a stored value failed its integrity check (tampered, or unknown key) and was not returned.</summary>
     public static ReasonCode PersonalDataIntegrity { get; } = new("personal-data-integrity");
 
+    // Age assurance (issue 16).
+
+    /// <summary>An identity number is not 17 digits followed by a digit or X.</summary>
+    public static ReasonCode IdentityNumberMalformed { get; } = new("identity-number-malformed");
+
+    /// <summary>An identity number's first six digits are not a region code (GB/T 2260 province prefix).</summary>
+    public static ReasonCode IdentityNumberRegion { get; } = new("identity-number-region");
+
+    /// <summary>An identity number's birth date does not exist (month 13, 30 February) or is before 1900.</summary>
+    public static ReasonCode IdentityNumberBirthDate { get; } = new("identity-number-birth-date");
+
+    /// <summary>An identity number's birth date lies in the future.</summary>
+    public static ReasonCode IdentityNumberBirthDateFuture { get; } = new("identity-number-birth-date-future");
+
+    /// <summary>An identity number's last character is not its ISO 7064 MOD 11-2 check character.</summary>
+    public static ReasonCode IdentityNumberCheckCharacter { get; } = new("identity-number-check-character");
+
+    /// <summary>Online games: no game service and no payment to a user who is not real-name verified.</summary>
+    public static ReasonCode RealNameRequired { get; } = new("real-name-required");
+
+    /// <summary>The real-name check is still in progress at the provider; the user is treated as unverified.</summary>
+    public static ReasonCode RealNamePending { get; } = new("real-name-pending");
+
+    /// <summary>The real-name provider found no match for the name and identity number.</summary>
+    public static ReasonCode RealNameFailed { get; } = new("real-name-failed");
+
+    /// <summary>The real-name provider could not be reached; the user is treated as unverified.</summary>
+    public static ReasonCode RealNameUnavailable { get; } = new("real-name-unavailable");
+
+    /// <summary>An operating-system age signal was declined or unknown: teen mode applies the most protective band.</summary>
+    public static ReasonCode AgeSignalDeclined { get; } = new("age-signal-declined");
+
+    /// <summary>An operating-system age signal says the user is an adult; the stored age is left as it was.</summary>
+    public static ReasonCode AgeSignalAdult { get; } = new("age-signal-adult");
+
+    /// <summary>The device is in system-wide minor mode, so teen mode cannot be left in the app.</summary>
+    public static ReasonCode DeviceMinorModeOn { get; } = new("device-minor-mode-on");
+
     /// <summary>Every well-known reason code, for documentation and for the harness.</summary>
     public static IReadOnlyList<ReasonCode> WellKnown { get; } =
     [
@@ -221,6 +259,8 @@ public readonly struct ReasonCode : IEquatable<ReasonCode>
         BindingCodeInvalid, CredentialKindUnsupported, GuardianNotBound, SettingOutOfBounds, FeatureDisabled, UnknownFeature, ExemptCategory,
         PurposeNotDeclared, FieldNotNeededForPurpose, ConsentRequired, ConsentRefused, ConsentWithdrawn, OffByDefaultForMinors,
         UnknownDataSubjectRequest, PersonalDataIntegrity,
+        IdentityNumberMalformed, IdentityNumberRegion, IdentityNumberBirthDate, IdentityNumberBirthDateFuture, IdentityNumberCheckCharacter,
+        RealNameRequired, RealNamePending, RealNameFailed, RealNameUnavailable, AgeSignalDeclined, AgeSignalAdult, DeviceMinorModeOn,
     ];
 
     /// <inheritdoc />

@@ -15,8 +15,27 @@ public enum AgeSource
     /// <summary>Checked against a real-name identity.</summary>
     RealNameVerified,
 
-    /// <summary>Read from the operating system's age signal.</summary>
+    /// <summary>Read from the operating system's age signal (HarmonyOS, Apple Declared Age Range, Google Play Age Signals).</summary>
     OsSignal,
+
+    /// <summary>The device is in system-wide minor mode (with the device's age group where it gives one).</summary>
+    DeviceMinorMode,
+}
+
+/// <summary>Where a subject's real-name verification stands.</summary>
+public enum RealNameStatus
+{
+    /// <summary>No real-name check was asked for.</summary>
+    NotChecked,
+
+    /// <summary>A check is in progress at the provider; the subject is treated as unverified.</summary>
+    Pending,
+
+    /// <summary>The provider matched the name and identity number.</summary>
+    Verified,
+
+    /// <summary>The provider found no match; the subject is treated as unverified.</summary>
+    Failed,
 }
 
 /// <summary>A minor's profile as the SDK stores it.</summary>
@@ -26,7 +45,20 @@ public enum AgeSource
 /// <param name="AgeSource">How the age is known.</param>
 /// <param name="TeenMode">Whether teen mode is on.</param>
 /// <param name="CreatedAt">When the profile was created.</param>
-public sealed record Subject(string Id, DateOnly? BirthDate, AgeBand? DeclaredBand, AgeSource AgeSource, bool TeenMode, DateTimeOffset CreatedAt);
+public sealed record Subject(string Id, DateOnly? BirthDate, AgeBand? DeclaredBand, AgeSource AgeSource, bool TeenMode, DateTimeOffset CreatedAt)
+{
+    /// <summary>Where the subject's real-name verification stands.</summary>
+    public RealNameStatus RealName { get; init; }
+
+    /// <summary>The real-name provider's player id once verified (an opaque id, never the identity number).</summary>
+    public string? RealNamePlayerId { get; init; }
+
+    /// <summary>The devices that reported system-wide minor mode and have not reported it off; teen mode cannot be left while any remains.</summary>
+    public IReadOnlyList<string> MinorModeDevices { get; init; } = [];
+
+    /// <summary>True while at least one device reports system-wide minor mode.</summary>
+    public bool DeviceMinorMode => MinorModeDevices.Count > 0;
+}
 
 /// <summary>What an app supplies to create a subject.</summary>
 public sealed record SubjectRegistration(string Id, DateOnly? BirthDate = null, AgeBand? DeclaredBand = null, AgeSource AgeSource = AgeSource.SelfDeclared, bool TeenMode = true);
