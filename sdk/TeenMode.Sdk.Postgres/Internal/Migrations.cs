@@ -12,6 +12,7 @@ internal static partial class Migrations
     public static IReadOnlyList<Migration> All { get; } =
     [
         new(1, "0001_initial", Initial0001),
+        new(2, "0002_age_assurance", AgeAssurance0002),
     ];
 
     public static int Latest => All[^1].Version;

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using TeenMode.Subjects;
 using TeenMode.Sqlite.Internal;
@@ -12,6 +13,7 @@ public sealed class SqliteSubjectStore(SqliteDatabase database) : ISubjectStore
     private readonly SqliteDatabase _database = database ?? throw new ArgumentNullException(nameof(database));
 
     private const string SubjectColumns = "id, birth_date, declared_band, age_source, teen_mode, created_at";
+    private const string ReadColumns = SubjectColumns + ", real_name_status, real_name_pi, minor_mode_devices";
 
     /// <inheritdoc />
     public async Task<bool> TryAddAsync(Subject subject, CancellationToken cancellationToken = default)
@@ -21,13 +23,16 @@ public sealed class SqliteSubjectStore(SqliteDatabase database) : ISubjectStore
         await using (connection.ConfigureAwait(false))
         {
             using var command = connection.CreateCommand();
-            command.CommandText = $"INSERT INTO subjects ({SubjectColumns}) VALUES ($id, $birth, $band, $source, $teen, $created) ON CONFLICT (id) DO NOTHING;";
+            command.CommandText = $"INSERT INTO subjects ({ReadColumns}) VALUES ($id, $birth, $band, $source, $teen, $created, $real_name, $pi, $devices) ON CONFLICT (id) DO NOTHING;";
             command.Parameters.AddWithValue("$id", subject.Id);
             command.Parameters.AddWithValue("$birth", subject.BirthDate is { } birth ? FormatDate(birth) : DBNull.Value);
             command.Parameters.AddWithValue("$band", subject.DeclaredBand is { } band ? band.Id : DBNull.Value);
             command.Parameters.AddWithValue("$source", subject.AgeSource.ToString());
             command.Parameters.AddWithValue("$teen", subject.TeenMode);
             command.Parameters.AddWithValue("$created", FormatInstant(subject.CreatedAt));
+            command.Parameters.AddWithValue("$real_name", subject.RealName.ToString());
+            command.Parameters.AddWithValue("$pi", (object?)subject.RealNamePlayerId ?? DBNull.Value);
+            command.Parameters.AddWithValue("$devices", JsonSerializer.Serialize(subject.MinorModeDevices));
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
         }
     }
@@ -40,7 +45,7 @@ public sealed class SqliteSubjectStore(SqliteDatabase database) : ISubjectStore
         await using (connection.ConfigureAwait(false))
         {
             using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT {SubjectColumns} FROM subjects WHERE id = $id;";
+            command.CommandText = $"SELECT {ReadColumns} FROM subjects WHERE id = $id;";
             command.Parameters.AddWithValue("$id", subjectId);
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
@@ -54,15 +59,79 @@ public sealed class SqliteSubjectStore(SqliteDatabase database) : ISubjectStore
     public async Task<bool> SetTeenModeAsync(string subjectId, bool teenMode, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(subjectId);
-        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        return await _database.ExecuteAsync(
+            "UPDATE subjects SET teen_mode = $teen WHERE id = $id AND ($teen OR minor_mode_devices = '[]');",
+            p =>
+            {
+                p.AddWithValue("$id", subjectId);
+                p.AddWithValue("$teen", teenMode);
+            },
+            cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> SetAgeAsync(string subjectId, DateOnly? birthDate, AgeBand? declaredBand, AgeSource source, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(subjectId);
+        return await _database.ExecuteAsync(
+            "UPDATE subjects SET birth_date = $birth, declared_band = $band, age_source = $source WHERE id = $id;",
+            p =>
+            {
+                p.AddWithValue("$id", subjectId);
+                p.AddWithValue("$birth", birthDate is { } birth ? FormatDate(birth) : DBNull.Value);
+                p.AddWithValue("$band", declaredBand is { } band ? band.Id : DBNull.Value);
+                p.AddWithValue("$source", source.ToString());
+            },
+            cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> SetRealNameAsync(string subjectId, RealNameStatus status, string? playerId, DateOnly? verifiedBirthDate,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(subjectId);
+        var setsBirth = status == RealNameStatus.Verified && verifiedBirthDate is not null;
+        return await _database.ExecuteAsync(
+            "UPDATE subjects SET real_name_status = $status, real_name_pi = $pi" +
+            (setsBirth ? ", birth_date = $birth, declared_band = NULL, age_source = 'RealNameVerified'" : string.Empty) +
+            " WHERE id = $id AND (real_name_status <> 'Verified' OR $status = 'Verified');",
+            p =>
+            {
+                p.AddWithValue("$id", subjectId);
+                p.AddWithValue("$status", status.ToString());
+                p.AddWithValue("$pi", (object?)playerId ?? DBNull.Value);
+                if (setsBirth)
+                {
+                    p.AddWithValue("$birth", FormatDate(verifiedBirthDate!.Value));
+                }
+            },
+            cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> SetDeviceMinorModeAsync(string subjectId, string deviceId, bool minorModeOn, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(subjectId);
+        ArgumentNullException.ThrowIfNull(deviceId);
+
+        // One statement each way, so two devices reporting at once cannot lose either report.
+        var sql = minorModeOn
+            ? """
+              UPDATE subjects SET teen_mode = 1, minor_mode_devices =
+                  CASE WHEN EXISTS (SELECT 1 FROM json_each(subjects.minor_mode_devices) WHERE value = $device)
+                       THEN minor_mode_devices ELSE json_insert(minor_mode_devices, '$[#]', $device) END
+              WHERE id = $id;
+              """
+            : """
+              UPDATE subjects SET minor_mode_devices =
+                  (SELECT json_group_array(value) FROM json_each(subjects.minor_mode_devices) WHERE value <> $device)
+              WHERE id = $id;
+              """;
+        return await _database.ExecuteAsync(sql, p =>
         {
-            using var command = connection.CreateCommand();
-            command.CommandText = "UPDATE subjects SET teen_mode = $teen WHERE id = $id;";
-            command.Parameters.AddWithValue("$id", subjectId);
-            command.Parameters.AddWithValue("$teen", teenMode);
-            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
-        }
+            p.AddWithValue("$id", subjectId);
+            p.AddWithValue("$device", deviceId);
+        }, cancellationToken).ConfigureAwait(false) == 1;
     }
 
     private static Subject ReadSubject(SqliteDataReader reader) => new(
@@ -71,5 +140,13 @@ public sealed class SqliteSubjectStore(SqliteDatabase database) : ISubjectStore
         reader.IsDBNull(2) ? null : ParseBand(reader.GetString(2)),
         Enum.Parse<AgeSource>(reader.GetString(3)),
         reader.GetBoolean(4),
-        ParseInstant(reader.GetString(5)));
+        ParseInstant(reader.GetString(5)))
+    {
+        RealName = Enum.Parse<RealNameStatus>(reader.GetString(6)),
+        RealNamePlayerId = reader.IsDBNull(7) ? null : reader.GetString(7),
+        MinorModeDevices = ReadDevices(reader.GetString(8)),
+    };
+
+    private static string[] ReadDevices(string json) =>
+        json == "[]" ? [] : JsonSerializer.Deserialize<string[]>(json) ?? [];
 }

@@ -58,6 +58,16 @@ public sealed record Subject(string Id, DateOnly? BirthDate, AgeBand? DeclaredBa
 
     /// <summary>True while at least one device reports system-wide minor mode.</summary>
     public bool DeviceMinorMode => MinorModeDevices.Count > 0;
+
+    /// <summary>Value equality, with the device list compared item by item.</summary>
+    public bool Equals(Subject? other) =>
+        other is not null
+        && Id == other.Id && BirthDate == other.BirthDate && DeclaredBand == other.DeclaredBand && AgeSource == other.AgeSource
+        && TeenMode == other.TeenMode && CreatedAt == other.CreatedAt && RealName == other.RealName
+        && RealNamePlayerId == other.RealNamePlayerId && MinorModeDevices.SequenceEqual(other.MinorModeDevices);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Id, BirthDate, DeclaredBand, AgeSource, TeenMode, CreatedAt, RealName, MinorModeDevices.Count);
 }
 
 /// <summary>What an app supplies to create a subject.</summary>

@@ -123,5 +123,14 @@ public sealed class FailClosedTests
 
         public Task<bool> SetTeenModeAsync(string subjectId, bool teenMode, CancellationToken cancellationToken = default) =>
             _inner.SetTeenModeAsync(subjectId, teenMode, cancellationToken);
+
+        public Task<bool> SetAgeAsync(string subjectId, DateOnly? birthDate, AgeBand? declaredBand, AgeSource source, CancellationToken cancellationToken = default) =>
+            _inner.SetAgeAsync(subjectId, birthDate, declaredBand, source, cancellationToken);
+
+        public Task<bool> SetRealNameAsync(string subjectId, RealNameStatus status, string? playerId, DateOnly? verifiedBirthDate, CancellationToken cancellationToken = default) =>
+            _inner.SetRealNameAsync(subjectId, status, playerId, verifiedBirthDate, cancellationToken);
+
+        public Task<bool> SetDeviceMinorModeAsync(string subjectId, string deviceId, bool minorModeOn, CancellationToken cancellationToken = default) =>
+            _inner.SetDeviceMinorModeAsync(subjectId, deviceId, minorModeOn, cancellationToken);
     }
 }
