@@ -39,4 +39,9 @@ public static class RequirementIds
 
     /// <summary>Guardians adjust defaults; lowering protection needs their verification.</summary>
     public static IReadOnlyList<string> GuardianSettings { get; } = ["CAC-MM-PARENT-01", "CAC-MM-EXIT-01", "CAC-MMD-EXIT-01"];
+
+    // Age assurance (issue 16).
+
+    /// <summary>The device's minor mode switches the app into teen mode in one step (device-app linkage).</summary>
+    public static IReadOnlyList<string> DeviceMinorMode { get; } = ["CAC-MM-LINK-01", "CAC-MM-LINK-02", "CAC-MM-EXIT-01"];
 }

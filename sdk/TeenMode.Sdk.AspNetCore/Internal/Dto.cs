@@ -24,6 +24,8 @@ internal static class Dto
         band = s.Rules.Band.Id,
         age = s.Age,
         ageSource = WireNames.Of(s.Subject.AgeSource),
+        realName = WireNames.Of(s.Subject.RealName),
+        deviceMinorMode = s.Subject.DeviceMinorMode,
     };
 
     public static object Of(ContentItem i) => new

@@ -38,7 +38,7 @@ internal sealed class GameGate(
 
         var now = time.GetUtcNow();
         var local = pack.ToLocal(now);
-        var decision = Tier(subject, local) switch
+        var decision = RealNameMissing(subject) ?? Tier(subject, local) switch
         {
             (true, _) => new Decision(Outcome.Allow, ReasonCode.TeenModeOff, [], DecisionDetails.None),
             (false, null) => Decision.Allow(),
@@ -70,6 +70,12 @@ internal sealed class GameGate(
         if (subject is null)
         {
             return new GameTopUpResult(Decision.Deny(ReasonCode.UnknownSubject), month, null, null);
+        }
+
+        if (RealNameMissing(subject) is { } unverified)
+        {
+            blocked.RecordIfDenied(subject.Id, time.GetUtcNow(), BlockedAttemptRecorder.GameTopUp, unverified);
+            return new GameTopUpResult(unverified, month, null, null);
         }
 
         var (teenModeOff, tier) = Tier(subject, local);
@@ -132,6 +138,11 @@ internal sealed class GameGate(
 
         return new GameTopUpResult(decision, month, after, tier.PerMonth);
     }
+
+    // No game service and no payment, in any form, to anyone not verified under a real identity (adults included):
+    // pending, failed and never-checked all count as unverified.
+    private Decision? RealNameMissing(Subject subject) =>
+        pack.RealName is { } rule && subject.RealName != RealNameStatus.Verified ? Decision.Deny(ReasonCode.RealNameRequired, rule.RequirementIds) : null;
 
     private static GameSpendOutcome ToOutcome((bool Added, decimal Total) added) => new(added.Added, added.Total, Replayed: false, KeyConflict: false);
 

@@ -32,6 +32,9 @@ public sealed record UsageReportPayment(DateTimeOffset At, string Kind, string C
 /// <param name="BlockedByReason">Denied attempts over the whole range, per reason code.</param>
 /// <param name="Payments">Payments in the range, oldest first.</param>
 /// <param name="SpentTotal">The sum of payments not refunded.</param>
+/// <remarks>
+/// <see cref="AgeSource"/>, <see cref="RealName"/> and <see cref="DeviceMinorMode"/> tell the guardian how the minor's age is known.
+/// </remarks>
 public sealed record GuardianUsageReport(
     string SubjectId,
     DateOnly FirstDay,
@@ -46,6 +49,15 @@ public sealed record GuardianUsageReport(
 {
     /// <summary>The longest range one report covers: a calendar month and a day.</summary>
     public const int MaxDays = 32;
+
+    /// <summary>How the minor's age is known.</summary>
+    public Subjects.AgeSource AgeSource { get; init; }
+
+    /// <summary>Where the minor's real-name verification stands.</summary>
+    public Subjects.RealNameStatus RealName { get; init; }
+
+    /// <summary>True while a device of the minor reports system-wide minor mode.</summary>
+    public bool DeviceMinorMode { get; init; }
 }
 
 /// <summary>The result of asking for a usage report.</summary>
@@ -132,7 +144,12 @@ internal sealed class GuardianUsageReports(
         payments.Sort((a, b) => a.At.CompareTo(b.At));
 
         var report = new GuardianUsageReport(subject.Id, firstDay, lastDay, pack.TimeZone.Id, currency, days, blockedRows, byReason, payments,
-            payments.Where(p => !p.Refunded).Sum(p => p.Amount));
+            payments.Where(p => !p.Refunded).Sum(p => p.Amount))
+        {
+            AgeSource = subject.AgeSource,
+            RealName = subject.RealName,
+            DeviceMinorMode = subject.DeviceMinorMode,
+        };
         return new(Decision.Allow(), report);
     }
 

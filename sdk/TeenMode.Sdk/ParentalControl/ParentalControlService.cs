@@ -41,13 +41,24 @@ internal sealed class ParentalControlService(
             return Decision.Deny(ReasonCode.UnknownSubject);
         }
 
+        // The device's own minor mode binds the app: no credential is even tried (and none is counted toward a lockout).
+        if (subject.DeviceMinorMode)
+        {
+            return Decision.Deny(ReasonCode.DeviceMinorModeOn, RequirementIds.DeviceMinorMode);
+        }
+
         var (verified, guardianId) = await verification.VerifyAsync(subjectId, credential, "teen-mode-exit", RequirementIds.ExitNeedsGuardian, cancellationToken).ConfigureAwait(false);
         if (!verified.IsAllowed)
         {
             return verified;
         }
 
-        await subjects.SetTeenModeAsync(subjectId, false, cancellationToken).ConfigureAwait(false);
+        // The store refuses in the same write if a device reported minor mode since the read above.
+        if (!await subjects.SetTeenModeAsync(subjectId, false, cancellationToken).ConfigureAwait(false))
+        {
+            return Decision.Deny(ReasonCode.DeviceMinorModeOn, RequirementIds.DeviceMinorMode);
+        }
+
         await audit.AppendAsync(new AuditEvent("guardian:" + guardianId, "teen-mode-exited", subjectId), cancellationToken).ConfigureAwait(false);
         return Decision.Allow();
     }

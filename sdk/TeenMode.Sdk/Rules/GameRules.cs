@@ -15,6 +15,9 @@ public sealed record GameSpendingTier(int FromAge, int ToAge, decimal? PerTopUp,
     public bool NoPayment => PerTopUp is null || PerMonth is null;
 }
 
+/// <summary>Online games serve only users verified under their real identity (no guest play, no guest payment).</summary>
+public sealed record GameRealNameRule(IReadOnlyList<string> RequirementIds);
+
 /// <summary>The online-game rules of a games rule pack (e.g. <c>cn-nppa-games</c>). Days and months are computed in <see cref="TimeZone"/>.</summary>
 public sealed class GameRulePack
 {
@@ -22,8 +25,9 @@ public sealed class GameRulePack
     private readonly ZoneOffsetCache _zone;
 
     internal GameRulePack(string id, string version, LocalizedText title, TimeZoneInfo timeZone, GamePlayWindow playWindow,
-        string currency, IReadOnlyList<GameSpendingTier> tiers, HolidayCalendar calendar)
+        string currency, IReadOnlyList<GameSpendingTier> tiers, HolidayCalendar calendar, GameRealNameRule? realName = null)
     {
+        RealName = realName;
         Id = id;
         Version = version;
         Title = title;
@@ -58,6 +62,9 @@ public sealed class GameRulePack
 
     /// <summary>The holiday calendar.</summary>
     public HolidayCalendar Calendar { get; }
+
+    /// <summary>When set, no game service and no payment to anyone not real-name verified; null when the pack does not require it.</summary>
+    public GameRealNameRule? RealName { get; }
 
     /// <summary>The tier for a whole-years age, or null for an adult.</summary>
     public GameSpendingTier? TierForAge(int age) => Tiers.FirstOrDefault(t => age >= t.FromAge && age < t.ToAge);
@@ -165,7 +172,8 @@ public static partial class RulePackLoader
 
         var title = new LocalizedText((string)root["title"]!["zh-CN"]!, (string)root["title"]!["en"]!);
         return new GameRulePack((string)root["id"]!, (string)root["version"]!, title, zone!,
-            new GamePlayWindow(days, start, end, Ids(w)), (string)games["spending"]!["currency"]!, tiers, calendar!);
+            new GamePlayWindow(days, start, end, Ids(w)), (string)games["spending"]!["currency"]!, tiers, calendar!,
+            games["realName"] is JObject realName && (bool)realName["required"]! ? new GameRealNameRule(Ids(realName)) : null);
     }
 
     // The schema allows only "123.45"-shaped text, so invariant decimal parsing is exact.

@@ -23,6 +23,12 @@ internal sealed class SubjectService(ISubjectStore store, RulePack pack, TimePro
     /// <summary>The band that applies to <paramref name="subject"/> at <paramref name="now"/>.</summary>
     internal static SubjectStatus Resolve(Subject subject, RulePack pack, DateTimeOffset now)
     {
+        // A real-name check that is pending or failed casts doubt on the declared age: the most protective band until verified.
+        if (subject.RealName is RealNameStatus.Pending or RealNameStatus.Failed)
+        {
+            return new SubjectStatus(subject, null, pack.MostProtective);
+        }
+
         if (subject.BirthDate is { } birth)
         {
             var age = RulePack.AgeOn(birth, DateOnly.FromDateTime(pack.ToLocal(now)));

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using TeenMode.Subjects;
 using TeenMode.AntiAddiction;
 
 namespace TeenMode.Tests.Core;
@@ -16,7 +18,7 @@ public sealed class GameGateTests
     {
         // 2026-03-06 is an ordinary Friday.
         using var host = new TeenModeHost(TeenModeHost.Local(2026, 3, 6, hour, minute, second));
-        await host.RegisterAsync("kid", Born2014);
+        await host.RegisterVerifiedAsync("kid", Born2014);
 
         var decision = await host.Games.CheckPlayAsync("kid");
 
@@ -38,7 +40,7 @@ public sealed class GameGateTests
     public async Task Play_At2030_FollowsTheHolidayCalendar(int year, int month, int day, string reason)
     {
         using var host = new TeenModeHost(TeenModeHost.Local(year, month, day, 20, 30));
-        await host.RegisterAsync("kid", Born2014);
+        await host.RegisterVerifiedAsync("kid", Born2014);
 
         var decision = await host.Games.CheckPlayAsync("kid");
 
@@ -51,7 +53,7 @@ public sealed class GameGateTests
     {
         // A Friday at 20:30 would be allowed if the year had a calendar.
         using var host = new TeenModeHost(TeenModeHost.Local(2027, 3, 5, 20, 30));
-        await host.RegisterAsync("kid", new DateOnly(2015, 1, 1));
+        await host.RegisterVerifiedAsync("kid", new DateOnly(2015, 1, 1));
 
         var decision = await host.Games.CheckPlayAsync("kid");
 
@@ -64,7 +66,7 @@ public sealed class GameGateTests
     {
         // Wednesday 2026-03-04 → Friday 2026-03-06 20:00 Shanghai.
         using var host = new TeenModeHost(TeenModeHost.Local(2026, 3, 4, 10, 0));
-        await host.RegisterAsync("kid", Born2014);
+        await host.RegisterVerifiedAsync("kid", Born2014);
 
         var decision = await host.Games.CheckPlayAsync("kid");
 
@@ -75,7 +77,7 @@ public sealed class GameGateTests
     public async Task Play_Adult_IsAllowedAnyTime()
     {
         using var host = new TeenModeHost(TeenModeHost.Local(2026, 3, 4, 10, 0));
-        await host.RegisterAsync("adult", new DateOnly(2000, 1, 1));
+        await host.RegisterVerifiedAsync("adult", new DateOnly(2000, 1, 1));
 
         (await host.Games.CheckPlayAsync("adult")).IsAllowed.Should().BeTrue();
     }
@@ -92,7 +94,7 @@ public sealed class GameGateTests
     public async Task TopUp_Under8_IsRefused()
     {
         using var host = new TeenModeHost(TeenModeHost.Local(2026, 3, 4, 10, 0));
-        await host.RegisterAsync("kid", new DateOnly(2019, 1, 1));
+        await host.RegisterVerifiedAsync("kid", new DateOnly(2019, 1, 1));
 
         var result = await host.Games.TopUpAsync(new GameTopUp("kid", "studio-a", 0.01m));
 
@@ -108,7 +110,7 @@ public sealed class GameGateTests
     public async Task TopUp_PerTransactionCap_DependsOnTheAgeTier(int birthYear, string amount, string reason)
     {
         using var host = new TeenModeHost(TeenModeHost.Local(2026, 3, 4, 10, 0));
-        await host.RegisterAsync("kid", new DateOnly(birthYear, 1, 1));
+        await host.RegisterVerifiedAsync("kid", new DateOnly(birthYear, 1, 1));
 
         var result = await host.Games.TopUpAsync(new GameTopUp("kid", "studio-a", decimal.Parse(amount, System.Globalization.CultureInfo.InvariantCulture)));
 
@@ -119,7 +121,7 @@ public sealed class GameGateTests
     public async Task TopUp_RetriedWithTheSameKey_IsCountedAndAuditedOnce()
     {
         using var host = new TeenModeHost(TeenModeHost.Local(2026, 3, 6, 20, 30));
-        await host.RegisterAsync("kid", Born2014);
+        await host.RegisterVerifiedAsync("kid", Born2014);
 
         var first = await host.Games.TopUpAsync(new GameTopUp("kid", "studio-a", 50m, "pay-1"));
         var retry = await host.Games.TopUpAsync(new GameTopUp("kid", "studio-a", 50m, "pay-1"));
@@ -139,7 +141,7 @@ public sealed class GameGateTests
     {
         // 23:30 Shanghai on 31 March is still March locally (15:30 UTC).
         using var host = new TeenModeHost(TeenModeHost.Local(2026, 3, 31, 23, 30));
-        await host.RegisterAsync("kid", Born2014);
+        await host.RegisterVerifiedAsync("kid", Born2014);
         for (var i = 0; i < 4; i++)
         {
             (await host.Games.TopUpAsync(new GameTopUp("kid", "studio-a", 50m))).Decision.IsAllowed.Should().BeTrue();
@@ -163,7 +165,7 @@ public sealed class GameGateTests
     public async Task TopUp_Allowed_IsAuditedWithAmountsOnly()
     {
         using var host = new TeenModeHost(TeenModeHost.Local(2026, 3, 4, 10, 0));
-        await host.RegisterAsync("kid", Born2014);
+        await host.RegisterVerifiedAsync("kid", Born2014);
 
         await host.Games.TopUpAsync(new GameTopUp("kid", "studio-a", 12.5m));
         await host.Games.TopUpAsync(new GameTopUp("kid", "studio-a", 60m));
@@ -183,7 +185,7 @@ public sealed class GameGateTests
     public async Task TopUp_BadAmount_Throws(string amount)
     {
         using var host = new TeenModeHost(TeenModeHost.Local(2026, 3, 4, 10, 0));
-        await host.RegisterAsync("kid", Born2014);
+        await host.RegisterVerifiedAsync("kid", Born2014);
 
         var act = () => host.Games.TopUpAsync(new GameTopUp("kid", "studio-a", decimal.Parse(amount, System.Globalization.CultureInfo.InvariantCulture)));
 
@@ -194,7 +196,7 @@ public sealed class GameGateTests
     public async Task TopUp_SixteenParallel_NeverExceedTheMonthlyCap()
     {
         using var host = new TeenModeHost(TeenModeHost.Local(2026, 3, 4, 10, 0));
-        await host.RegisterAsync("kid", Born2014);
+        await host.RegisterVerifiedAsync("kid", Born2014);
 
         var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(() => host.Games.TopUpAsync(new GameTopUp("kid", "studio-a", 30m)))));
 
@@ -207,7 +209,7 @@ public sealed class GameGateTests
     public async Task TopUp_Adult_IsNotCappedAndNotKept()
     {
         using var host = new TeenModeHost(TeenModeHost.Local(2026, 3, 4, 10, 0));
-        await host.RegisterAsync("adult", new DateOnly(2000, 1, 1));
+        await host.RegisterVerifiedAsync("adult", new DateOnly(2000, 1, 1));
 
         var result = await host.Games.TopUpAsync(new GameTopUp("adult", "studio-a", 5000m));
 
@@ -222,8 +224,47 @@ public sealed class GameGateTests
         // Band 16-18 → tier [16,18): 100.00 per top-up.
         using var host = new TeenModeHost(TeenModeHost.Local(2026, 3, 4, 10, 0));
         await host.Subjects.RegisterAsync(new TeenMode.Subjects.SubjectRegistration("teen", DeclaredBand: new AgeBand(16, 18)));
+        await host.Services.GetRequiredService<ISubjectStore>().SetRealNameAsync("teen", RealNameStatus.Verified, "pi-teen", verifiedBirthDate: null);
 
         (await host.Games.TopUpAsync(new GameTopUp("teen", "studio-a", 100m))).Decision.IsAllowed.Should().BeTrue();
         (await host.Games.TopUpAsync(new GameTopUp("teen", "studio-a", 100.01m))).Decision.Reason.Should().Be(ReasonCode.SpendOverTransactionCap);
+    }
+
+    [Theory]
+    [InlineData(RealNameStatus.NotChecked)]
+    [InlineData(RealNameStatus.Pending)]
+    [InlineData(RealNameStatus.Failed)]
+    public async Task Play_AndTopUp_WithoutRealNameVerification_AreRefused_InsideThePlayWindowToo(RealNameStatus status)
+    {
+        // Friday 20:30: a verified 12-year-old could play and pay here.
+        using var host = new TeenModeHost(TeenModeHost.Local(2026, 3, 6, 20, 30));
+        await host.RegisterAsync("kid", Born2014);
+        if (status != RealNameStatus.NotChecked)
+        {
+            await host.Services.GetRequiredService<ISubjectStore>().SetRealNameAsync("kid", status, null, null);
+        }
+
+        var play = await host.Games.CheckPlayAsync("kid");
+        var topUp = await host.Games.TopUpAsync(new GameTopUp("kid", "studio-a", 10m));
+
+        play.IsAllowed.Should().BeFalse();
+        play.Reason.Should().Be(ReasonCode.RealNameRequired);
+        play.RequirementIds.Should().Contain("NPPA21-REAL-01");
+        topUp.Decision.Reason.Should().Be(ReasonCode.RealNameRequired);
+        topUp.MonthTotal.Should().BeNull("nothing was counted");
+    }
+
+    [Fact]
+    public async Task Play_UnverifiedAdult_IsRefusedToo()
+    {
+        // The real-name rule covers every player, not only minors.
+        using var host = new TeenModeHost(TeenModeHost.Local(2026, 3, 4, 10, 0));
+        await host.RegisterAsync("adult", new DateOnly(2000, 1, 1), teenMode: false);
+
+        (await host.Games.CheckPlayAsync("adult")).Reason.Should().Be(ReasonCode.RealNameRequired);
+        (await host.Games.TopUpAsync(new GameTopUp("adult", "studio-a", 10m))).Decision.Reason.Should().Be(ReasonCode.RealNameRequired);
+
+        await host.Services.GetRequiredService<ISubjectStore>().SetRealNameAsync("adult", RealNameStatus.Verified, "pi-a", new DateOnly(2000, 1, 1));
+        (await host.Games.CheckPlayAsync("adult")).IsAllowed.Should().BeTrue();
     }
 }

@@ -15,7 +15,7 @@ public sealed class GuardianUsageReportTests
     {
         // Friday 2026-03-06, 21:50 in Shanghai.
         using var host = new TeenModeHost(TeenModeHost.Local(2026, 3, 6, 21, 50));
-        await host.RegisterAsync("kid", Born2013);
+        await host.RegisterVerifiedAsync("kid", Born2013);
         await host.Parental.BindAsync("kid", "mum", "246810");
         for (var i = 1; i <= 5; i++)
         {

@@ -84,7 +84,7 @@ public sealed class SqliteStoreTests : IDisposable
         command.CommandText = "PRAGMA journal_mode;";
         command.ExecuteScalar().Should().Be("wal");
         command.CommandText = "SELECT group_concat(version || ':' || name, ' ') FROM (SELECT version, name FROM schema_history ORDER BY version);";
-        command.ExecuteScalar().Should().Be("1:0001_initial 2:0002_content_query", "each migration is applied, and recorded, once");
+        command.ExecuteScalar().Should().Be("1:0001_initial 2:0002_content_query 3:0003_age_assurance", "each migration is applied, and recorded, once");
     }
 
     [Fact]

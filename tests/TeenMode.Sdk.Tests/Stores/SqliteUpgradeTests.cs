@@ -319,7 +319,7 @@ public sealed class SqliteUpgradeTests : IDisposable
         var added = new Subject("kid-2", null, new AgeBand(12, 16), AgeSource.GuardianDeclared, true, Now);
         (await stores.Subjects.TryAddAsync(added)).Should().BeTrue();
         (await stores.Subjects.GetAsync("kid-2")).Should().Be(added, "the upgraded file takes new rows");
-        ReadHistory().Should().Equal("1:0001_initial", "2:0002_content_query");
+        ReadHistory().Should().Equal("1:0001_initial", "2:0002_content_query", "3:0003_age_assurance");
         ReadUserVersion().Should().Be(SqliteDatabase.SchemaVersion);
     }
 
@@ -332,7 +332,7 @@ public sealed class SqliteUpgradeTests : IDisposable
         await Task.WhenAll(Task.Run(() => first.MigrateAsync()), Task.Run(() => second.MigrateAsync()));
         await first.MigrateAsync();
 
-        ReadHistory().Should().Equal("1:0001_initial", "2:0002_content_query");
+        ReadHistory().Should().Equal("1:0001_initial", "2:0002_content_query", "3:0003_age_assurance");
     }
 
     private List<string> ReadHistory()
