@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.RegularExpressions;
 using Newtonsoft.Json.Linq;
+using TeenMode.AgeAssurance;
 
 namespace TeenMode.PersonalInfo;
 
@@ -113,31 +114,14 @@ public static partial class Redaction
     }
 
     /// <summary>
-    /// True when <paramref name="value"/> is an 18-character resident identity number whose check character (GB 11643)
-    /// matches. Redaction does not need it (a mistyped number is still personal data); it helps apps validate input.
+    /// True when <paramref name="value"/> is 17 digits followed by their GB 11643 check character (X in either case).
+    /// Deliberately only the check character, not region or birth date: in logs anything that looks like a number is
+    /// personal data. Redaction does not need it; for input validation use <see cref="ResidentIdentityNumber.Validate"/>.
     /// </summary>
-    public static bool IsValidIdNumber(string? value)
-    {
-        if (value is not { Length: 18 })
-        {
-            return false;
-        }
-
-        ReadOnlySpan<int> weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-        const string Checks = "10X98765432";
-        var sum = 0;
-        for (var i = 0; i < 17; i++)
-        {
-            if (!char.IsAsciiDigit(value[i]))
-            {
-                return false;
-            }
-
-            sum += (value[i] - '0') * weights[i];
-        }
-
-        return char.ToUpperInvariant(value[17]) == Checks[sum % 11];
-    }
+    public static bool IsValidIdNumber(string? value) =>
+        value is { Length: ResidentIdentityNumber.Length }
+        && ResidentIdentityNumber.TryComputeCheckCharacter(value.AsSpan(0, ResidentIdentityNumber.Length - 1), out var check)
+        && char.ToUpperInvariant(value[^1]) == check;
 
     private static bool HasDigitRun(string text, int length)
     {
