@@ -48,6 +48,7 @@ internal sealed class ResilientRealNameVerifier : IRealNameVerifier
                 MaxDelay = TimeSpan.FromMinutes(1),
                 OnRetry = args =>
                 {
+                    // AttemptNumber counts from 0: the first retry is retry 1.
                     LogRetry(_logger, args.Context.OperationKey ?? "?", args.AttemptNumber + 1, ErrorName(args.Outcome.Exception),
                         (long)args.RetryDelay.TotalMilliseconds, null);
                     return ValueTask.CompletedTask;
@@ -155,7 +156,7 @@ internal sealed class ResilientRealNameVerifier : IRealNameVerifier
 
     private static readonly Action<ILogger, string, int, string, long, Exception?> LogRetry = LoggerMessage.Define<string, int, string, long>(
         LogLevel.Information, new EventId(7102, "RealNameRetry"),
-        "Real-name provider call {Operation} failed ({Error}); attempt {Attempt} follows in {DelayMs} ms.");
+        "Real-name provider call {Operation} failed ({Error}); retry {Retry} follows in {DelayMs} ms.");
 
     private static readonly Action<ILogger, string, string, Exception?> LogUnavailable = LoggerMessage.Define<string, string>(
         LogLevel.Warning, new EventId(7103, "RealNameUnavailable"),
