@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using TeenMode.AgeAssurance;
 using TeenMode.AntiAddiction;
 using TeenMode.Audit;
 using TeenMode.ContentPool;
@@ -73,6 +74,9 @@ public static partial class TeenModeServiceCollectionExtensions
         services.TryAddSingleton<IGamePolicy, GamePolicy>();
         services.TryAddSingleton<IGameGate, GameGate>();
         AddSpending(services);
+
+        // Real-name verification: fails closed (Unavailable) until the app calls AddTeenModeRealNameVerifier.
+        RealNameServiceCollectionExtensions.AddRealNameDefaults(services);
         return new TeenModeBuilder(services);
     }
 
