@@ -2,7 +2,9 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using TeenMode;
 using TeenMode.AspNetCore;
+using TeenMode.AgeAssurance;
 using TeenMode.AspNetCore.Conformance;
+using TeenMode.Testing;
 using TeenMode.ContentPool;
 using TeenMode.PersonalInfo;
 
@@ -57,6 +59,10 @@ public static partial class ShortVideoAppHost
                 o.Enabled = true;
                 o.SharedSecret = key;
             });
+
+            // An audit runs against the real-name test environment: the simulator answers its preset identities
+            // (NppaRealNameSimulator.Fixtures) as the national system's test cases do, and verifies any other valid one.
+            builder.Services.AddTeenModeRealNameVerifier(sp => new NppaRealNameSimulator(sp.GetRequiredService<TimeProvider>()));
         }
 
         ConfigureReporting(teenMode, options);

@@ -41,6 +41,7 @@ public static class TeenModeEndpointRouteBuilderExtensions
         TeenModeUsageReportEndpoints.MapUsageReport(api);
         PiProtectionEndpoints.MapPublic(api);
         PersonalInfoEndpoints.Map(api);
+        AgeAssuranceEndpoints.Map(api);
         return api;
     }
 
@@ -95,6 +96,11 @@ public static class TeenModeEndpointRouteBuilderExtensions
         }
 
         var source = f.Enum<AgeSource>("ageSource", required: false) ?? AgeSource.SelfDeclared;
+        if (source is AgeSource.RealNameVerified or AgeSource.OsSignal or AgeSource.DeviceMinorMode)
+        {
+            // A client cannot claim what only a provider or the device can tell: those go through their own endpoints.
+            f.Add("ageSource", "must be self-declared, guardian-declared or unknown; real-name, OS-signal and device minor-mode ages are set through /real-name, /age-signals and /device-minor-mode / 实名、系统年龄信号与设备未成年人模式须通过各自的接口设置");
+        }
         var teenMode = f.Boolean("teenMode") ?? true;
         if (!f.Ok)
         {

@@ -236,7 +236,9 @@ public sealed class NppaRealNameSimulator : IRealNameVerifier
             }
             else
             {
-                var fixture = Fixtures.FirstOrDefault(f => f.AccountId == check.AccountId);
+                // The preset account, or (for an app whose account ids the test cannot choose) the preset identity.
+                var fixture = Fixtures.FirstOrDefault(f => f.AccountId == check.AccountId)
+                    ?? Fixtures.FirstOrDefault(f => string.Equals(f.IdentityNumber, check.IdentityNumber, StringComparison.OrdinalIgnoreCase));
                 var expected = fixture is null ? _defaultOutcome
                     : Matches(fixture, check) ? fixture.Outcome
                     : RealNameOutcome.Failed;

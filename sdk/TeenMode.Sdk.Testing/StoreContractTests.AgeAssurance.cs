@@ -27,13 +27,14 @@ public abstract partial class StoreContractTests
         var subject = new Subject("kid", null, new AgeBand(16, 18), AgeSource.SelfDeclared, true, Start);
         await store.Subjects.TryAddAsync(subject);
 
-        (await store.Subjects.SetRealNameAsync("kid", RealNameStatus.Pending, null, null)).Should().BeTrue();
-        (await store.Subjects.GetAsync("kid")).Should().Be(subject with { RealName = RealNameStatus.Pending });
+        (await store.Subjects.SetRealNameAsync("kid", RealNameStatus.Pending, null, new DateOnly(2013, 7, 9))).Should().BeTrue();
+        (await store.Subjects.GetAsync("kid")).Should().Be(subject with { RealName = RealNameStatus.Pending, RealNameBirthDate = new DateOnly(2013, 7, 9) },
+            "a pending check's birth date is kept aside, not trusted as the subject's");
 
         (await store.Subjects.SetRealNameAsync("kid", RealNameStatus.Verified, "pi-1", new DateOnly(2013, 7, 9))).Should().BeTrue();
         var verified = subject with
         {
-            RealName = RealNameStatus.Verified, RealNamePlayerId = "pi-1", BirthDate = new DateOnly(2013, 7, 9), DeclaredBand = null,
+            RealName = RealNameStatus.Verified, RealNamePlayerId = "pi-1", BirthDate = new DateOnly(2013, 7, 9), RealNameBirthDate = new DateOnly(2013, 7, 9), DeclaredBand = null,
             AgeSource = AgeSource.RealNameVerified,
         };
         (await store.Subjects.GetAsync("kid")).Should().Be(verified);

@@ -77,6 +77,8 @@ public static partial class TeenModeServiceCollectionExtensions
 
         // Real-name verification: fails closed (Unavailable) until the app calls AddTeenModeRealNameVerifier.
         RealNameServiceCollectionExtensions.AddRealNameDefaults(services);
+        services.TryAddSingleton(_ => AgeSignalTable.LoadDefault());
+        services.TryAddSingleton<IAgeAssurance, AgeAssuranceService>();
         return new TeenModeBuilder(services);
     }
 

@@ -205,7 +205,8 @@ public static class ConformanceDriverExtensions
         return Json.Ok(Describe(clock, pack));
     }
 
-    private static async Task<IResult> CreateSubjectAsync(HttpRequest request, ISubjectService subjects, RulePack pack, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> CreateSubjectAsync(HttpRequest request, ISubjectService subjects, ISubjectStore store, RulePack pack, TimeProvider time,
+        CancellationToken ct)
     {
         var (body, problem) = await Json.ReadObjectAsync(request, optional: true);
         if (problem is not null)
@@ -218,6 +219,12 @@ public static class ConformanceDriverExtensions
         var today = DateOnly.FromDateTime(pack.ToLocal(time.GetUtcNow()));
         var birthDate = f.Date("birthDate", WireDates.MinBirthDate, today);
         var teenMode = f.Boolean("teenMode") ?? true;
+        var realName = f.String("realName", required: false, maxLength: 16);
+        if (realName is not null and not ("verified" or "unverified"))
+        {
+            f.Add("realName", "must be verified or unverified / 须为 verified 或 unverified");
+        }
+
         if (!f.Ok)
         {
             return Json.Invalid(f.Errors);
@@ -231,6 +238,13 @@ public static class ConformanceDriverExtensions
 
         var id = "synthetic-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
         await subjects.RegisterAsync(new SubjectRegistration(id, birthDate, null, birthDate is null ? AgeSource.Unknown : AgeSource.GuardianDeclared, teenMode), ct);
+
+        // A synthetic user of known age stands for a real-name verified one (games serve no one else) unless the check asks otherwise.
+        if (birthDate is not null && realName != "unverified")
+        {
+            await store.SetRealNameAsync(id, RealNameStatus.Verified, "conformance-" + id, birthDate, ct);
+        }
+
         var status = await subjects.GetStatusAsync(id, ct);
         return Json.Ok(new
         {
@@ -238,6 +252,7 @@ public static class ConformanceDriverExtensions
             birthDate = birthDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             band = status!.Rules.Band.Id,
             teenMode,
+            realName = WireNames.Of(status.Subject.RealName),
         }, StatusCodes.Status201Created);
     }
 

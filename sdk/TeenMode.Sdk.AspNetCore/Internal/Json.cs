@@ -111,9 +111,16 @@ internal static class Json
     /// </remarks>
     public static async Task<(JObject? Body, IResult? Problem)> ReadObjectAsync(HttpRequest request, bool optional = false)
     {
+        var (body, _, problem) = await ReadObjectAndBytesAsync(request, optional).ConfigureAwait(false);
+        return (body, problem);
+    }
+
+    /// <summary>As <see cref="ReadObjectAsync"/>, also giving the exact bytes received (for a signature over the body).</summary>
+    public static async Task<(JObject? Body, byte[]? Bytes, IResult? Problem)> ReadObjectAndBytesAsync(HttpRequest request, bool optional = false)
+    {
         if (request.ContentLength is > MaxBodyBytes)
         {
-            return (null, TooLarge());
+            return (null, null, TooLarge());
         }
 
         using var buffer = new MemoryStream();
@@ -123,7 +130,7 @@ internal static class Json
         {
             if (buffer.Length + read > MaxBodyBytes)
             {
-                return (null, TooLarge());
+                return (null, null, TooLarge());
             }
 
             buffer.Write(chunk, 0, read);
@@ -132,14 +139,14 @@ internal static class Json
         if (buffer.Length == 0)
         {
             return optional
-                ? (new JObject(), null)
-                : (null, Problem(StatusCodes.Status400BadRequest, "invalid-json", "请求体为空", "The request body is empty", "Send a JSON object."));
+                ? (new JObject(), [], null)
+                : (null, null, Problem(StatusCodes.Status400BadRequest, "invalid-json", "请求体为空", "The request body is empty", "Send a JSON object."));
         }
 
         var (text, problem) = StrictJson.Check(new ReadOnlySpan<byte>(buffer.GetBuffer(), 0, (int)buffer.Length));
         if (problem is not null)
         {
-            return (null, problem);
+            return (null, null, problem);
         }
 
         try
@@ -148,13 +155,13 @@ internal static class Json
             using var reader = new JsonTextReader(new StringReader(text!)) { DateParseHandling = DateParseHandling.None, MaxDepth = StrictJson.MaxDepth + 1 };
             var token = JToken.ReadFrom(reader);
             return token is JObject obj
-                ? (obj, null)
-                : (null, Problem(StatusCodes.Status400BadRequest, "invalid-json", "请求体必须是 JSON 对象", "The body must be a JSON object", $"Found {token.Type} at line 1."));
+                ? (obj, buffer.ToArray(), null)
+                : (null, null, Problem(StatusCodes.Status400BadRequest, "invalid-json", "请求体必须是 JSON 对象", "The body must be a JSON object", $"Found {token.Type} at line 1."));
         }
         catch (JsonReaderException ex)
         {
             var detail = string.Create(CultureInfo.InvariantCulture, $"Malformed JSON at line {ex.LineNumber}, column {ex.LinePosition} (path '{ex.Path}').");
-            return (null, Problem(StatusCodes.Status400BadRequest, "invalid-json", "JSON 格式错误", "Malformed JSON", detail));
+            return (null, null, Problem(StatusCodes.Status400BadRequest, "invalid-json", "JSON 格式错误", "Malformed JSON", detail));
         }
     }
 

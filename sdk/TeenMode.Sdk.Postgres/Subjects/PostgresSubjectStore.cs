@@ -7,19 +7,20 @@ namespace TeenMode.Postgres.Subjects;
 /// <summary>Subjects (minors' profiles) in PostgreSQL.</summary>
 public sealed class PostgresSubjectStore(PostgresDatabase database) : ISubjectStore
 {
-    private const string Columns = "id, birth_date, declared_band, age_source, teen_mode, created_at, created_at_tick, real_name_status, real_name_pi, minor_mode_devices";
+    private const string Columns = "id, birth_date, declared_band, age_source, teen_mode, created_at, created_at_tick, real_name_status, real_name_pi, minor_mode_devices, real_name_birth_date";
 
     /// <inheritdoc />
     public async Task<bool> TryAddAsync(Subject subject, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(subject);
         return await database.ExecuteAsync($"""
-            INSERT INTO subjects ({Columns}) VALUES (@id, @birth, @band, @source, @teen, @created, @created_tick, @real_name, @pi, @devices)
+            INSERT INTO subjects ({Columns}) VALUES (@id, @birth, @band, @source, @teen, @created, @created_tick, @real_name, @pi, @devices, @real_name_birth)
             ON CONFLICT (id) DO NOTHING;
             """,
             c => c.Text("id", subject.Id).Date("birth", subject.BirthDate).Text("band", subject.DeclaredBand?.Id)
                 .Text("source", subject.AgeSource.ToString()).Bool("teen", subject.TeenMode).Instant("created", subject.CreatedAt)
-                .Text("real_name", subject.RealName.ToString()).Text("pi", subject.RealNamePlayerId).TextArray("devices", [.. subject.MinorModeDevices]),
+                .Text("real_name", subject.RealName.ToString()).Text("pi", subject.RealNamePlayerId).TextArray("devices", [.. subject.MinorModeDevices])
+                .Date("real_name_birth", subject.RealNameBirthDate),
             cancellationToken).ConfigureAwait(false) == 1;
     }
 
@@ -50,23 +51,16 @@ public sealed class PostgresSubjectStore(PostgresDatabase database) : ISubjectSt
     }
 
     /// <inheritdoc />
-    public async Task<bool> SetRealNameAsync(string subjectId, RealNameStatus status, string? playerId, DateOnly? verifiedBirthDate,
+    public async Task<bool> SetRealNameAsync(string subjectId, RealNameStatus status, string? playerId, DateOnly? birthDate,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(subjectId);
-        var setsBirth = status == RealNameStatus.Verified && verifiedBirthDate is not null;
+        var setsBirth = status == RealNameStatus.Verified && birthDate is not null;
         return await database.ExecuteAsync(
-            "UPDATE subjects SET real_name_status = @status, real_name_pi = @pi" +
+            "UPDATE subjects SET real_name_status = @status, real_name_pi = @pi, real_name_birth_date = @birth" +
             (setsBirth ? ", birth_date = @birth, declared_band = NULL, age_source = 'RealNameVerified'" : string.Empty) +
             " WHERE id = @id AND (real_name_status <> 'Verified' OR @status = 'Verified');",
-            c =>
-            {
-                c.Text("id", subjectId).Text("status", status.ToString()).Text("pi", playerId);
-                if (setsBirth)
-                {
-                    c.Date("birth", verifiedBirthDate);
-                }
-            },
+            c => c.Text("id", subjectId).Text("status", status.ToString()).Text("pi", playerId).Date("birth", birthDate),
             cancellationToken).ConfigureAwait(false) == 1;
     }
 
@@ -98,5 +92,6 @@ public sealed class PostgresSubjectStore(PostgresDatabase database) : ISubjectSt
         RealName = Enum.Parse<RealNameStatus>(r.GetString(7)),
         RealNamePlayerId = r.IsDBNull(8) ? null : r.GetString(8),
         MinorModeDevices = r.GetFieldValue<string[]>(9) is { Length: > 0 } devices ? devices : [],
+        RealNameBirthDate = r.IsDBNull(10) ? null : r.GetFieldValue<DateOnly>(10),
     };
 }

@@ -13,7 +13,7 @@ public sealed class SqliteSubjectStore(SqliteDatabase database) : ISubjectStore
     private readonly SqliteDatabase _database = database ?? throw new ArgumentNullException(nameof(database));
 
     private const string SubjectColumns = "id, birth_date, declared_band, age_source, teen_mode, created_at";
-    private const string ReadColumns = SubjectColumns + ", real_name_status, real_name_pi, minor_mode_devices";
+    private const string ReadColumns = SubjectColumns + ", real_name_status, real_name_pi, minor_mode_devices, real_name_birth_date";
 
     /// <inheritdoc />
     public async Task<bool> TryAddAsync(Subject subject, CancellationToken cancellationToken = default)
@@ -23,7 +23,7 @@ public sealed class SqliteSubjectStore(SqliteDatabase database) : ISubjectStore
         await using (connection.ConfigureAwait(false))
         {
             using var command = connection.CreateCommand();
-            command.CommandText = $"INSERT INTO subjects ({ReadColumns}) VALUES ($id, $birth, $band, $source, $teen, $created, $real_name, $pi, $devices) ON CONFLICT (id) DO NOTHING;";
+            command.CommandText = $"INSERT INTO subjects ({ReadColumns}) VALUES ($id, $birth, $band, $source, $teen, $created, $real_name, $pi, $devices, $real_name_birth) ON CONFLICT (id) DO NOTHING;";
             command.Parameters.AddWithValue("$id", subject.Id);
             command.Parameters.AddWithValue("$birth", subject.BirthDate is { } birth ? FormatDate(birth) : DBNull.Value);
             command.Parameters.AddWithValue("$band", subject.DeclaredBand is { } band ? band.Id : DBNull.Value);
@@ -33,6 +33,7 @@ public sealed class SqliteSubjectStore(SqliteDatabase database) : ISubjectStore
             command.Parameters.AddWithValue("$real_name", subject.RealName.ToString());
             command.Parameters.AddWithValue("$pi", (object?)subject.RealNamePlayerId ?? DBNull.Value);
             command.Parameters.AddWithValue("$devices", JsonSerializer.Serialize(subject.MinorModeDevices));
+            command.Parameters.AddWithValue("$real_name_birth", subject.RealNameBirthDate is { } claimed ? FormatDate(claimed) : DBNull.Value);
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
         }
     }
@@ -86,13 +87,13 @@ public sealed class SqliteSubjectStore(SqliteDatabase database) : ISubjectStore
     }
 
     /// <inheritdoc />
-    public async Task<bool> SetRealNameAsync(string subjectId, RealNameStatus status, string? playerId, DateOnly? verifiedBirthDate,
+    public async Task<bool> SetRealNameAsync(string subjectId, RealNameStatus status, string? playerId, DateOnly? birthDate,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(subjectId);
-        var setsBirth = status == RealNameStatus.Verified && verifiedBirthDate is not null;
+        var setsBirth = status == RealNameStatus.Verified && birthDate is not null;
         return await _database.ExecuteAsync(
-            "UPDATE subjects SET real_name_status = $status, real_name_pi = $pi" +
+            "UPDATE subjects SET real_name_status = $status, real_name_pi = $pi, real_name_birth_date = $birth" +
             (setsBirth ? ", birth_date = $birth, declared_band = NULL, age_source = 'RealNameVerified'" : string.Empty) +
             " WHERE id = $id AND (real_name_status <> 'Verified' OR $status = 'Verified');",
             p =>
@@ -100,10 +101,7 @@ public sealed class SqliteSubjectStore(SqliteDatabase database) : ISubjectStore
                 p.AddWithValue("$id", subjectId);
                 p.AddWithValue("$status", status.ToString());
                 p.AddWithValue("$pi", (object?)playerId ?? DBNull.Value);
-                if (setsBirth)
-                {
-                    p.AddWithValue("$birth", FormatDate(verifiedBirthDate!.Value));
-                }
+                p.AddWithValue("$birth", birthDate is { } birth ? FormatDate(birth) : DBNull.Value);
             },
             cancellationToken).ConfigureAwait(false) == 1;
     }
@@ -145,6 +143,7 @@ public sealed class SqliteSubjectStore(SqliteDatabase database) : ISubjectStore
         RealName = Enum.Parse<RealNameStatus>(reader.GetString(6)),
         RealNamePlayerId = reader.IsDBNull(7) ? null : reader.GetString(7),
         MinorModeDevices = ReadDevices(reader.GetString(8)),
+        RealNameBirthDate = reader.IsDBNull(9) ? null : ParseDate(reader.GetString(9)),
     };
 
     private static string[] ReadDevices(string json) =>

@@ -29,6 +29,15 @@ public sealed class RealNameVerificationOptions
     /// <summary>The window over which <see cref="FailureRatio"/> is measured (0.5 s to 1 h). Default 30 s.</summary>
     public TimeSpan SamplingDuration { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The shared secret a provider signs its result callbacks with (HMAC-SHA256, see <c>docs/http-api.md</c>). Null (the
+    /// default) turns the callback endpoint off; when set it must be at least 32 bytes of UTF-8.
+    /// </summary>
+    public string? CallbackSecret { get; set; }
+
+    /// <summary>How far a callback's timestamp may be from now before it is refused as a replay. Default 5 minutes.</summary>
+    public TimeSpan CallbackMaxAge { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Throws when a setting is outside its range.</summary>
     /// <exception cref="TeenModeConfigurationException">A setting is out of range.</exception>
     internal void Validate()
@@ -41,6 +50,8 @@ public sealed class RealNameVerificationOptions
         Check(FailureRatio is > 0 and <= 1, nameof(FailureRatio), "(0, 1]", FailureRatio);
         Check(MinimumThroughput is >= 2 and <= 10_000, nameof(MinimumThroughput), "2 – 10000", MinimumThroughput);
         Check(SamplingDuration >= TimeSpan.FromMilliseconds(500) && SamplingDuration <= TimeSpan.FromHours(1), nameof(SamplingDuration), "0.5 s – 1 h", SamplingDuration);
+        Check(CallbackSecret is null || System.Text.Encoding.UTF8.GetByteCount(CallbackSecret) >= 32, nameof(CallbackSecret), "≥ 32 bytes", "(hidden)");
+        Check(CallbackMaxAge >= TimeSpan.FromSeconds(10) && CallbackMaxAge <= TimeSpan.FromHours(1), nameof(CallbackMaxAge), "10 s – 1 h", CallbackMaxAge);
         if (problems.Count > 0)
         {
             throw new TeenModeConfigurationException(string.Join(Environment.NewLine, problems));

@@ -19,11 +19,12 @@ public interface ISubjectStore
     Task<bool> SetAgeAsync(string subjectId, DateOnly? birthDate, AgeBand? declaredBand, AgeSource source, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Records where real-name verification stands. <paramref name="verifiedBirthDate"/> (with <see cref="RealNameStatus.Verified"/>)
-    /// also becomes the subject's birth date, with <see cref="AgeSource.RealNameVerified"/>. A verified subject is never moved
-    /// back to pending or failed: returns false then, and when the subject is unknown.
+    /// Records where real-name verification stands and the birth date the checked identity number gives
+    /// (<see cref="Subject.RealNameBirthDate"/>). With <see cref="RealNameStatus.Verified"/> that date also becomes the
+    /// subject's birth date, with <see cref="AgeSource.RealNameVerified"/>. A verified subject is never moved back to
+    /// pending or failed: returns false then, and when the subject is unknown.
     /// </summary>
-    Task<bool> SetRealNameAsync(string subjectId, RealNameStatus status, string? playerId, DateOnly? verifiedBirthDate, CancellationToken cancellationToken = default);
+    Task<bool> SetRealNameAsync(string subjectId, RealNameStatus status, string? playerId, DateOnly? birthDate, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Records that <paramref name="deviceId"/> reports system-wide minor mode on (<paramref name="minorModeOn"/>) (which also turns teen mode on, in the

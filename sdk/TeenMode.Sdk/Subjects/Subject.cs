@@ -53,6 +53,12 @@ public sealed record Subject(string Id, DateOnly? BirthDate, AgeBand? DeclaredBa
     /// <summary>The real-name provider's player id once verified (an opaque id, never the identity number).</summary>
     public string? RealNamePlayerId { get; init; }
 
+    /// <summary>
+    /// The birth date the identity number of the latest real-name check gives. It becomes <see cref="BirthDate"/> only
+    /// once the provider verifies the check; until then it is not trusted.
+    /// </summary>
+    public DateOnly? RealNameBirthDate { get; init; }
+
     /// <summary>The devices that reported system-wide minor mode and have not reported it off; teen mode cannot be left while any remains.</summary>
     public IReadOnlyList<string> MinorModeDevices { get; init; } = [];
 
@@ -64,7 +70,7 @@ public sealed record Subject(string Id, DateOnly? BirthDate, AgeBand? DeclaredBa
         other is not null
         && Id == other.Id && BirthDate == other.BirthDate && DeclaredBand == other.DeclaredBand && AgeSource == other.AgeSource
         && TeenMode == other.TeenMode && CreatedAt == other.CreatedAt && RealName == other.RealName
-        && RealNamePlayerId == other.RealNamePlayerId && MinorModeDevices.SequenceEqual(other.MinorModeDevices);
+        && RealNamePlayerId == other.RealNamePlayerId && RealNameBirthDate == other.RealNameBirthDate && MinorModeDevices.SequenceEqual(other.MinorModeDevices);
 
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(Id, BirthDate, DeclaredBand, AgeSource, TeenMode, CreatedAt, RealName, MinorModeDevices.Count);

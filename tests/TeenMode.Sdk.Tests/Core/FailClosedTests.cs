@@ -127,8 +127,8 @@ public sealed class FailClosedTests
         public Task<bool> SetAgeAsync(string subjectId, DateOnly? birthDate, AgeBand? declaredBand, AgeSource source, CancellationToken cancellationToken = default) =>
             _inner.SetAgeAsync(subjectId, birthDate, declaredBand, source, cancellationToken);
 
-        public Task<bool> SetRealNameAsync(string subjectId, RealNameStatus status, string? playerId, DateOnly? verifiedBirthDate, CancellationToken cancellationToken = default) =>
-            _inner.SetRealNameAsync(subjectId, status, playerId, verifiedBirthDate, cancellationToken);
+        public Task<bool> SetRealNameAsync(string subjectId, RealNameStatus status, string? playerId, DateOnly? birthDate, CancellationToken cancellationToken = default) =>
+            _inner.SetRealNameAsync(subjectId, status, playerId, birthDate, cancellationToken);
 
         public Task<bool> SetDeviceMinorModeAsync(string subjectId, string deviceId, bool minorModeOn, CancellationToken cancellationToken = default) =>
             _inner.SetDeviceMinorModeAsync(subjectId, deviceId, minorModeOn, cancellationToken);

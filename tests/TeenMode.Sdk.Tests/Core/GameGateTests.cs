@@ -224,7 +224,7 @@ public sealed class GameGateTests
         // Band 16-18 → tier [16,18): 100.00 per top-up.
         using var host = new TeenModeHost(TeenModeHost.Local(2026, 3, 4, 10, 0));
         await host.Subjects.RegisterAsync(new TeenMode.Subjects.SubjectRegistration("teen", DeclaredBand: new AgeBand(16, 18)));
-        await host.Services.GetRequiredService<ISubjectStore>().SetRealNameAsync("teen", RealNameStatus.Verified, "pi-teen", verifiedBirthDate: null);
+        await host.Services.GetRequiredService<ISubjectStore>().SetRealNameAsync("teen", RealNameStatus.Verified, "pi-teen", birthDate: null);
 
         (await host.Games.TopUpAsync(new GameTopUp("teen", "studio-a", 100m))).Decision.IsAllowed.Should().BeTrue();
         (await host.Games.TopUpAsync(new GameTopUp("teen", "studio-a", 100.01m))).Decision.Reason.Should().Be(ReasonCode.SpendOverTransactionCap);

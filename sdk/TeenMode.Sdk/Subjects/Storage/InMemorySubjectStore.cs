@@ -28,12 +28,12 @@ public sealed class InMemorySubjectStore : ISubjectStore
         Update(subjectId, s => s with { BirthDate = birthDate, DeclaredBand = declaredBand, AgeSource = source });
 
     /// <inheritdoc />
-    public Task<bool> SetRealNameAsync(string subjectId, RealNameStatus status, string? playerId, DateOnly? verifiedBirthDate,
+    public Task<bool> SetRealNameAsync(string subjectId, RealNameStatus status, string? playerId, DateOnly? birthDate,
         CancellationToken cancellationToken = default) =>
         Update(subjectId, s => s.RealName == RealNameStatus.Verified && status != RealNameStatus.Verified ? null
-            : verifiedBirthDate is { } birth && status == RealNameStatus.Verified
-                ? s with { RealName = status, RealNamePlayerId = playerId, BirthDate = birth, DeclaredBand = null, AgeSource = AgeSource.RealNameVerified }
-                : s with { RealName = status, RealNamePlayerId = playerId });
+            : birthDate is { } birth && status == RealNameStatus.Verified
+                ? s with { RealName = status, RealNamePlayerId = playerId, RealNameBirthDate = birth, BirthDate = birth, DeclaredBand = null, AgeSource = AgeSource.RealNameVerified }
+                : s with { RealName = status, RealNamePlayerId = playerId, RealNameBirthDate = birthDate });
 
     /// <inheritdoc />
     public Task<bool> SetDeviceMinorModeAsync(string subjectId, string deviceId, bool minorModeOn, CancellationToken cancellationToken = default)
