@@ -5,6 +5,7 @@ using ShortVideoApp;
 // --store postgres keeps it in the database of --connection (an Npgsql connection string); any number of instances may share it,
 // and TEENMODE_PI_KEY must then be set, the same on every instance.
 // Authority webhook secret: TEENMODE_AUTHORITY_SECRET; reviewers' key (sent as X-Reviewer-Key): TEENMODE_REVIEWER_KEY.
+// Real-name provider callbacks (POST /teenmode/v1/real-name/callbacks) are accepted only when TEENMODE_REAL_NAME_CALLBACK_SECRET is set.
 // Every key and secret must be at least 32 bytes and not blank, or the app refuses to start.
 // Personal-data sealing key (base64, 32 bytes): TEENMODE_PI_KEY; without it a key file is kept beside the SQLite database.
 // The conformance driver is mapped only when TEENMODE_CONFORMANCE_KEY is set (never in Production).
@@ -24,6 +25,7 @@ var options = new ShortVideoAppOptions
     AuthoritySinkUrl = Arg("--authority-sink") is { } sink ? new Uri(sink) : null,
     AuthoritySinkSecret = Environment.GetEnvironmentVariable("TEENMODE_AUTHORITY_SECRET"),
     ReviewerKey = Environment.GetEnvironmentVariable("TEENMODE_REVIEWER_KEY"),
+    RealNameCallbackSecret = Environment.GetEnvironmentVariable("TEENMODE_REAL_NAME_CALLBACK_SECRET"),
     PersonalDataKey = Environment.GetEnvironmentVariable("TEENMODE_PI_KEY"),
 };
 

@@ -65,6 +65,11 @@ public static partial class ShortVideoAppHost
             builder.Services.AddTeenModeRealNameVerifier(sp => new NppaRealNameSimulator(sp.GetRequiredService<TimeProvider>()));
         }
 
+        if (options.RealNameCallbackSecret is { } callbackSecret)
+        {
+            builder.Services.Configure<RealNameVerificationOptions>(o => o.CallbackSecret = callbackSecret);
+        }
+
         ConfigureReporting(teenMode, options);
         ConfigurePersonalInfo(teenMode, options);
         ConfigureStaff(builder, options);

@@ -42,6 +42,12 @@ public sealed class ShortVideoAppOptions
     /// <summary>Where authority notices (escalated reports) are POSTed; null: the conformance recording sink when the driver is on, otherwise they stay queued.</summary>
     public Uri? AuthoritySinkUrl { get; set; }
 
+    /// <summary>
+    /// The shared secret the real-name provider signs its result callbacks with (at least 32 bytes); null leaves
+    /// <c>POST /teenmode/v1/real-name/callbacks</c> off.
+    /// </summary>
+    public string? RealNameCallbackSecret { get; set; }
+
     /// <summary>The HMAC-SHA256 secret of the authority webhook (at least 32 bytes, not blank).</summary>
     public string? AuthoritySinkSecret { get; set; }
 

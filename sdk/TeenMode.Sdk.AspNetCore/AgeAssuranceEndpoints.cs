@@ -23,13 +23,14 @@ internal static partial class AgeAssuranceEndpoints
 
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapPost("/subjects/{subjectId}/real-name", VerifyAsync);
+        // These three wait on the real-name provider (bounded by its own Polly timeout); the service bounds each store step.
+        api.MapPost("/subjects/{subjectId}/real-name", VerifyAsync).WithMetadata(new StoreFailureFilter.NoDeadline());
         api.MapPost("/subjects/{subjectId}/real-name/refresh", async (string subjectId, IAgeAssurance age, ISubjectService subjects, CancellationToken ct) =>
-            await RealNameAsync(await age.RefreshRealNameAsync(subjectId, ct), subjectId, subjects, ct));
+            await RealNameAsync(await age.RefreshRealNameAsync(subjectId, ct), subjectId, subjects, ct)).WithMetadata(new StoreFailureFilter.NoDeadline());
         api.MapPost("/real-name/callbacks", CallbackAsync);
         api.MapPost("/subjects/{subjectId}/age-signals", AgeSignalAsync);
         api.MapPost("/subjects/{subjectId}/device-minor-mode", DeviceMinorModeAsync);
-        api.MapPost("/subjects/{subjectId}/games/sessions", GameSessionAsync);
+        api.MapPost("/subjects/{subjectId}/games/sessions", GameSessionAsync).WithMetadata(new StoreFailureFilter.NoDeadline());
     }
 
     // Ids the provider and the app exchange: printable ASCII without spaces or separators that could smuggle structure.
@@ -79,6 +80,11 @@ internal static partial class AgeAssuranceEndpoints
         if (reason == ReasonCode.UnknownSubject)
         {
             return UnknownSubject();
+        }
+
+        if (reason == ReasonCode.StoreUnavailable)
+        {
+            return Json.StoreUnavailable();
         }
 
         if (reason == ReasonCode.RealNameUnavailable)
@@ -211,6 +217,11 @@ internal static partial class AgeAssuranceEndpoints
             return UnknownSubject();
         }
 
+        if (result.Decision.Reason == ReasonCode.StoreUnavailable)
+        {
+            return Json.StoreUnavailable();
+        }
+
         var now = await subjects.GetStatusAsync(subjectId, ct);
         return Json.Ok(new
         {
@@ -262,6 +273,11 @@ internal static partial class AgeAssuranceEndpoints
             return UnknownSubject();
         }
 
+        if (result.Decision.Reason == ReasonCode.StoreUnavailable)
+        {
+            return Json.StoreUnavailable();
+        }
+
         var now = await subjects.GetStatusAsync(subjectId, ct);
         return Json.Ok(new
         {
@@ -306,6 +322,11 @@ internal static partial class AgeAssuranceEndpoints
         if (result.Decision.Reason == ReasonCode.UnknownSubject)
         {
             return UnknownSubject();
+        }
+
+        if (result.Decision.Reason == ReasonCode.StoreUnavailable)
+        {
+            return Json.StoreUnavailable();
         }
 
         var d = result.Decision;

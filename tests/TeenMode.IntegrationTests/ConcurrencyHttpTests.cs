@@ -63,6 +63,7 @@ public sealed class ConcurrencyHttpTests(ITestOutputHelper output)
     {
         await using var app = await SampleApp.StartAsync();
         await RegisterAsync(app);
+        (await app.VerifyRealNameAsync("kid", new DateOnly(2013, 5, 1))).Should().Be(200);
         var (_, first) = await app.SendAsync(HttpMethod.Post, "/teenmode/v1/subjects/kid/games/top-ups", """{"gameCompanyId":"g1","amount":"10.00"}""");
         first["allowed"]!.Value<bool>().Should().BeTrue(first.ToString());
         var cap = Money(first["monthlyCap"]);

@@ -31,6 +31,7 @@ public sealed class GameHttpTests
         await using var app = await SampleApp.StartAsync();
         await app.SendAsync(HttpMethod.Put, "/teenmode/conformance/v1/clock", "{\"local\":\"2026-03-04T10:00:00\"}");
         await app.SendAsync(HttpMethod.Post, "/teenmode/v1/subjects", "{\"id\":\"kid\",\"birthDate\":\"2014-01-01\"}");
+        (await app.VerifyRealNameAsync("kid", new DateOnly(2014, 1, 1))).Should().Be(200);
 
         var (status, first) = await app.SendAsync(HttpMethod.Post, "/teenmode/v1/subjects/kid/games/top-ups", "{\"gameCompanyId\":\"co\",\"amount\":\"49.99\"}");
         for (var i = 0; i < 3; i++)

@@ -10,6 +10,9 @@ internal sealed class SampleApp : IAsyncDisposable
 {
     public const string Key = "integration-test-conformance-key";
 
+    /// <summary>The secret the tests sign real-name provider callbacks with.</summary>
+    public const string CallbackSecret = "integration-test-real-name-callback-secret";
+
     private readonly string _dir;
 
     private SampleApp(string dir, RunningApp app)
@@ -33,6 +36,7 @@ internal sealed class SampleApp : IAsyncDisposable
         {
             DatabasePath = Path.Combine(dir, "app.db"),
             ConformanceKey = Key,
+            RealNameCallbackSecret = CallbackSecret,
             Mutant = mutant,
             EnvironmentName = "Testing",
         };
@@ -58,6 +62,20 @@ internal sealed class SampleApp : IAsyncDisposable
         using var response = await Client.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         return ((int)response.StatusCode, text.Length == 0 ? new JObject() : Parse(text));
+    }
+
+    /// <summary>
+    /// Real-name verifies a subject through the app's provider (the NPPA simulator in the sample), with a valid identity
+    /// number for <paramref name="birthDate"/>: online games serve no one else. Returns the status code.
+    /// </summary>
+    public async Task<int> VerifyRealNameAsync(string subjectId, DateOnly birthDate)
+    {
+        var body = "110105" + birthDate.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture) + "003";
+        var number = body + TeenMode.AgeAssurance.ResidentIdentityNumber.ComputeCheckCharacter(body);
+        var (status, answer) = await SendAsync(HttpMethod.Post, $"/teenmode/v1/subjects/{subjectId}/real-name",
+            new JObject { ["name"] = "测试用户", ["identityNumber"] = number }.ToString());
+        answer["realName"]?.ToString().Should().Be("verified", answer.ToString());
+        return status;
     }
 
     /// <summary>Both sides of a guardian binding: the minor's one-time code, then the guardian's PIN. Returns the bind status.</summary>

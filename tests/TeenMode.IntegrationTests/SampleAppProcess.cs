@@ -104,6 +104,7 @@ internal sealed class SampleAppProcess : IAsyncDisposable
 
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
         start.Environment["TEENMODE_CONFORMANCE_KEY"] = SampleApp.Key;
+        start.Environment["TEENMODE_REAL_NAME_CALLBACK_SECRET"] = SampleApp.CallbackSecret;
         start.Environment["TEENMODE_PI_KEY"] = PiKey;
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {

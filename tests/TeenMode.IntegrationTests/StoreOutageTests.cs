@@ -153,6 +153,12 @@ public sealed class StoreOutageTests(ITestOutputHelper output)
             new("GET", "/teenmode/v1/subjects/{subjectId}/personal-info/requests/{requestId}", $"{S}/personal-info/requests/{ids.Request}"),
             new("POST", "/teenmode/v1/subjects/{subjectId}/personal-info/account-closure", S + "/personal-info/account-closure"),
             new("GET", "/teenmode/v1/subjects/{subjectId}/breach-notices", S + "/breach-notices"),
+            new("POST", "/teenmode/v1/subjects/{subjectId}/real-name", S + "/real-name", """{"name":"张三","identityNumber":"110105201305010028"}"""),
+            new("POST", "/teenmode/v1/subjects/{subjectId}/real-name/refresh", S + "/real-name/refresh"),
+            SignedCallback("""{"accountId":"kid","status":"verified","playerId":"pi-outage"}"""),
+            new("POST", "/teenmode/v1/subjects/{subjectId}/age-signals", S + "/age-signals", """{"source":"google-play-age-signals","status":"supervised","lowerAge":13,"upperAge":15}"""),
+            new("POST", "/teenmode/v1/subjects/{subjectId}/device-minor-mode", S + "/device-minor-mode", """{"deviceId":"phone","minorMode":true,"lowerAge":12,"upperAge":16}"""),
+            new("POST", "/teenmode/v1/subjects/{subjectId}/games/sessions", S + "/games/sessions", """{"sessionId":"s-1","deviceId":"phone","event":"log-in"}"""),
             new("POST", "/api/videos/{videoId}/play", $"/api/videos/{ids.Item}/play?user=kid"),
             new("GET", "/api/feed", "/api/feed?user=kid"),
         ];
@@ -195,8 +201,22 @@ public sealed class StoreOutageTests(ITestOutputHelper output)
 
     internal sealed record Ids(string Item, string Report, string Spend, string Refund, string Request);
 
+    /// <summary>A provider callback signed as <c>AgeAssuranceEndpoints</c> expects, stamped with the real clock (the sample's is not set).</summary>
+    internal static Req SignedCallback(string body)
+    {
+        var stamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var mac = System.Security.Cryptography.HMACSHA256.HashData(Encoding.UTF8.GetBytes(SampleApp.CallbackSecret), Encoding.UTF8.GetBytes(stamp + "." + body));
+        return new("POST", "/teenmode/v1/real-name/callbacks", "/teenmode/v1/real-name/callbacks", body)
+        {
+            Headers = [("TeenMode-Timestamp", stamp), ("TeenMode-Signature", "sha256=" + Convert.ToHexStringLower(mac))],
+        };
+    }
+
     internal sealed record Req(string Method, string Route, string Path, string? Body = null, string? IdempotencyKey = null)
     {
+        /// <summary>Extra headers (e.g. a callback's signature).</summary>
+        public IReadOnlyList<(string Name, string Value)> Headers { get; init; } = [];
+
         /// <summary>The request as a client sends it (relative to the app's base address).</summary>
         public HttpRequestMessage ToRequest()
         {
@@ -210,6 +230,11 @@ public sealed class StoreOutageTests(ITestOutputHelper output)
             if (IdempotencyKey is not null)
             {
                 request.Headers.Add("Idempotency-Key", IdempotencyKey);
+            }
+
+            foreach (var (name, value) in Headers)
+            {
+                request.Headers.TryAddWithoutValidation(name, value);
             }
 
             return request;

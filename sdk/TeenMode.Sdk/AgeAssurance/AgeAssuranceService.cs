@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using TeenMode.AntiAddiction;
 using TeenMode.Audit;
 using TeenMode.Rules;
+using TeenMode.Storage;
 using TeenMode.Subjects;
 
 namespace TeenMode.AgeAssurance;
@@ -17,6 +18,7 @@ internal sealed class AgeAssuranceService(
     IGameGate gameGate,
     IAuditLog audit,
     TimeProvider time,
+    FailClosed failClosed,
     ILogger<AgeAssuranceService>? logger = null) : IAgeAssurance
 {
     /// <summary>Devices one subject may have in minor mode at once: enough for a family, bounded so the row cannot grow without end.</summary>
@@ -32,10 +34,10 @@ internal sealed class AgeAssuranceService(
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(subjectId);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        var subject = await subjects.GetAsync(subjectId, cancellationToken).ConfigureAwait(false);
+        var (read, subject) = await ReadAsync(subjectId, cancellationToken).ConfigureAwait(false);
         if (subject is null)
         {
-            return new(Decision.Deny(ReasonCode.UnknownSubject), RealNameStatus.NotChecked);
+            return new(Decision.Deny(read ? ReasonCode.UnknownSubject : ReasonCode.StoreUnavailable), RealNameStatus.NotChecked);
         }
 
         // An impossible number never reaches the provider (and is never echoed anywhere).
@@ -58,10 +60,10 @@ internal sealed class AgeAssuranceService(
     public async Task<RealNameVerification> RefreshRealNameAsync(string subjectId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(subjectId);
-        var subject = await subjects.GetAsync(subjectId, cancellationToken).ConfigureAwait(false);
+        var (read, subject) = await ReadAsync(subjectId, cancellationToken).ConfigureAwait(false);
         if (subject is null)
         {
-            return new(Decision.Deny(ReasonCode.UnknownSubject), RealNameStatus.NotChecked);
+            return new(Decision.Deny(read ? ReasonCode.UnknownSubject : ReasonCode.StoreUnavailable), RealNameStatus.NotChecked);
         }
 
         if (subject.RealName != RealNameStatus.Pending)
@@ -77,10 +79,10 @@ internal sealed class AgeAssuranceService(
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(subjectId);
         ArgumentNullException.ThrowIfNull(result);
-        var subject = await subjects.GetAsync(subjectId, cancellationToken).ConfigureAwait(false);
+        var (read, subject) = await ReadAsync(subjectId, cancellationToken).ConfigureAwait(false);
         if (subject is null)
         {
-            return new(Decision.Deny(ReasonCode.UnknownSubject), RealNameStatus.NotChecked);
+            return new(Decision.Deny(read ? ReasonCode.UnknownSubject : ReasonCode.StoreUnavailable), RealNameStatus.NotChecked);
         }
 
         // Only a check we sent can be completed: a push for anything else changes nothing.
@@ -98,10 +100,10 @@ internal sealed class AgeAssuranceService(
             return new(Decision.Deny(InvalidRequest), null, error);
         }
 
-        var subject = await subjects.GetAsync(subjectId, cancellationToken).ConfigureAwait(false);
+        var (read, subject) = await ReadAsync(subjectId, cancellationToken).ConfigureAwait(false);
         if (subject is null)
         {
-            return new(Decision.Deny(ReasonCode.UnknownSubject), mapping, null);
+            return new(Decision.Deny(read ? ReasonCode.UnknownSubject : ReasonCode.StoreUnavailable), mapping, null);
         }
 
         await ApplyAsync(subject, mapping, AgeSource.OsSignal, cancellationToken).ConfigureAwait(false);
@@ -125,10 +127,10 @@ internal sealed class AgeAssuranceService(
             return new(Decision.Deny(InvalidRequest), error);
         }
 
-        var subject = await subjects.GetAsync(signal.SubjectId, cancellationToken).ConfigureAwait(false);
+        var (read, subject) = await ReadAsync(signal.SubjectId, cancellationToken).ConfigureAwait(false);
         if (subject is null)
         {
-            return new(Decision.Deny(ReasonCode.UnknownSubject), null);
+            return new(Decision.Deny(read ? ReasonCode.UnknownSubject : ReasonCode.StoreUnavailable), null);
         }
 
         if (signal.MinorMode && subject.MinorModeDevices.Count >= MaxMinorModeDevices && !subject.MinorModeDevices.Contains(signal.DeviceId, StringComparer.Ordinal))
@@ -163,10 +165,10 @@ internal sealed class AgeAssuranceService(
         ArgumentException.ThrowIfNullOrWhiteSpace(session.SubjectId);
         ArgumentException.ThrowIfNullOrWhiteSpace(session.SessionId);
         ArgumentException.ThrowIfNullOrWhiteSpace(session.DeviceId);
-        var subject = await subjects.GetAsync(session.SubjectId, cancellationToken).ConfigureAwait(false);
+        var (read, subject) = await ReadAsync(session.SubjectId, cancellationToken).ConfigureAwait(false);
         if (subject is null)
         {
-            return new(Decision.Deny(ReasonCode.UnknownSubject), null);
+            return new(Decision.Deny(read ? ReasonCode.UnknownSubject : ReasonCode.StoreUnavailable), null);
         }
 
         var decision = Decision.Allow();
@@ -209,7 +211,16 @@ internal sealed class AgeAssuranceService(
         }
 
         var playerId = status == RealNameStatus.Verified ? result.PlayerId : null;
-        if (!await subjects.SetRealNameAsync(subject.Id, status.Value, playerId, birthDate, cancellationToken).ConfigureAwait(false))
+        var (written, changed) = await failClosed.RunAsync(
+            async ct => (true, await subjects.SetRealNameAsync(subject.Id, status.Value, playerId, birthDate, ct).ConfigureAwait(false)),
+            () => (false, false), _logger, "Real-name result", cancellationToken).ConfigureAwait(false);
+        if (!written)
+        {
+            // The provider answered but the store did not take it: nothing is recorded, so the client asks again.
+            return new(Decision.Deny(ReasonCode.StoreUnavailable), subject.RealName);
+        }
+
+        if (!changed)
         {
             // Verified meanwhile (a callback beat this answer): that stands.
             return new(Decision.Allow(), RealNameStatus.Verified);
@@ -220,6 +231,12 @@ internal sealed class AgeAssuranceService(
             cancellationToken).ConfigureAwait(false);
         return new(StatusDecision(status.Value), status.Value);
     }
+
+    // The provider's calls have their own deadline (Polly); each store step gets the store's, so an outage answers
+    // store-unavailable as quickly as any gate does.
+    private Task<(bool Read, Subject? Subject)> ReadAsync(string subjectId, CancellationToken cancellationToken) =>
+        failClosed.RunAsync<(bool, Subject?)>(async ct => (true, await subjects.GetAsync(subjectId, ct).ConfigureAwait(false)), () => (false, null),
+            _logger, "Age assurance", cancellationToken);
 
     private RealNameVerification Current(Subject subject) => new(StatusDecision(subject.RealName), subject.RealName);
 
