@@ -166,6 +166,13 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output)
             new("POST", $"{V}/subjects/{{ID}}/personal-info/consents/withdraw", "kid", """{"guardianId":"mum","purposes":["account"]}"""),
             new("POST", $"{V}/subjects/{{ID}}/personal-info/requests", "kid", """{"kind":"correction","requesterId":"mum","field":"nickname","purpose":"account","value":"Xm"}"""),
 
+            // Age assurance (issue 16). Callbacks are unsigned here: every variant must be refused before it is read.
+            new("POST", $"{V}/subjects/{{ID}}/real-name", "kid", """{"name":"测试用户","identityNumber":"110105201305010028"}"""),
+            new("POST", $"{V}/real-name/callbacks", null, """{"accountId":"kid","status":"verified","playerId":"pi-1"}"""),
+            new("POST", $"{V}/subjects/{{ID}}/age-signals", "kid", """{"source":"google-play-age-signals","status":"supervised","lowerAge":13,"upperAge":15}"""),
+            new("POST", $"{V}/subjects/{{ID}}/device-minor-mode", "kid", """{"deviceId":"pad","minorMode":true,"source":"harmonyos","lowerAge":12,"upperAge":16}"""),
+            new("POST", $"{V}/subjects/{{ID}}/games/sessions", "kid", """{"sessionId":"s-1","deviceId":"phone","event":"log-in"}"""),
+
             // Staff APIs with a valid key.
             new("POST", $"{V}/review/reports/{{ID}}/triage", ids.Report, """{"actor":"rev-1"}"""),
             new("POST", $"{V}/review/reports/{{ID}}/action", ids.Report, """{"actor":"rev-1","actions":[{"kind":"remove-content","targetId":"c-1"}]}"""),
@@ -182,7 +189,7 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output)
             new("POST", $"{P}/breaches/{{ID}}/report", ids.Incident, """{"actor":"dpo"}"""),
 
             // Conformance driver with its key.
-            new("POST", $"{C}/subjects", null, """{"age":13,"birthDate":"2013-01-01","teenMode":true}""", BodyOptional: true),
+            new("POST", $"{C}/subjects", null, """{"age":13,"birthDate":"2013-01-01","teenMode":true,"realName":"unverified"}""", BodyOptional: true),
             new("POST", $"{C}/content", null, """{"id":"c-new","title":"t","category":"education","bands":["8-12"],"mayAffectMinors":false,"flags":[],"format":"video","popularity":5}"""),
             new("PUT", $"{C}/clock", null, """{"local":"2026-03-04T16:00:00","frozen":true}"""),
             new("PUT", $"{C}/clock", null, """{"instant":"2026-03-04T08:00:00Z"}"""),
