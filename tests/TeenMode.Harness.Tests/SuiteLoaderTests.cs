@@ -25,10 +25,12 @@ public class SuiteLoaderTests
             "PI-CONSENT-UNDER-14", "PI-PURPOSE-MISMATCH", "PI-REFUSAL-KEEPS-BASIC", "PI-EXPORT", "PI-DELETION", "PI-WITHDRAWAL-DELETES",
             "PC-GUARDIAN-SPEND-CAP", "PC-USAGE-REPORT",
             "AA-DAY-ROLLOVER-LOCAL", "AA-CURFEW-EXACT", "AA-BUDGET-DEVICES", "PC-EXIT-MISSING-PIN", "AA-BIRTHDAY-MIDNIGHT", "RP-STATUS-REPORTER-ONLY",
-            "CP-FIXTURE-ITEMS", "PI-CONSENT-EVERY-PURPOSE");
+            "CP-FIXTURE-ITEMS", "PI-CONSENT-EVERY-PURPOSE",
+            "AG-GAME-REAL-NAME", "AG-REAL-NAME-PENDING", "AG-IDENTITY-IMPOSSIBLE", "AG-SIGNAL-STRADDLE", "AG-DEVICE-MINOR-MODE");
         suite.Checks.SelectMany(c => c.Cases()).Select(c => c.Id).Should().Contain(
             ["AA-CURFEW-BOUNDARY[21:59:59 allowed]", "AA-CURFEW-BOUNDARY[22:00:00 denied]", "AA-DAILY-LIMIT[band 16-18]", "PC-EXIT-GUARDIAN",
-             "AA-CURFEW-EXACT[00:00:00 as 16:00:00Z denied]", "PC-EXIT-MISSING-PIN[PIN empty]"]);
+             "AA-CURFEW-EXACT[00:00:00 as 16:00:00Z denied]", "PC-EXIT-MISSING-PIN[PIN empty]",
+             "AG-IDENTITY-IMPOSSIBLE[30 February]", "AG-SIGNAL-STRADDLE[apple sharing 10-13]"]);
         suite.Sha256.Should().MatchRegex("^[0-9a-f]{64}$");
         suite.Checks.Should().OnlyContain(c => c.RequirementIds.Count > 0 && c.Title.ZhCn.Length > 0 && c.Title.En.Length > 0);
     }

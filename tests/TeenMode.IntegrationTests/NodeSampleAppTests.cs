@@ -54,8 +54,14 @@ public sealed class NodeSampleAppTests : IAsyncLifetime
         noUsageReport.Should().NotBeEmpty();
         checks.Where(c => noUsageReport.Contains(c["checkId"]!.ToString()))
             .Should().OnlyContain(c => c["verdict"]!.ToString() == "not-applicable" && c["message"]!.ToString().Contains("usage report"));
+        // Nor does it take OS age signals or follow a device's minor mode (issue 16), and without games it verifies no real names: declared too.
+        string[] noAgeAssurance = ["real-name", "age-signals", "device-minor-mode"];
+        var ageAssurance = SuiteLoader.LoadEmbedded().Checks.Where(c => c.Capabilities.Intersect(noAgeAssurance).Any()).Select(c => c.Id).ToHashSet();
+        ageAssurance.Should().HaveCount(5);
+        checks.Where(c => ageAssurance.Contains(c["checkId"]!.ToString()))
+            .Should().OnlyContain(c => c["verdict"]!.ToString() == "not-applicable" && c["message"]!.ToString().Contains("does not offer"));
         checks.Where(c => !c["checkId"]!.ToString().StartsWith("AA-GAME-", StringComparison.Ordinal) && !noPayments.Contains(c["checkId"]!.ToString())
-                && !noUsageReport.Contains(c["checkId"]!.ToString()))
+                && !noUsageReport.Contains(c["checkId"]!.ToString()) && !ageAssurance.Contains(c["checkId"]!.ToString()))
             .Should().OnlyContain(c => c["verdict"]!.ToString() == "passed", "every case of the built-in suite must pass");
         checks.Where(c => noPayments.Contains(c["checkId"]!.ToString()))
             .Should().NotBeEmpty().And.OnlyContain(c => c["verdict"]!.ToString() == "not-applicable" && c["message"]!.ToString().Contains("takes no payments"),

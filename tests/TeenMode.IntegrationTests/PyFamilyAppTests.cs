@@ -54,7 +54,7 @@ public sealed class PyFamilyAppTests : IClassFixture<PyFamilyAppTests.CleanRun>
     internal const string StaffToken = "pyfamily-staff-token-0123456789abcdef-xyz";
 
     /// <summary>The conditional functions the app's profile declares it does not offer.</summary>
-    private static readonly string[] DeclaredNotOffered = ["games", "pi-breach"];
+    private static readonly string[] DeclaredNotOffered = ["games", "pi-breach", "real-name", "age-signals", "device-minor-mode"];
 
     private readonly CleanRun _clean;
     private readonly ITestOutputHelper _output;
@@ -124,6 +124,7 @@ public sealed class PyFamilyAppTests : IClassFixture<PyFamilyAppTests.CleanRun>
 
         report.SelectToken("$.notOffered.games.en")!.ToString().Should().Contain("no online games");
         report.SelectToken("$.notOffered.pi-breach.en")!.ToString().Should().Contain("known gap");
+        report.SelectToken("$.notOffered.device-minor-mode.en")!.ToString().Should().Contain("known gap");
     }
 
     [Fact]

@@ -10,8 +10,8 @@ public static class ActionVocabulary
     public static IReadOnlyDictionary<string, string> All { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["info"] = "Describe the driver (reachability probe; may return capabilities).",
-        ["createSubject"] = "Create a synthetic subject (args: age, teenMode → subjectId).",
-        ["getSubject"] = "Read a subject (args: subjectId → teenMode, band).",
+        ["createSubject"] = "Create a synthetic subject (args: age, birthDate, teenMode, realName verified|unverified → subjectId, band, realName).",
+        ["getSubject"] = "Read a subject (args: subjectId → teenMode, band, age, ageSource, realName not-checked|pending|verified|failed, deviceMinorMode).",
         ["setClock"] = "Set the app's virtual clock (args: local or instant).",
         ["advanceClock"] = "Advance the virtual clock (args: seconds).",
         ["createContent"] = "Add a content item (args: bands, mayAffectMinors, category, title → itemId).",
@@ -67,6 +67,13 @@ public static class ActionVocabulary
         ["startGuardianBinding"] = "The minor's side of a guardian binding: a one-time code (args: subjectId → bindingCode).",
         ["getSettings"] = "Read the subject's settings in force (args: subjectId → dailyMinutes, curfewStart, band).",
         ["checkFeature"] = "May the subject use a feature now (args: subjectId, feature e.g. stranger-dm → allowed, reasonCode).",
+
+        // Age assurance (issue 16).
+        ["verifyRealName"] = "Submit a name and resident identity number for real-name verification (args: subjectId, name, identityNumber → realName, verified, reasonCode, band, ageSource).",
+        ["refreshRealName"] = "Ask again where a pending real-name check stands (args: subjectId → realName, verified, reasonCode, band, ageSource).",
+        ["sendAgeSignal"] = "Report an operating-system age signal (args: subjectId, source harmonyos|apple-declared-age-range|google-play-age-signals, status, lowerAge, upperAge → treatment, mappedBand, band, reasonCode, ageSource, teenMode).",
+        ["setDeviceMinorMode"] = "A device reports its system-wide minor mode on or off (args: subjectId, deviceId, minorMode, lowerAge, upperAge → teenMode, deviceMinorMode, band, reasonCode).",
+        ["gameSession"] = "Report a game log-in or log-out (args: subjectId, sessionId, deviceId, event log-in|log-out → allowed, reasonCode, reported).",
     };
 
     /// <summary>
@@ -76,7 +83,7 @@ public static class ActionVocabulary
     public static IReadOnlyDictionary<string, IReadOnlyList<string>> Args { get; } = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
     {
         ["info"] = [],
-        ["createSubject"] = ["age", "birthDate", "teenMode"],
+        ["createSubject"] = ["age", "birthDate", "realName", "teenMode"],
         ["getSubject"] = ["subjectId"],
         ["setClock"] = ["frozen", "instant", "local"],
         ["advanceClock"] = ["seconds"],
@@ -122,6 +129,11 @@ public static class ActionVocabulary
         ["startGuardianBinding"] = ["subjectId"],
         ["getSettings"] = ["subjectId"],
         ["checkFeature"] = ["feature", "subjectId"],
+        ["verifyRealName"] = ["identityNumber", "name", "subjectId"],
+        ["refreshRealName"] = ["subjectId"],
+        ["sendAgeSignal"] = ["lowerAge", "source", "status", "subjectId", "upperAge"],
+        ["setDeviceMinorMode"] = ["deviceId", "lowerAge", "minorMode", "subjectId", "upperAge"],
+        ["gameSession"] = ["deviceId", "event", "sessionId", "subjectId"],
     };
 
     /// <summary>The JSON type of result fields the suite compares: <c>boolean</c>, <c>integer</c> or <c>string</c> (a field not listed may hold anything).</summary>
@@ -136,6 +148,9 @@ public static class ActionVocabulary
         ["logged"] = "boolean",
         ["firstRefunded"] = "boolean",
         ["listed"] = "boolean",
+        ["verified"] = "boolean",
+        ["deviceMinorMode"] = "boolean",
+        ["reported"] = "boolean",
         ["status"] = "integer",
         ["remainingSeconds"] = "integer",
         ["count"] = "integer",
@@ -191,6 +206,9 @@ public static class ActionVocabulary
         ["birthDate"] = "string",
         ["ageSource"] = "string",
         ["category"] = "string",
+        ["realName"] = "string",
+        ["treatment"] = "string",
+        ["mappedBand"] = "string",
     };
 
     /// <summary>True when <paramref name="action"/> is in the vocabulary.</summary>

@@ -171,7 +171,9 @@ public static partial class Mutants
         public async Task<SubjectStatus?> GetStatusAsync(string subjectId, CancellationToken cancellationToken = default)
         {
             var status = await inner.GetStatusAsync(subjectId, cancellationToken).ConfigureAwait(false);
-            if (status?.Subject.BirthDate is not { } birth)
+
+            // No age from the SDK (e.g. a real-name check pending): the birth date is not trusted, so the mutant leaves it alone too.
+            if (status is not { Age: not null } || status.Subject.BirthDate is not { } birth)
             {
                 return status;
             }

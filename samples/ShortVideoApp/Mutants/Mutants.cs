@@ -47,6 +47,7 @@ public static partial class Mutants
         .. LockoutMutants,
         .. ProbeMutants,
         .. FixtureMutants,
+        .. AgeAssuranceMutants,
     ];
 
     /// <summary>Swaps the service that <paramref name="name"/> breaks.</summary>
@@ -84,7 +85,7 @@ public static partial class Mutants
                 break;
             default:
                 if (ReportingMutants.TryApply(services, name) || TryApplyGames(services, name) || TryApplySpending(services, name) || PiProtectionMutants.TryApply(services, name) || TryApplyGuardians(services, name) || PersonalInfoMutants.TryApply(services, name) || TryApplyUsageReport(services, name) || TryApplyLockout(services, name)
-                    || TryApplyProbes(services, name) || TryApplyFixtures(services, name))
+                    || TryApplyProbes(services, name) || TryApplyFixtures(services, name) || TryApplyAgeAssurance(services, name))
                 {
                     break;
                 }

@@ -25,7 +25,7 @@ public static class ConformanceDriverExtensions
     /// <summary>The shortest shared secret the driver accepts, in UTF-8 bytes.</summary>
     public const int MinSecretBytes = 32;
 
-    private static readonly string[] Capabilities = ["subject-setup", "virtual-clock", "content-setup", "guardian", "reporting", "report-review", "authority-sink", "games", "spending", "refunds", "pi-redaction", "pi-breach", "guardian-binding", "guardian-settings", "app-categories", "feature-toggles", "personal-info", "usage-report"];
+    private static readonly string[] Capabilities = ["subject-setup", "virtual-clock", "content-setup", "guardian", "reporting", "report-review", "authority-sink", "games", "spending", "refunds", "pi-redaction", "pi-breach", "guardian-binding", "guardian-settings", "app-categories", "feature-toggles", "personal-info", "usage-report", "real-name", "age-signals", "device-minor-mode"];
 
     /// <summary>
     /// Replaces the app's clock with a <see cref="ConformanceClock"/> and registers the driver's options.
