@@ -198,7 +198,10 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
     // must not count later: each answers 503 store-unavailable (problem+json, Retry-After) within the StoreTimeout.
     private async Task<Outage> OutageAsync(SampleAppProcess[] both, StoreOutageTests.Ids ids)
     {
-        var requests = both.SelectMany(instance => StoreOutageTests.Requests(ids).Concat(
+        // The apps run a virtual clock: a provider callback must be stamped with its time, not today's.
+        var (_, clock) = await both[0].SendAsync(HttpMethod.Get, "/teenmode/conformance/v1/clock");
+        var appClock = DateTimeOffset.Parse(clock["instant"]!.ToString(), System.Globalization.CultureInfo.InvariantCulture);
+        var requests = both.SelectMany(instance => StoreOutageTests.Requests(ids, appClock).Concat(
         [
             new("POST", "refused heartbeat", Subject + "/heartbeats", new JObject { ["deviceId"] = $"outage-{instance.Name}", ["sequence"] = 1, ["seconds"] = 60 }.ToString()),
             new("POST", "refused spend", Subject + "/spends", """{"category":"video","amount":"9.99"}""", $"outage-spend-{instance.Name}"),

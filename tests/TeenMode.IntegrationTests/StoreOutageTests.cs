@@ -110,7 +110,7 @@ public sealed class StoreOutageTests(ITestOutputHelper output)
 
     /// <summary>One request to every client endpoint (checked above against the routes the app maps), for subject <c>kid</c>
     /// with guardian <c>mum</c> (PIN 246813); <c>DatabaseOutageTests</c> sends the same list to several instances.</summary>
-    internal static List<Req> Requests(Ids ids)
+    internal static List<Req> Requests(Ids ids, DateTimeOffset? appClock = null)
     {
         const string S = "/teenmode/v1/subjects/kid";
         const string Pin = """{"guardianPin":"246813"}""";
@@ -155,7 +155,7 @@ public sealed class StoreOutageTests(ITestOutputHelper output)
             new("GET", "/teenmode/v1/subjects/{subjectId}/breach-notices", S + "/breach-notices"),
             new("POST", "/teenmode/v1/subjects/{subjectId}/real-name", S + "/real-name", """{"name":"张三","identityNumber":"110105201305010028"}"""),
             new("POST", "/teenmode/v1/subjects/{subjectId}/real-name/refresh", S + "/real-name/refresh"),
-            SignedCallback("""{"accountId":"kid","status":"verified","playerId":"pi-outage"}"""),
+            SignedCallback("""{"accountId":"kid","status":"verified","playerId":"pi-outage"}""", appClock ?? DateTimeOffset.UtcNow),
             new("POST", "/teenmode/v1/subjects/{subjectId}/age-signals", S + "/age-signals", """{"source":"google-play-age-signals","status":"supervised","lowerAge":13,"upperAge":15}"""),
             new("POST", "/teenmode/v1/subjects/{subjectId}/device-minor-mode", S + "/device-minor-mode", """{"deviceId":"phone","minorMode":true,"lowerAge":12,"upperAge":16}"""),
             new("POST", "/teenmode/v1/subjects/{subjectId}/games/sessions", S + "/games/sessions", """{"sessionId":"s-1","deviceId":"phone","event":"log-in"}"""),
@@ -201,10 +201,10 @@ public sealed class StoreOutageTests(ITestOutputHelper output)
 
     internal sealed record Ids(string Item, string Report, string Spend, string Refund, string Request);
 
-    /// <summary>A provider callback signed as <c>AgeAssuranceEndpoints</c> expects, stamped with the real clock (the sample's is not set).</summary>
-    internal static Req SignedCallback(string body)
+    /// <summary>A provider callback signed as <c>AgeAssuranceEndpoints</c> expects, stamped with the app's clock (it refuses stale stamps).</summary>
+    internal static Req SignedCallback(string body, DateTimeOffset appClock)
     {
-        var stamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var stamp = appClock.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
         var mac = System.Security.Cryptography.HMACSHA256.HashData(Encoding.UTF8.GetBytes(SampleApp.CallbackSecret), Encoding.UTF8.GetBytes(stamp + "." + body));
         return new("POST", "/teenmode/v1/real-name/callbacks", "/teenmode/v1/real-name/callbacks", body)
         {
