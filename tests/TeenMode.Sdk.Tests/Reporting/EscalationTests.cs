@@ -3,6 +3,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Newtonsoft.Json.Linq;
 using TeenMode.Reporting;
 
@@ -90,7 +91,7 @@ public sealed class EscalationTests
     public async Task NoSinkConfigured_NoticesStayQueued_NothingIsLost()
     {
         var services = new ServiceCollection();
-        services.AddSingleton<TimeProvider>(new TeenMode.Testing.ManualTimeProvider(Start));
+        services.AddSingleton<TimeProvider>(new FakeTimeProvider(Start));
         services.AddTeenMode(o => o.PinIterations = 100_000);
         services.Configure<AuthorityDispatchOptions>(o => o.RetriesPerRound = 0);
         using var sp = services.BuildServiceProvider();
