@@ -1,4 +1,5 @@
 using FluentAssertions;
+using Microsoft.Extensions.Time.Testing;
 using TeenMode.Audit;
 using Xunit;
 
@@ -10,7 +11,7 @@ public abstract partial class StoreContractTests
     public async Task Audit_AppendedEntries_ReadBackInOrder_WithEveryField_AndVerify()
     {
         await using var store = await CreateStoreAsync();
-        var log = new AuditLog(store.Audit, new ManualTimeProvider(Start));
+        var log = new AuditLog(store.Audit, new FakeTimeProvider(Start));
 
         await log.AppendAsync(new AuditEvent("guardian:g1", "teen-mode-exited", "kid", null, new Dictionary<string, string> { ["method"] = "pin", ["attempt"] = "1" }));
         await log.AppendAsync(new AuditEvent("system", "report-filed", null, "rpt-1"));
@@ -48,7 +49,7 @@ public abstract partial class StoreContractTests
     public async Task Audit_ConcurrentAppendsFromTwoLogInstances_StayAGapFreeValidChain()
     {
         await using var store = await CreateStoreAsync();
-        var time = new ManualTimeProvider(Start);
+        var time = new FakeTimeProvider(Start);
         var a = new AuditLog(store.Audit, time);
         var b = new AuditLog(store.Audit, time);
 

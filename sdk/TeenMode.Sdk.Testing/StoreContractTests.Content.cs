@@ -1,4 +1,5 @@
 using FluentAssertions;
+using Microsoft.Extensions.Time.Testing;
 using TeenMode.Audit;
 using TeenMode.ContentPool;
 using TeenMode.Rules;
@@ -181,7 +182,7 @@ public abstract partial class StoreContractTests
 
     private static (ContentCuration Curation, AuditLog Log) Curation(StoreUnderTest store)
     {
-        var clock = new ManualTimeProvider(Start);
+        var clock = new FakeTimeProvider(Start);
         var pack = RulePackLoader.LoadEmbedded(RulePackLoader.DefaultPackId);
         var log = new AuditLog(store.Audit, clock);
         return (new ContentCuration(store.Content, new ContentPolicy(pack), log, pack, clock), log);

@@ -7,10 +7,10 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using Newtonsoft.Json.Linq;
 using TeenMode.Harness.Drivers;
 using TeenMode.Harness.Profiling;
-using TeenMode.Testing;
 
 namespace TeenMode.Harness.Tests;
 
@@ -140,7 +140,7 @@ public sealed class ProfileFormat2Tests : IAsyncLifetime
     private HttpDriver Driver(string json = ProfileJson) =>
         new(new HttpClient(new SocketsHttpHandler { UseCookies = false }), _base, ProfileLoader.Parse(json, "other.json"),
             new Dictionary<string, string> { ["conformanceKey"] = "0123456789abcdef0123" },
-            new HttpDriverOptions { RequestTimeout = TimeSpan.FromSeconds(5), TimeProvider = new ManualTimeProvider(DateTimeOffset.Parse("2026-12-03T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture)) });
+            new HttpDriverOptions { RequestTimeout = TimeSpan.FromSeconds(5), TimeProvider = new FakeTimeProvider(DateTimeOffset.Parse("2026-12-03T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture)) });
 
     [Fact]
     public async Task CreateSubject_SignsUp_WithABirthDateForTheAgeAtTheAppsClock_ThenEnablesYouthModeWithTheCapturedToken()

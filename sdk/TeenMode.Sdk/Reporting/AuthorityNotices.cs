@@ -4,9 +4,6 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Polly;
-using Polly.CircuitBreaker;
-using Polly.Retry;
 using TeenMode.Audit;
 
 namespace TeenMode.Reporting;
@@ -61,30 +58,31 @@ public sealed class AuthorityWebhookOptions
 /// <summary>
 /// POSTs each notice's JSON payload to a webhook with <c>Idempotency-Key</c> (the same on every attempt) and
 /// <c>X-TeenMode-Signature: sha256=&lt;hex HMAC-SHA256 of the body&gt;</c>. Any 2xx answer means accepted.
+/// It sends through the named client <see cref="HttpClientName"/> of <see cref="IHttpClientFactory"/>, whose resilience
+/// handler (retries inside a round, circuit breaker, attempt timeout) <c>UseAuthorityWebhook</c> registers.
 /// </summary>
-public sealed class HttpWebhookAuthoritySink : IAuthoritySink, IDisposable
+public sealed class HttpWebhookAuthoritySink : IAuthoritySink
 {
     /// <summary>The signature header.</summary>
     public const string SignatureHeader = "X-TeenMode-Signature";
 
-    private readonly HttpClient _client;
+    /// <summary>The name of the <see cref="IHttpClientFactory"/> client the sink sends with; a host may add handlers to it.</summary>
+    public const string HttpClientName = "TeenMode.AuthorityWebhook";
+
+    private readonly IHttpClientFactory _clients;
     private readonly Uri _url;
     private readonly byte[] _key;
 
-    /// <summary>Creates the sink; <paramref name="handler"/> is for tests.</summary>
+    /// <summary>Creates the sink over <paramref name="clients"/>' <see cref="HttpClientName"/> client.</summary>
     /// <exception cref="TeenModeConfigurationException">The URL or secret is missing or unfit.</exception>
-    public HttpWebhookAuthoritySink(AuthorityWebhookOptions options, HttpMessageHandler? handler = null)
+    public HttpWebhookAuthoritySink(AuthorityWebhookOptions options, IHttpClientFactory clients)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        ArgumentNullException.ThrowIfNull(clients);
+        _clients = clients;
         _url = options.Url!;
         _key = Encoding.UTF8.GetBytes(options.Secret!);
-
-        // The dispatcher's pipeline owns timeouts; pooled connections are renewed so DNS changes are seen.
-        _client = new HttpClient(handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
-        {
-            Timeout = Timeout.InfiniteTimeSpan,
-        };
     }
 
     /// <summary>The signature value for <paramref name="body"/> under <paramref name="secret"/>: <c>sha256=</c> and lower-case hex.</summary>
@@ -104,12 +102,12 @@ public sealed class HttpWebhookAuthoritySink : IAuthoritySink, IDisposable
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         request.Headers.TryAddWithoutValidation("Idempotency-Key", notice.IdempotencyKey);
         request.Headers.TryAddWithoutValidation(SignatureHeader, "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(_key, body)));
-        using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+
+        // A client per call is cheap: the factory pools and renews the handlers (and so sees DNS changes).
+        using var client = _clients.CreateClient(HttpClientName);
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         return response.IsSuccessStatusCode ? AuthorityDelivery.Ok : new AuthorityDelivery(false, $"HTTP {(int)response.StatusCode}");
     }
-
-    /// <inheritdoc />
-    public void Dispose() => _client.Dispose();
 }
 
 /// <summary>Operational settings of the authority-notice dispatcher (not regulatory numbers).</summary>
@@ -121,16 +119,16 @@ public sealed class AuthorityDispatchOptions
     /// <summary>Notices per round. Default 50.</summary>
     public int BatchSize { get; set; } = 50;
 
-    /// <summary>Retries inside one round (Polly retry). Default 2.</summary>
+    /// <summary>Retries inside one round by the webhook's resilience handler (0 turns them off). Default 2.</summary>
     public int RetriesPerRound { get; set; } = 2;
 
     /// <summary>First delay between retries in a round (exponential, jittered). Default 1 s.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Time limit of one attempt (Polly timeout). Default 10 s.</summary>
+    /// <summary>Time limit of one webhook attempt (the resilience handler's timeout). Default 10 s.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How long the circuit stays open once the sink keeps failing (Polly allows 0.5 s or more). Default 30 s.</summary>
+    /// <summary>How long the webhook's circuit stays open once it keeps failing (Polly allows 0.5 s or more). Default 30 s.</summary>
     public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Wait before the next round after a failed one; doubles per failed round up to <see cref="MaxBackoff"/>. Default 30 s.</summary>
@@ -150,7 +148,12 @@ public interface IAuthorityNoticeDispatcher
     Task<AuthorityDispatchResult> DispatchPendingAsync(CancellationToken cancellationToken = default);
 }
 
-/// <summary>Reads undelivered notices from the store and pushes them through a Polly pipeline (retry, circuit breaker, timeout).</summary>
+/// <summary>
+/// The durable outbox: reads due, undelivered notices from the store, hands each to the sink once per round and
+/// reschedules failures with a growing backoff, so retries go on across rounds and restarts. Retries inside a round,
+/// the circuit breaker and the attempt timeout are the transport's: the webhook gets them from its
+/// Microsoft.Extensions.Http.Resilience handler; a custom <see cref="IAuthoritySink"/> brings its own.
+/// </summary>
 internal sealed class AuthorityNoticeDispatcher : IAuthorityNoticeDispatcher, IDisposable
 {
     private readonly IReportWorkflowStore _store;
@@ -160,7 +163,6 @@ internal sealed class AuthorityNoticeDispatcher : IAuthorityNoticeDispatcher, ID
     private readonly TimeProvider _time;
     private readonly AuthorityDispatchOptions _options;
     private readonly ILogger _logger;
-    private readonly ResiliencePipeline<AuthorityDelivery> _pipeline;
     private readonly SemaphoreSlim _round = new(1, 1);
 
     public AuthorityNoticeDispatcher(IReportWorkflowStore store, IAuthoritySink sink, IAuditLog audit, ReportingMetrics metrics, TimeProvider time,
@@ -173,33 +175,6 @@ internal sealed class AuthorityNoticeDispatcher : IAuthorityNoticeDispatcher, ID
         _time = time;
         _options = options.Value;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        var handle = new PredicateBuilder<AuthorityDelivery>()
-            .Handle<Exception>(e => e is not OperationCanceledException and not BrokenCircuitException)
-            .HandleResult(r => !r.Accepted);
-        var builder = new ResiliencePipelineBuilder<AuthorityDelivery> { TimeProvider = time };
-        if (_options.RetriesPerRound > 0)
-        {
-            builder.AddRetry(new RetryStrategyOptions<AuthorityDelivery>
-            {
-                ShouldHandle = handle,
-                MaxRetryAttempts = _options.RetriesPerRound,
-                Delay = _options.RetryDelay,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-            });
-        }
-
-        _pipeline = builder
-            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<AuthorityDelivery>
-            {
-                ShouldHandle = handle,
-                FailureRatio = 0.5,
-                MinimumThroughput = 4,
-                SamplingDuration = TimeSpan.FromSeconds(60),
-                BreakDuration = _options.BreakDuration,
-            })
-            .AddTimeout(_options.AttemptTimeout)
-            .Build();
     }
 
     public async Task<AuthorityDispatchResult> DispatchPendingAsync(CancellationToken cancellationToken = default)
@@ -216,10 +191,11 @@ internal sealed class AuthorityNoticeDispatcher : IAuthorityNoticeDispatcher, ID
                 AuthorityDelivery outcome;
                 try
                 {
-                    outcome = await _pipeline.ExecuteAsync(async token => await _sink.DeliverAsync(notice, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                    outcome = await _sink.DeliverAsync(notice, cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
+                    // A transport failure, a timed-out attempt or an open circuit: recorded by type name, kept for the next round.
                     outcome = new AuthorityDelivery(false, ex.GetType().Name);
                 }
                 catch (OperationCanceledException)

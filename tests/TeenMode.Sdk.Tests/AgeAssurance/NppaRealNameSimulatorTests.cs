@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Time.Testing;
 using TeenMode.AgeAssurance;
 using TeenMode.Testing;
 using static TeenMode.Tests.AgeAssurance.RealNameTestKit;
@@ -7,7 +8,7 @@ namespace TeenMode.Tests.AgeAssurance;
 
 public sealed class NppaRealNameSimulatorTests
 {
-    private readonly ManualTimeProvider _time = new(Start);
+    private readonly FakeTimeProvider _time = new(Start);
 
     public static TheoryData<NppaTestCase> AllCases() => [.. Enum.GetValues<NppaTestCase>()];
 

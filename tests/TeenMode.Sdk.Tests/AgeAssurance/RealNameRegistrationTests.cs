@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using TeenMode.AgeAssurance;
 using TeenMode.Testing;
 using static TeenMode.Tests.AgeAssurance.RealNameTestKit;
@@ -8,7 +9,7 @@ namespace TeenMode.Tests.AgeAssurance;
 
 public sealed class RealNameRegistrationTests
 {
-    private readonly ManualTimeProvider _time = new(Start);
+    private readonly FakeTimeProvider _time = new(Start);
 
     [Fact]
     public async Task Unconfigured_AnswersUnavailableToEveryCall_AndWarnsOnce()

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using TeenMode.AgeAssurance;
 using TeenMode.Testing;
 
@@ -18,10 +19,10 @@ internal static class RealNameTestKit
     }
 
     /// <summary>
-    /// Advances the manual clock in steps until <paramref name="task"/> finishes; continuations may hop threads, so each
+    /// Advances the fake clock in steps until <paramref name="task"/> finishes; continuations may hop threads, so each
     /// step waits briefly in real time for the pipeline to arm its next timer.
     /// </summary>
-    public static async Task<T> DriveAsync<T>(Task<T> task, ManualTimeProvider time, TimeSpan step, int maxSteps = 2000)
+    public static async Task<T> DriveAsync<T>(Task<T> task, FakeTimeProvider time, TimeSpan step, int maxSteps = 2000)
     {
         for (var i = 0; i < maxSteps && !task.IsCompleted; i++)
         {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using TeenMode.AntiAddiction;
 using TeenMode.ParentalControl;
 using TeenMode.Rules;
@@ -105,7 +106,7 @@ public sealed class BlockedAttemptRecorderTests
     public async Task DenialsRacingFlushes_AreEachStoredExactlyOnce()
     {
         var store = new CountingStore();
-        await using var recorder = Recorder(store, new ManualTimeProvider(DateTimeOffset.UnixEpoch));
+        await using var recorder = Recorder(store, new FakeTimeProvider(DateTimeOffset.UnixEpoch));
         var curfew = Decision.Deny(ReasonCode.Curfew);
         var limit = Decision.Deny(ReasonCode.DailyLimitReached);
         var night = TeenModeHost.Local(2026, 3, 6, 23, 0);
@@ -146,7 +147,7 @@ public sealed class BlockedAttemptRecorderTests
     public async Task PastTheKeyCap_NewKeysAreNotCounted_HeldKeysStillAre_UntilAFlushMakesRoom()
     {
         var store = new CountingStore { Failing = true };
-        await using var recorder = Recorder(store, new ManualTimeProvider(DateTimeOffset.UnixEpoch), maxPendingKeys: 2);
+        await using var recorder = Recorder(store, new FakeTimeProvider(DateTimeOffset.UnixEpoch), maxPendingKeys: 2);
         var curfew = Decision.Deny(ReasonCode.Curfew);
         var night = TeenModeHost.Local(2026, 3, 6, 23, 0);
 
@@ -168,7 +169,7 @@ public sealed class BlockedAttemptRecorderTests
     [Fact]
     public void ADenialUnderAHeldKey_AllocatesNothing()
     {
-        using var recorder = Recorder(new CountingStore(), new ManualTimeProvider(DateTimeOffset.UnixEpoch));
+        using var recorder = Recorder(new CountingStore(), new FakeTimeProvider(DateTimeOffset.UnixEpoch));
         var curfew = Decision.Deny(ReasonCode.Curfew);
         var night = TeenModeHost.Local(2026, 3, 6, 23, 0);
         recorder.RecordIfDenied("kid", night, BlockedAttemptRecorder.Usage, curfew);
@@ -191,7 +192,7 @@ public sealed class BlockedAttemptRecorderTests
         await host.RegisterAsync("kid", Born2013);
         await host.Usage.CheckAsync("kid");
 
-        // The host's ManualTimeProvider never moves here, as the conformance clock stands still while frozen.
+        // The host's FakeTimeProvider never moves here, as the conformance clock stands still while frozen.
         var deadline = TimeProvider.System.GetUtcNow() + TimeSpan.FromSeconds(10);
         while (store.Batches == 0 && TimeProvider.System.GetUtcNow() < deadline)
         {
@@ -249,10 +250,10 @@ public sealed class BlockedAttemptRecorderTests
         read.Should().Throw<OptionsValidationException>().WithMessage("*BlockedAttemptFlushInterval*");
     }
 
-    // Friday 22:05 in Shanghai, inside the curfew; the recorder flushes on its own manual clock.
-    private static TeenModeHost CurfewHost(IBlockedAttemptStore store, out ManualTimeProvider flushClock)
+    // Friday 22:05 in Shanghai, inside the curfew; the recorder flushes on its own fake clock.
+    private static TeenModeHost CurfewHost(IBlockedAttemptStore store, out FakeTimeProvider flushClock)
     {
-        var clock = new ManualTimeProvider(DateTimeOffset.UnixEpoch);
+        var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
         flushClock = clock;
         return new TeenModeHost(TeenModeHost.Local(2026, 3, 6, 22, 5), addServices: services =>
         {
@@ -268,7 +269,7 @@ public sealed class BlockedAttemptRecorderTests
     private static ServiceProvider SqliteServices(string path)
     {
         var services = new ServiceCollection();
-        services.AddSingleton<TimeProvider>(new ManualTimeProvider(TeenModeHost.Local(2026, 3, 6, 22, 5)));
+        services.AddSingleton<TimeProvider>(new FakeTimeProvider(TeenModeHost.Local(2026, 3, 6, 22, 5).ToUniversalTime()));
         services.AddTeenMode(o =>
         {
             o.PinIterations = 100_000;

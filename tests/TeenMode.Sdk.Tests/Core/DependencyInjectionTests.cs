@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using TeenMode.AntiAddiction;
 using TeenMode.ContentPool;
 using TeenMode.ParentalControl;
@@ -69,7 +70,7 @@ public sealed class DependencyInjectionTests
     [Fact]
     public async Task AddTeenMode_UserRegisteredTimeProvider_IsUsedForEveryTimestamp()
     {
-        var clock = new ManualTimeProvider(new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.Zero));
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(clock);
         services.AddTeenMode(o => o.PinIterations = 100_000);

@@ -30,13 +30,13 @@ public sealed class GuardianUsageReportTests
         (await host.Games.CheckPlayAsync("kid")).Reason.Should().NotBe(ReasonCode.Allowed, "21:56 is past the Friday play window");
 
         // Into the curfew: two video heartbeats are turned away, the exempt education one is not.
-        host.Clock.SetUtcNow(TeenModeHost.Local(2026, 3, 6, 22, 5));
+        host.Clock.SetUtcNow(TeenModeHost.Local(2026, 3, 6, 22, 5).ToUniversalTime());
         (await host.Usage.RecordHeartbeatAsync(new Heartbeat("kid", "phone", 6, 60, "video"))).Reason.Should().Be(ReasonCode.Curfew);
         (await host.Usage.RecordHeartbeatAsync(new Heartbeat("kid", "phone", 7, 60, "video"))).Reason.Should().Be(ReasonCode.Curfew);
         (await host.Usage.RecordHeartbeatAsync(new Heartbeat("kid", "tablet", 2, 60, "education"))).IsAllowed.Should().BeTrue();
 
         // Saturday 20:10: a game top-up inside the play window.
-        host.Clock.SetUtcNow(TeenModeHost.Local(2026, 3, 7, 20, 10));
+        host.Clock.SetUtcNow(TeenModeHost.Local(2026, 3, 7, 20, 10).ToUniversalTime());
         (await host.Games.TopUpAsync(new GameTopUp("kid", "game-co", 20m))).Decision.IsAllowed.Should().BeTrue();
 
         var result = await Reports(host).GetAsync("kid", "mum", new DateOnly(2026, 3, 6), new DateOnly(2026, 3, 7));

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using TeenMode.ParentalControl;
 using TeenMode.Rules;
 using TeenMode.Spending;
@@ -153,7 +154,7 @@ public sealed class SpendingGateTests
     [Fact]
     public async Task CapsSource_AGuardianSourcePluggedIn_CanOnlyTightenThePackCaps()
     {
-        var clock = new ManualTimeProvider(TeenModeHost.Local(2026, 3, 4, 10, 0));
+        var clock = new FakeTimeProvider(TeenModeHost.Local(2026, 3, 4, 10, 0).ToUniversalTime());
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(clock);
         services.AddSingleton<ISpendingCapsSource>(sp => new GuardianCaps(new RulePackSpendingCapsSource(sp.GetRequiredService<RulePack>())));
@@ -206,7 +207,7 @@ public sealed class SpendingGateTests
     [Fact]
     public async Task Refund_DueDate_FollowsThePlatformOption()
     {
-        var clock = new ManualTimeProvider(TeenModeHost.Local(2026, 3, 4, 10, 0));
+        var clock = new FakeTimeProvider(TeenModeHost.Local(2026, 3, 4, 10, 0).ToUniversalTime());
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(clock);
         services.AddTeenMode(o => o.PinIterations = 100_000).ConfigureSpending(o => o.RefundDecisionWithin = TimeSpan.FromDays(2));

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using TeenMode.AntiAddiction;
 using TeenMode.ContentPool;
 using TeenMode.ParentalControl;
@@ -8,7 +9,7 @@ using TeenMode.Testing;
 
 namespace TeenMode.Tests.Core;
 
-/// <summary>The SDK wired the way an app wires it, on a manual clock.</summary>
+/// <summary>The SDK wired the way an app wires it, on a fake clock.</summary>
 internal sealed class TeenModeHost : IDisposable
 {
     /// <summary>Asia/Shanghai has been UTC+8 all year since 1991.</summary>
@@ -16,7 +17,8 @@ internal sealed class TeenModeHost : IDisposable
 
     public TeenModeHost(DateTimeOffset start, Action<TeenModeOptions>? configure = null, Action<IServiceCollection>? addServices = null)
     {
-        Clock = new ManualTimeProvider(start);
+        // FakeTimeProvider keeps the offset it is given; GetUtcNow must answer in UTC, as TimeProvider.System does.
+        Clock = new FakeTimeProvider(start.ToUniversalTime());
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(Clock);
         services.AddTeenMode(o =>
@@ -28,7 +30,7 @@ internal sealed class TeenModeHost : IDisposable
         Services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 
-    public ManualTimeProvider Clock { get; }
+    public FakeTimeProvider Clock { get; }
 
     public ServiceProvider Services { get; }
 

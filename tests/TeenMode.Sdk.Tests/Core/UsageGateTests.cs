@@ -39,7 +39,8 @@ public sealed class UsageGateTests
         await host.RegisterAsync("kid", Born2013);
 
         var at2230Utc = await host.Usage.CheckAsync("kid");
-        host.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 6, 14, 30, 0, TimeSpan.Zero));
+        // Eight hours back: SetUtcNow only moves forward, AdjustTime sets the clock as an operator would.
+        host.Clock.AdjustTime(new DateTimeOffset(2026, 3, 6, 14, 30, 0, TimeSpan.Zero));
         var at1430Utc = await host.Usage.CheckAsync("kid");
 
         at2230Utc.Reason.Should().Be(ReasonCode.Allowed);
@@ -97,7 +98,7 @@ public sealed class UsageGateTests
         await host.RegisterAsync("kid", Born2013);
         await host.UseForMinutesAsync("kid", 60);
 
-        host.Clock.SetUtcNow(TeenModeHost.Local(2026, 3, 7, 10));
+        host.Clock.SetUtcNow(TeenModeHost.Local(2026, 3, 7, 10).ToUniversalTime());
         var nextDay = await host.Usage.CheckAsync("kid");
 
         nextDay.Reason.Should().Be(ReasonCode.Allowed);
@@ -183,7 +184,7 @@ public sealed class UsageGateTests
         await host.RegisterAsync("kid", Born2013, teenMode: false);
 
         var overBudget = await host.UseForMinutesAsync("kid", 90);
-        host.Clock.SetUtcNow(TeenModeHost.Local(2026, 3, 6, 23));
+        host.Clock.SetUtcNow(TeenModeHost.Local(2026, 3, 6, 23).ToUniversalTime());
         var inCurfew = await host.Usage.CheckAsync("kid");
 
         overBudget.Outcome.Should().Be(Outcome.Allow);

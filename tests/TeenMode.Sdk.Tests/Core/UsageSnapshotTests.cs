@@ -87,7 +87,7 @@ public sealed class UsageSnapshotTests
         cached.Decide(TeenModeHost.Local(2026, 3, 6, 10, 40)).Reason.Should().Be(ReasonCode.RestReminder);
 
         // 10:41: the gap was a break; the reminder is gone, the budget used is not; the gate says the same.
-        host.Clock.SetUtcNow(TeenModeHost.Local(2026, 3, 6, 10, 41));
+        host.Clock.SetUtcNow(TeenModeHost.Local(2026, 3, 6, 10, 41).ToUniversalTime());
         var afterBreak = cached.Decide(host.Clock.GetUtcNow());
         afterBreak.Reason.Should().Be(ReasonCode.Allowed);
         afterBreak.RemainingSeconds.Should().Be(1800);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using TeenMode.PersonalInfo;
 using TeenMode.Tests.Core;
 
@@ -53,7 +54,7 @@ public sealed class BreachTests
     public async Task Notify_WhenTheNotifierFails_KeepsTheNoticeQueued_AndRetriesWithoutSendingTwice()
     {
         var notifier = new FlakyNotifier { Fail = true };
-        var clock = new TeenMode.Testing.ManualTimeProvider(Start);
+        var clock = new FakeTimeProvider(Start);
         var services = new ServiceCollection().AddSingleton<TimeProvider>(clock).AddSingleton<IBreachNotifier>(notifier);
         services.AddTeenMode(o => o.PinIterations = 100_000);
         using var sp = services.BuildServiceProvider();

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using TeenMode.Audit;
 using TeenMode.ParentalControl;
 using TeenMode.PersonalInfo;
@@ -7,7 +8,7 @@ using TeenMode.Testing;
 
 namespace TeenMode.Tests.PersonalInfo;
 
-/// <summary>The SDK with the sample inventory, two keys (key-1 current unless told) and a manual clock.</summary>
+/// <summary>The SDK with the sample inventory, two keys (key-1 current unless told) and a fake clock.</summary>
 internal sealed class PersonalInfoHost : IDisposable
 {
     public const string NoticeHash = "61f44e6de822eacf47815c5482b5fe1ecacc085952d587c6fd0dfaefdc9a2df5";
@@ -18,7 +19,7 @@ internal sealed class PersonalInfoHost : IDisposable
 
     public PersonalInfoHost(StoreUnderTest? stores = null, string currentKey = "key-1", Dictionary<string, byte[]>? keys = null)
     {
-        Clock = new ManualTimeProvider(new DateTimeOffset(2026, 3, 4, 15, 0, 0, TimeSpan.FromHours(8)));
+        Clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 4, 15, 0, 0, TimeSpan.FromHours(8)).ToUniversalTime());
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(Clock);
         if (stores is not null)
@@ -36,7 +37,7 @@ internal sealed class PersonalInfoHost : IDisposable
         Services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 
-    public ManualTimeProvider Clock { get; }
+    public FakeTimeProvider Clock { get; }
 
     public ServiceProvider Services { get; }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using TeenMode.AntiAddiction;
 using TeenMode.Audit;
@@ -161,7 +162,7 @@ public sealed class PostgresStoreTests
     public async Task Audit_TwoInstancesAppendingInParallel_FormOneValidChain()
     {
         await using var server = await PostgresStoreDatabase.CreateAsync();
-        var clock = new ManualTimeProvider(Now.AddTicks(1234567));
+        var clock = new FakeTimeProvider(Now.AddTicks(1234567).ToUniversalTime());
         var logs = new[] { new AuditLog(StoreUnderTest.Of(server.OpenStores()).Audit, clock), new AuditLog(StoreUnderTest.Of(server.OpenStores()).Audit, clock) };
 
         await Task.WhenAll(Enumerable.Range(0, 60).Select(i => Task.Run(() =>

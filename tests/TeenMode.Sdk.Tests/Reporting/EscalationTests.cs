@@ -3,8 +3,10 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Newtonsoft.Json.Linq;
 using TeenMode.Reporting;
+using TeenMode.Tests.AgeAssurance;
 
 namespace TeenMode.Tests.Reporting;
 
@@ -70,27 +72,120 @@ public sealed class EscalationTests
     }
 
     [Fact]
-    public async Task Dispatch_RetriesWithinTheRound_WithPolly()
+    public async Task Dispatch_RetriesWithinTheRound_ThroughTheWebhooksResilienceHandler()
     {
-        using var host = new ReportingHost(Start, s => s.Configure<AuthorityDispatchOptions>(o =>
+        var handler = new RecordingHandler(HttpStatusCode.ServiceUnavailable, HttpStatusCode.ServiceUnavailable, HttpStatusCode.Accepted);
+        using var host = WebhookHost(handler, o =>
         {
             o.RetriesPerRound = 2;
             o.RetryDelay = TimeSpan.Zero;
-        }));
-        host.Sink.RefuseNext = 2;
+        });
         await host.Channel.FileAsync(Grooming, "key-1");
+        var retries = new List<string>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "Polly")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<int>((_, _, tags, _) =>
+        {
+            var t = Tags(tags);
+            if (t.GetValueOrDefault("event.name") == "OnRetry" && t.GetValueOrDefault("pipeline.name")?.Contains("authority-webhook", StringComparison.Ordinal) == true)
+            {
+                lock (retries)
+                {
+                    retries.Add(t["pipeline.name"]!);
+                }
+            }
+        });
+        listener.Start();
 
         var result = await host.Dispatcher.DispatchPendingAsync();
 
         result.Should().Be(new AuthorityDispatchResult(1, 1, 0));
-        host.Sink.Calls.Should().Be(3);
+        retries.Should().HaveCount(2, "the library's resilience telemetry reports each retry");
+        handler.Requests.Should().HaveCount(3);
+        handler.Requests.Select(r => r.Headers["Idempotency-Key"]).Distinct().Should().ContainSingle("every attempt carries the notice's key");
+        handler.Requests.Should().OnlyContain(r => r.Headers[HttpWebhookAuthoritySink.SignatureHeader] == HttpWebhookAuthoritySink.Sign(Secret, r.Body));
+    }
+
+    [Fact]
+    public async Task Dispatch_InRoundRetryDelay_WaitsOnTheAppsClock()
+    {
+        var handler = new RecordingHandler(HttpStatusCode.ServiceUnavailable, HttpStatusCode.Accepted);
+        using var host = WebhookHost(handler, o =>
+        {
+            o.RetriesPerRound = 1;
+            o.RetryDelay = TimeSpan.FromSeconds(30);
+        });
+        await host.Channel.FileAsync(Grooming, "key-1");
+
+        var round = host.Dispatcher.DispatchPendingAsync();
+        await WaitUntilAsync(() => handler.Requests.Count == 1);
+        await Task.Delay(100);
+        var doneBeforeTheClockMoved = round.IsCompleted;
+        var result = await RealNameTestKit.DriveAsync(round, host.Clock, TimeSpan.FromSeconds(5));
+
+        doneBeforeTheClockMoved.Should().BeFalse("the retry delay runs on the app's TimeProvider, which has not moved");
+        result.Should().Be(new AuthorityDispatchResult(1, 1, 0));
+        handler.Requests.Should().HaveCount(2);
+        host.Clock.GetUtcNow().Should().BeAfter(Start);
+    }
+
+    [Fact]
+    public async Task Dispatch_AttemptTimeout_RunsOnTheAppsClock_AndTheNoticeStaysQueued()
+    {
+        var handler = new HangingHandler();
+        using var host = WebhookHost(handler, o => o.AttemptTimeout = TimeSpan.FromSeconds(10));
+        await host.Channel.FileAsync(Grooming, "key-1");
+
+        var round = host.Dispatcher.DispatchPendingAsync();
+        await handler.Started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await Task.Delay(100);
+        var doneBeforeTheClockMoved = round.IsCompleted;
+        host.Clock.Advance(TimeSpan.FromSeconds(10));
+        var result = await round.WaitAsync(TimeSpan.FromSeconds(10));
+
+        doneBeforeTheClockMoved.Should().BeFalse();
+        result.Should().Be(new AuthorityDispatchResult(1, 0, 1));
+        (await host.Workflow.ListNoticesAsync(10)).Single().LastError.Should().Be("TimeoutRejectedException");
+    }
+
+    [Fact]
+    public async Task Dispatch_WebhookKeepsFailing_CircuitOpensForTheRestOfTheRound_AndClosesOnceTheSinkIsBack()
+    {
+        var handler = new RecordingHandler(HttpStatusCode.ServiceUnavailable);
+        using var host = WebhookHost(handler);
+        for (var i = 0; i < 6; i++)
+        {
+            await host.Channel.FileAsync(Grooming with { TargetId = $"stranger-{i}" }, $"key-{i}");
+        }
+
+        var failing = await host.Dispatcher.DispatchPendingAsync();
+        var sentWhileFailing = handler.Requests.Count;
+        var errors = (await host.Workflow.ListNoticesAsync(10)).Select(n => n.LastError).ToList();
+
+        failing.Should().Be(new AuthorityDispatchResult(6, 0, 6));
+        sentWhileFailing.Should().Be(4, "four failures in a row open the circuit; the other notices are not sent");
+        errors.Should().BeEquivalentTo("HTTP 503", "HTTP 503", "HTTP 503", "HTTP 503", "BrokenCircuitException", "BrokenCircuitException");
+
+        // Past the break and the notices' backoff, the sink answers again: one probe closes the circuit and all go.
+        handler.Respond(HttpStatusCode.Accepted);
+        host.Clock.Advance(TimeSpan.FromHours(2));
+        var recovered = await host.Dispatcher.DispatchPendingAsync();
+
+        recovered.Should().Be(new AuthorityDispatchResult(6, 6, 0));
+        handler.Requests.Should().HaveCount(10);
     }
 
     [Fact]
     public async Task NoSinkConfigured_NoticesStayQueued_NothingIsLost()
     {
         var services = new ServiceCollection();
-        services.AddSingleton<TimeProvider>(new TeenMode.Testing.ManualTimeProvider(Start));
+        services.AddSingleton<TimeProvider>(new FakeTimeProvider(Start));
         services.AddTeenMode(o => o.PinIterations = 100_000);
         services.Configure<AuthorityDispatchOptions>(o => o.RetriesPerRound = 0);
         using var sp = services.BuildServiceProvider();
@@ -107,7 +202,8 @@ public sealed class EscalationTests
     public async Task Webhook_SignsTheBodyWithHmacSha256_AndSendsTheIdempotencyKey()
     {
         var handler = new RecordingHandler(HttpStatusCode.Accepted);
-        using var sink = new HttpWebhookAuthoritySink(new AuthorityWebhookOptions { Url = new Uri("https://sink.example/notices"), Secret = Secret }, handler);
+        using var host = WebhookHost(handler, url: "https://sink.example/notices");
+        var sink = host.Services.GetRequiredService<IAuthoritySink>();
         var notice = new AuthorityNotice("ntc-1", "rpt-1", "teenmode-notice-rpt-1", "{\"reportId\":\"rpt-1\"}", Start, 0, Start, null, null);
 
         var delivery = await sink.DeliverAsync(notice);
@@ -125,12 +221,13 @@ public sealed class EscalationTests
     [Fact]
     public async Task Webhook_Non2xx_IsNotAccepted_AndTransportFailuresAreRescheduledNotThrown()
     {
-        var refusing = new RecordingHandler(HttpStatusCode.ServiceUnavailable);
-        using var sink = new HttpWebhookAuthoritySink(new AuthorityWebhookOptions { Url = new Uri("https://sink.example/n"), Secret = Secret }, refusing);
-        (await sink.DeliverAsync(new AuthorityNotice("n", "r", "k", "{}", Start, 0, Start, null, null))).Should().Be(new AuthorityDelivery(false, "HTTP 503"));
+        using (var refusing = WebhookHost(new RecordingHandler(HttpStatusCode.ServiceUnavailable)))
+        {
+            var sink = refusing.Services.GetRequiredService<IAuthoritySink>();
+            (await sink.DeliverAsync(new AuthorityNotice("n", "r", "k", "{}", Start, 0, Start, null, null))).Should().Be(new AuthorityDelivery(false, "HTTP 503"));
+        }
 
-        using var throwingSink = new HttpWebhookAuthoritySink(new AuthorityWebhookOptions { Url = new Uri("https://sink.example/n"), Secret = Secret }, new ThrowingHandler());
-        using var host = new ReportingHost(Start, s => s.AddSingleton<IAuthoritySink>(throwingSink));
+        using var host = WebhookHost(new ThrowingHandler());
         await host.Channel.FileAsync(Grooming, "key-1");
 
         var result = await host.Dispatcher.DispatchPendingAsync();
@@ -142,11 +239,15 @@ public sealed class EscalationTests
     [Fact]
     public void Webhook_ShortSecretOrRelativeUrl_IsAConfigurationError()
     {
-        var shortSecret = () => new HttpWebhookAuthoritySink(new AuthorityWebhookOptions { Url = new Uri("https://sink.example/n"), Secret = "short" });
-        var noUrl = () => new HttpWebhookAuthoritySink(new AuthorityWebhookOptions { Secret = Secret });
+        using var factory = new ServiceCollection().AddHttpClient().BuildServiceProvider();
+        var clients = factory.GetRequiredService<IHttpClientFactory>();
+        var shortSecret = () => new HttpWebhookAuthoritySink(new AuthorityWebhookOptions { Url = new Uri("https://sink.example/n"), Secret = "short" }, clients);
+        var noUrl = () => new HttpWebhookAuthoritySink(new AuthorityWebhookOptions { Secret = Secret }, clients);
+        var registered = () => new ServiceCollection().AddTeenMode().UseAuthorityWebhook(o => o.Url = new Uri("https://sink.example/n"));
 
         shortSecret.Should().Throw<TeenModeConfigurationException>().WithMessage("*Secret*");
         noUrl.Should().Throw<TeenModeConfigurationException>().WithMessage("*Url*");
+        registered.Should().Throw<TeenModeConfigurationException>().WithMessage("*Secret*");
     }
 
     [Fact]
@@ -192,17 +293,72 @@ public sealed class EscalationTests
         return d;
     }
 
+    /// <summary>The reporting host with the real webhook sink, its factory client ending in <paramref name="handler"/>.</summary>
+    private static ReportingHost WebhookHost(HttpMessageHandler handler, Action<AuthorityDispatchOptions>? dispatch = null, string url = "https://sink.example/n") =>
+        new(Start, s => s.Configure<AuthorityDispatchOptions>(o => dispatch?.Invoke(o)), b => b.UseAuthorityWebhook(
+            o =>
+            {
+                o.Url = new Uri(url);
+                o.Secret = Secret;
+            },
+            http => http.ConfigurePrimaryHttpMessageHandler(() => handler)));
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!condition())
+        {
+            DateTime.UtcNow.Should().BeBefore(deadline, "the condition should hold within 10 s");
+            await Task.Delay(5);
+        }
+    }
+
     private sealed record Captured(Uri Uri, Dictionary<string, string> Headers, byte[] Body);
 
-    private sealed class RecordingHandler(HttpStatusCode status) : HttpMessageHandler
+    /// <summary>Answers each request with the next status given (the last one repeats); records what it got.</summary>
+    private sealed class RecordingHandler(params HttpStatusCode[] statuses) : HttpMessageHandler
     {
-        public List<Captured> Requests { get; } = [];
+        private readonly Lock _lock = new();
+        private readonly List<Captured> _requests = [];
+        private HttpStatusCode[] _statuses = statuses;
+        private int _answered;
+
+        public IReadOnlyList<Captured> Requests
+        {
+            get { lock (_lock) { return [.. _requests]; } }
+        }
+
+        /// <summary>From the next request on, answers with <paramref name="next"/> instead.</summary>
+        public void Respond(params HttpStatusCode[] next)
+        {
+            lock (_lock)
+            {
+                _statuses = next;
+                _answered = 0;
+            }
+        }
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             var body = await request.Content!.ReadAsByteArrayAsync(cancellationToken);
-            Requests.Add(new Captured(request.RequestUri!, request.Headers.ToDictionary(h => h.Key, h => string.Join(",", h.Value)), body));
-            return new HttpResponseMessage(status);
+            lock (_lock)
+            {
+                _requests.Add(new Captured(request.RequestUri!, request.Headers.ToDictionary(h => h.Key, h => string.Join(",", h.Value)), body));
+                return new HttpResponseMessage(_statuses[Math.Min(_answered++, _statuses.Length - 1)]);
+            }
+        }
+    }
+
+    /// <summary>Never answers until the attempt is cancelled.</summary>
+    private sealed class HangingHandler : HttpMessageHandler
+    {
+        public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Started.TrySetResult();
+            await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+            return new HttpResponseMessage(HttpStatusCode.Accepted);
         }
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using TeenMode.Audit;
 using TeenMode.Reporting;
 using TeenMode.Rules;
@@ -7,24 +8,25 @@ using TeenMode.Testing;
 
 namespace TeenMode.Tests.Reporting;
 
-/// <summary>The SDK with the reporting channel on a manual clock and a scriptable authority sink.</summary>
+/// <summary>The SDK with the reporting channel on a fake clock and a scriptable authority sink (or, when told, the webhook).</summary>
 internal sealed class ReportingHost : IDisposable
 {
-    public ReportingHost(DateTimeOffset start, Action<IServiceCollection>? configure = null)
+    public ReportingHost(DateTimeOffset start, Action<IServiceCollection>? configure = null, Action<ITeenModeBuilder>? teenMode = null)
     {
-        Clock = new ManualTimeProvider(start);
+        Clock = new FakeTimeProvider(start.ToUniversalTime());
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(Clock);
-        services.AddTeenMode(o => o.PinIterations = 100_000);
+        var builder = services.AddTeenMode(o => o.PinIterations = 100_000);
         services.AddSingleton<IAuthoritySink>(Sink);
 
-        // In-round retries wait on the clock; the manual clock does not move by itself.
+        // In-round retries wait on the clock; the fake clock does not move by itself.
         services.Configure<AuthorityDispatchOptions>(o => o.RetriesPerRound = 0);
         configure?.Invoke(services);
+        teenMode?.Invoke(builder);
         Services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 
-    public ManualTimeProvider Clock { get; }
+    public FakeTimeProvider Clock { get; }
 
     public ScriptedSink Sink { get; } = new();
 

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using TeenMode.AntiAddiction;
 using TeenMode.ContentPool;
 using TeenMode.ParentalControl;
@@ -162,7 +163,7 @@ public sealed class SqliteStoreTests : IDisposable
     [Fact]
     public async Task UseSqlite_AppRestartedOnTheSameFile_KeepsSubjectsGuardiansAndReports()
     {
-        var clock = new ManualTimeProvider(Now);
+        var clock = new FakeTimeProvider(Now.ToUniversalTime());
         ServiceProvider Build()
         {
             var services = new ServiceCollection();

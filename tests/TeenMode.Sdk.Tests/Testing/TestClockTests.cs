@@ -1,41 +1,64 @@
-using TeenMode.Testing;
+using Microsoft.Extensions.Time.Testing;
+using TeenMode.Tests.Core;
 
 namespace TeenMode.Tests.Testing;
 
-public sealed class ManualTimeProviderTests
+/// <summary>
+/// What the SDK's time-based tests assume of their clock, FakeTimeProvider (Microsoft.Extensions.TimeProvider.Testing):
+/// pinned here so a package update that changes it fails in one obvious place.
+/// </summary>
+public sealed class TestClockTests
 {
     private static readonly DateTimeOffset Start = new(2026, 3, 6, 12, 0, 0, TimeSpan.Zero);
 
     [Fact]
-    public void Clock_AdvanceAndSet_MoveOnlyWhenTold()
+    public void Clock_AdvanceAndSet_MoveOnlyWhenTold_AndAdjustTimeMovesBack()
     {
-        var clock = new ManualTimeProvider(Start.ToOffset(TimeSpan.FromHours(8)));
+        var clock = new FakeTimeProvider(Start);
 
         var atStart = clock.GetUtcNow();
         clock.Advance(TimeSpan.FromSeconds(90));
         var advanced = clock.GetUtcNow();
-        clock.SetUtcNow(Start.AddDays(-1));
+        clock.SetUtcNow(Start.AddMinutes(5));
+        var set = clock.GetUtcNow();
+
+        // SetUtcNow only moves forward; AdjustTime is the backward move (like changing a machine's clock).
+        clock.AdjustTime(Start.AddDays(-1));
 
         atStart.Should().Be(Start);
-        atStart.Offset.Should().Be(TimeSpan.Zero);
         advanced.Should().Be(Start.AddSeconds(90));
+        set.Should().Be(Start.AddMinutes(5));
         clock.GetUtcNow().Should().Be(Start.AddDays(-1));
     }
 
     [Fact]
-    public void Clock_AdvanceBackwards_Throws()
+    public void TestHosts_StartedAtALocalInstant_AnswerInUtc()
     {
-        var clock = new ManualTimeProvider(Start);
+        // FakeTimeProvider keeps the offset it is given; the test hosts hand it UTC, as TimeProvider.System answers.
+        using var host = new TeenModeHost(Start.ToOffset(TimeSpan.FromHours(8)));
+
+        var now = host.Clock.GetUtcNow();
+
+        now.Should().Be(Start);
+        now.Offset.Should().Be(TimeSpan.Zero);
+    }
+
+    [Fact]
+    public void Clock_MovingBackwards_Throws()
+    {
+        var clock = new FakeTimeProvider(Start);
 
         var back = () => clock.Advance(TimeSpan.FromTicks(-1));
+        var setBack = () => clock.SetUtcNow(Start.AddTicks(-1));
 
         back.Should().Throw<ArgumentOutOfRangeException>();
+        setBack.Should().Throw<ArgumentOutOfRangeException>();
     }
 
     [Fact]
     public void LocalTimeZone_Set_ChangesLocalNow()
     {
-        var clock = new ManualTimeProvider(Start);
+        var clock = new FakeTimeProvider(Start);
         var shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
 
         var before = clock.GetLocalNow();
@@ -49,9 +72,9 @@ public sealed class ManualTimeProviderTests
     }
 
     [Fact]
-    public void Timestamps_FollowTheManualClock()
+    public void Timestamps_FollowTheFakeClock()
     {
-        var clock = new ManualTimeProvider(Start);
+        var clock = new FakeTimeProvider(Start);
         var started = clock.GetTimestamp();
 
         clock.Advance(TimeSpan.FromMinutes(3));
@@ -60,15 +83,30 @@ public sealed class ManualTimeProviderTests
     }
 
     [Fact]
-    public void Timer_OneShot_FiresOnceWhenAdvancePassesItsDueTimeAndSeesThatTime()
+    public void AutoAdvance_MovesTheClockOnEachRead()
     {
-        var clock = new ManualTimeProvider(Start);
+        var clock = new FakeTimeProvider(Start) { AutoAdvanceAmount = TimeSpan.FromSeconds(1) };
+
+        var first = clock.GetUtcNow();
+        var second = clock.GetUtcNow();
+
+        first.Should().Be(Start);
+        second.Should().Be(Start.AddSeconds(1));
+    }
+
+    [Fact]
+    public void Timer_OneShot_FiresOnceWhenAdvanceReachesItsDueTimeAndSeesThatTime()
+    {
+        var clock = new FakeTimeProvider(Start);
         var fired = new List<DateTimeOffset>();
         using var timer = clock.CreateTimer(_ => fired.Add(clock.GetUtcNow()), null, TimeSpan.FromSeconds(10), Timeout.InfiniteTimeSpan);
 
         clock.Advance(TimeSpan.FromSeconds(9));
         var beforeDue = fired.Count;
-        clock.Advance(TimeSpan.FromSeconds(5));
+
+        // A callback sees the clock where the Advance stopped, so a test that wants the due instant steps onto it.
+        clock.Advance(TimeSpan.FromSeconds(1));
+        clock.Advance(TimeSpan.FromSeconds(4));
         clock.Advance(TimeSpan.FromMinutes(5));
 
         beforeDue.Should().Be(0);
@@ -79,19 +117,35 @@ public sealed class ManualTimeProviderTests
     [Fact]
     public void Timer_Periodic_RearmsAfterEachFiring()
     {
-        var clock = new ManualTimeProvider(Start);
+        var clock = new FakeTimeProvider(Start);
         var fired = new List<DateTimeOffset>();
         using var timer = clock.CreateTimer(_ => fired.Add(clock.GetUtcNow()), null, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10));
 
-        clock.Advance(TimeSpan.FromSeconds(35));
+        for (var i = 0; i < 7; i++)
+        {
+            clock.Advance(TimeSpan.FromSeconds(5));
+        }
 
         fired.Should().Equal(Start.AddSeconds(10), Start.AddSeconds(20), Start.AddSeconds(30));
     }
 
     [Fact]
+    public void Timers_DueInOneAdvance_FireInDueOrder()
+    {
+        var clock = new FakeTimeProvider(Start);
+        var order = new List<string>();
+        using var later = clock.CreateTimer(_ => order.Add("20 s"), null, TimeSpan.FromSeconds(20), Timeout.InfiniteTimeSpan);
+        using var sooner = clock.CreateTimer(_ => order.Add("10 s"), null, TimeSpan.FromSeconds(10), Timeout.InfiniteTimeSpan);
+
+        clock.Advance(TimeSpan.FromSeconds(30));
+
+        order.Should().Equal("10 s", "20 s");
+    }
+
+    [Fact]
     public void Timer_ChangeAndDispose_RescheduleAndStopIt()
     {
-        var clock = new ManualTimeProvider(Start);
+        var clock = new FakeTimeProvider(Start);
         var count = 0;
         var timer = clock.CreateTimer(_ => count++, null, TimeSpan.FromSeconds(10), Timeout.InfiniteTimeSpan);
 
@@ -113,7 +167,7 @@ public sealed class ManualTimeProviderTests
     [Fact]
     public void Timer_DueNow_FiresImmediately()
     {
-        var clock = new ManualTimeProvider(Start);
+        var clock = new FakeTimeProvider(Start);
         var count = 0;
 
         using var timer = clock.CreateTimer(_ => count++, null, TimeSpan.Zero, Timeout.InfiniteTimeSpan);
@@ -122,9 +176,9 @@ public sealed class ManualTimeProviderTests
     }
 
     [Fact]
-    public async Task Delay_OnTheManualClock_CompletesOnlyAfterAdvance()
+    public async Task Delay_OnTheFakeClock_CompletesOnlyAfterAdvance()
     {
-        var clock = new ManualTimeProvider(Start);
+        var clock = new FakeTimeProvider(Start);
 
         var delay = Task.Delay(TimeSpan.FromMinutes(10), clock);
         await Task.Yield();
