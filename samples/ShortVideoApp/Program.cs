@@ -11,6 +11,7 @@ using ShortVideoApp;
 // The conformance driver is mapped only when TEENMODE_CONFORMANCE_KEY is set (never in Production).
 // --outbox-poll SECONDS and --outbox-backoff SECONDS tune authority-notice delivery (defaults 10 and 30).
 // --store-timeout SECONDS: how long a request waits for the store before it is answered 503 store-unavailable (default 2, at most 60).
+// Probes: GET /healthz (live, no store work) and GET /readyz (store, rule packs, authority outbox; 503 when not ready).
 // Exit codes: 0 stopped, 2 bad arguments or configuration, 3 the store cannot be reached.
 var options = new ShortVideoAppOptions
 {

@@ -73,6 +73,7 @@ public static partial class ShortVideoAppHost
         ConfigureReporting(teenMode, options);
         ConfigurePersonalInfo(teenMode, options);
         ConfigureStaff(builder, options);
+        ConfigureHealth(builder);
 
         if (options.Mutant is { } mutant)
         {
@@ -93,6 +94,7 @@ public static partial class ShortVideoAppHost
         // Staff surfaces require the policies registered in ConfigureStaff; without a key nobody signs in (401).
         MapStaff(app);
         AppEndpoints.Map(app);
+        MapHealth(app);
         return app;
     }
 
