@@ -74,6 +74,7 @@ public static partial class ShortVideoAppHost
         ConfigurePersonalInfo(teenMode, options);
         ConfigureStaff(builder, options);
         ConfigureHealth(builder);
+        ConfigureTelemetry(builder, options);
 
         if (options.Mutant is { } mutant)
         {
