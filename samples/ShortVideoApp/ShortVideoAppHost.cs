@@ -75,6 +75,7 @@ public static partial class ShortVideoAppHost
         ConfigureStaff(builder, options);
         ConfigureHealth(builder);
         ConfigureTelemetry(builder, options);
+        ConfigureOpenApi(builder);
 
         if (options.Mutant is { } mutant)
         {
@@ -96,6 +97,7 @@ public static partial class ShortVideoAppHost
         MapStaff(app);
         AppEndpoints.Map(app);
         MapHealth(app);
+        MapOpenApi(app, options);
         return app;
     }
 
