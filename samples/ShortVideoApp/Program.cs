@@ -11,6 +11,9 @@ using ShortVideoApp;
 // The conformance driver is mapped only when TEENMODE_CONFORMANCE_KEY is set (never in Production).
 // --outbox-poll SECONDS and --outbox-backoff SECONDS tune authority-notice delivery (defaults 10 and 30).
 // --store-timeout SECONDS: how long a request waits for the store before it is answered 503 store-unavailable (default 2, at most 60).
+// Traces and metrics (OpenTelemetry: the TeenMode source and meters, ASP.NET Core) go to OTLP only when OTEL_EXPORTER_OTLP_ENDPOINT
+// is set (OTEL_EXPORTER_OTLP_PROTOCOL grpc or http/protobuf). Spans never carry subject ids; request paths are reduced to their route.
+// Probes: GET /healthz (live, no store work) and GET /readyz (store, rule packs, authority outbox; 503 when not ready).
 // Exit codes: 0 stopped, 2 bad arguments or configuration, 3 the store cannot be reached.
 var options = new ShortVideoAppOptions
 {
@@ -27,6 +30,8 @@ var options = new ShortVideoAppOptions
     ReviewerKey = Environment.GetEnvironmentVariable("TEENMODE_REVIEWER_KEY"),
     RealNameCallbackSecret = Environment.GetEnvironmentVariable("TEENMODE_REAL_NAME_CALLBACK_SECRET"),
     PersonalDataKey = Environment.GetEnvironmentVariable("TEENMODE_PI_KEY"),
+    OtlpEndpoint = Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT") is { Length: > 0 } otlp ? new Uri(otlp) : null,
+    OtlpProtocol = Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_PROTOCOL"),
 };
 
 var poll = Seconds("--outbox-poll");

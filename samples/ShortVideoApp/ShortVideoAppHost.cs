@@ -73,6 +73,9 @@ public static partial class ShortVideoAppHost
         ConfigureReporting(teenMode, options);
         ConfigurePersonalInfo(teenMode, options);
         ConfigureStaff(builder, options);
+        ConfigureHealth(builder);
+        ConfigureTelemetry(builder, options);
+        ConfigureOpenApi(builder);
 
         if (options.Mutant is { } mutant)
         {
@@ -93,6 +96,8 @@ public static partial class ShortVideoAppHost
         // Staff surfaces require the policies registered in ConfigureStaff; without a key nobody signs in (401).
         MapStaff(app);
         AppEndpoints.Map(app);
+        MapHealth(app);
+        MapOpenApi(app, options);
         return app;
     }
 

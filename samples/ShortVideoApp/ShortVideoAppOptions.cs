@@ -67,6 +67,22 @@ public sealed class ShortVideoAppOptions
     /// </summary>
     public string? ReviewerKey { get; set; }
 
+    /// <summary>
+    /// Where traces and metrics are exported over OTLP (e.g. <c>http://collector:4317</c>); null: not exported (the
+    /// <c>TeenMode</c> source and meters are still wired, e.g. for an in-process listener). <c>Program</c> takes it from
+    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>.
+    /// </summary>
+    public Uri? OtlpEndpoint { get; set; }
+
+    /// <summary>The OTLP protocol: <c>grpc</c> (default) or <c>http/protobuf</c> (<c>OTEL_EXPORTER_OTLP_PROTOCOL</c>).</summary>
+    public string? OtlpProtocol { get; set; }
+
+    /// <summary>
+    /// Serve the OpenAPI document of <c>/teenmode/v1</c> at <c>/openapi/v1.json</c> in Production too. Outside Production it
+    /// is always served.
+    /// </summary>
+    public bool ExposeOpenApi { get; set; }
+
     /// <summary>The AES-256 key (base64) that seals sensitive personal data; null: a key file beside the database.</summary>
     public string? PersonalDataKey { get; set; }
 }

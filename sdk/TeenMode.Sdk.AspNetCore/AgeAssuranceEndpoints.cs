@@ -24,13 +24,13 @@ internal static partial class AgeAssuranceEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         // These three wait on the real-name provider (bounded by its own Polly timeout); the service bounds each store step.
-        api.MapPost("/subjects/{subjectId}/real-name", VerifyAsync).WithMetadata(new StoreFailureFilter.NoDeadline());
+        api.MapPost("/subjects/{subjectId}/real-name", VerifyAsync).Body<VerifyRealNameBody>().WithTags("age-assurance").Answers(200, 403, 404).WithMetadata(new StoreFailureFilter.NoDeadline());
         api.MapPost("/subjects/{subjectId}/real-name/refresh", async (string subjectId, IAgeAssurance age, ISubjectService subjects, CancellationToken ct) =>
-            await RealNameAsync(await age.RefreshRealNameAsync(subjectId, ct), subjectId, subjects, ct)).WithMetadata(new StoreFailureFilter.NoDeadline());
-        api.MapPost("/real-name/callbacks", CallbackAsync);
-        api.MapPost("/subjects/{subjectId}/age-signals", AgeSignalAsync);
-        api.MapPost("/subjects/{subjectId}/device-minor-mode", DeviceMinorModeAsync);
-        api.MapPost("/subjects/{subjectId}/games/sessions", GameSessionAsync).WithMetadata(new StoreFailureFilter.NoDeadline());
+            await RealNameAsync(await age.RefreshRealNameAsync(subjectId, ct), subjectId, subjects, ct)).WithTags("age-assurance").Answers(200, 403, 404).WithMetadata(new StoreFailureFilter.NoDeadline());
+        api.MapPost("/real-name/callbacks", CallbackAsync).Body<RealNameCallbackBody>().WithTags("age-assurance").Answers(200, 401, 404, 409);
+        api.MapPost("/subjects/{subjectId}/age-signals", AgeSignalAsync).Body<AgeSignalBody>().WithTags("age-assurance").Answers(200, 404);
+        api.MapPost("/subjects/{subjectId}/device-minor-mode", DeviceMinorModeAsync).Body<DeviceMinorModeBody>().WithTags("age-assurance").Answers(200, 404);
+        api.MapPost("/subjects/{subjectId}/games/sessions", GameSessionAsync).Body<GameSessionBody>().WithTags("age-assurance").Answers(200, 403, 404).WithMetadata(new StoreFailureFilter.NoDeadline());
     }
 
     // Ids the provider and the app exchange: printable ASCII without spaces or separators that could smuggle structure.

@@ -29,18 +29,18 @@ internal static class PersonalInfoEndpoints
                     "A stored value was altered or cannot be decrypted; it was not returned. Nothing was changed by this request after the check failed.");
             }
         });
-        api.MapGet("/personal-info/inventory", (IPersonalInfo pi) => Json.Ok(Inventory(pi.Inventory)));
-        api.MapGet("/subjects/{subjectId}/personal-info/collection-check", CheckAsync);
-        api.MapPost("/subjects/{subjectId}/personal-info/values", CollectAsync);
-        api.MapPost("/subjects/{subjectId}/personal-info/consents", ConsentAsync);
-        api.MapPost("/subjects/{subjectId}/personal-info/consents/withdraw", WithdrawAsync);
-        api.MapPost("/subjects/{subjectId}/personal-info/requests", RequestAsync);
+        api.MapGet("/personal-info/inventory", (IPersonalInfo pi) => Json.Ok(Inventory(pi.Inventory))).WithTags("personal-info").Answers(200);
+        api.MapGet("/subjects/{subjectId}/personal-info/collection-check", CheckAsync).WithTags("personal-info").Answers(200, 404);
+        api.MapPost("/subjects/{subjectId}/personal-info/values", CollectAsync).Body<CollectValueBody>().WithTags("personal-info").Answers(201, 403, 404);
+        api.MapPost("/subjects/{subjectId}/personal-info/consents", ConsentAsync).Body<ConsentBody>().WithTags("personal-info").Answers(201, 403, 404);
+        api.MapPost("/subjects/{subjectId}/personal-info/consents/withdraw", WithdrawAsync).Body<WithdrawConsentBody>().WithTags("personal-info").Answers(200, 403, 404);
+        api.MapPost("/subjects/{subjectId}/personal-info/requests", RequestAsync).Body<DataSubjectRequestBody>().WithTags("personal-info").Answers(201, 403, 404);
         api.MapGet("/subjects/{subjectId}/personal-info/requests/{requestId}", async (string subjectId, string requestId, IPersonalInfo pi, CancellationToken ct) =>
             await pi.GetRequestAsync(subjectId, requestId, ct) is { } r
                 ? Json.Ok(Receipt(r, null, null))
-                : Json.Problem(StatusCodes.Status404NotFound, ReasonCode.UnknownDataSubjectRequest.Value, "申请不存在", "No such request"));
+                : Json.Problem(StatusCodes.Status404NotFound, ReasonCode.UnknownDataSubjectRequest.Value, "申请不存在", "No such request")).WithTags("personal-info").Answers(200, 404);
         api.MapPost("/subjects/{subjectId}/personal-info/account-closure", async (string subjectId, IPersonalInfo pi, CancellationToken ct) =>
-            await pi.CloseAccountAsync(subjectId, ct) is { } deleted ? Json.Ok(new { deleted = Deleted(deleted) }) : UnknownSubject());
+            await pi.CloseAccountAsync(subjectId, ct) is { } deleted ? Json.Ok(new { deleted = Deleted(deleted) }) : UnknownSubject()).WithTags("personal-info").Answers(200, 404);
     }
 
     private static async Task<IResult> CheckAsync(string subjectId, string? field, string? purpose, IPersonalInfo pi, CancellationToken ct)

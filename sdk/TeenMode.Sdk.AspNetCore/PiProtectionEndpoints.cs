@@ -23,25 +23,25 @@ public static class PiProtectionEndpoints
     public static RouteGroupBuilder MapTeenModePiAdmin(this IEndpointRouteBuilder endpoints, string prefix = DefaultAdminPrefix)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var admin = endpoints.MapGroup(prefix).WithExceptionBoundary().WithTeenModeFailClosed().RequireStaffPolicy(endpoints, o => o.PiAdminPolicy, "personal-information admin");
-        admin.MapPost("/staff-access/requests", RequestAccessAsync);
+        var admin = endpoints.MapGroup(prefix).WithExceptionBoundary().WithTeenModeFailClosed().WithCommonProblems().RequireStaffPolicy(endpoints, o => o.PiAdminPolicy, "personal-information admin");
+        admin.MapPost("/staff-access/requests", RequestAccessAsync).Body<StaffAccessRequestBody>().WithTags("pi-protection").Answers(201, 401, 403, 404);
         admin.MapGet("/staff-access/requests/{grantId}", async (string grantId, IStaffAccess access, CancellationToken ct) =>
-            await access.GetAsync(grantId, ct) is { } grant ? Json.Ok(Grant(grant)) : NotPending());
+            await access.GetAsync(grantId, ct) is { } grant ? Json.Ok(Grant(grant)) : NotPending()).WithTags("pi-protection").Answers(200, 401, 403, 404);
         admin.MapPost("/staff-access/requests/{grantId}/approve", (string grantId, HttpRequest request, IStaffAccess access, CancellationToken ct) =>
-            DecideAsync(grantId, request, access, approve: true, ct));
+            DecideAsync(grantId, request, access, approve: true, ct)).Body<StaffAccessDecisionBody>().WithTags("pi-protection").Answers(200, 401, 403, 404, 409);
         admin.MapPost("/staff-access/requests/{grantId}/refuse", (string grantId, HttpRequest request, IStaffAccess access, CancellationToken ct) =>
-            DecideAsync(grantId, request, access, approve: false, ct));
-        admin.MapGet("/staff-access/subjects/{subjectId}/data", ReadAsync);
+            DecideAsync(grantId, request, access, approve: false, ct)).Body<StaffAccessDecisionBody>().WithTags("pi-protection").Answers(200, 401, 403, 404, 409);
+        admin.MapGet("/staff-access/subjects/{subjectId}/data", ReadAsync).WithTags("pi-protection").Answers(200, 401, 403, 404);
 
-        admin.MapPost("/breaches", DeclareAsync);
+        admin.MapPost("/breaches", DeclareAsync).Body<DeclareBreachBody>().WithTags("pi-protection").Answers(201, 401, 403, 422);
         admin.MapGet("/breaches/{incidentId}", async (string incidentId, IBreachResponse breaches, CancellationToken ct) =>
-            await breaches.GetAsync(incidentId, ct) is { } view ? Json.Ok(Breach(view)) : UnknownBreach());
+            await breaches.GetAsync(incidentId, ct) is { } view ? Json.Ok(Breach(view)) : UnknownBreach()).WithTags("pi-protection").Answers(200, 401, 403, 404);
         admin.MapPost("/breaches/{incidentId}/notify", (string incidentId, HttpRequest request, IBreachResponse breaches, CancellationToken ct) =>
-            StepAsync(incidentId, request, breaches, notify: true, ct));
+            StepAsync(incidentId, request, breaches, notify: true, ct)).Body<BreachStepBody>().WithTags("pi-protection").Answers(200, 401, 403, 404, 409);
         admin.MapPost("/breaches/{incidentId}/report", (string incidentId, HttpRequest request, IBreachResponse breaches, CancellationToken ct) =>
-            StepAsync(incidentId, request, breaches, notify: false, ct));
+            StepAsync(incidentId, request, breaches, notify: false, ct)).Body<BreachStepBody>().WithTags("pi-protection").Answers(200, 401, 403, 404, 409);
         admin.MapGet("/breaches/{incidentId}/authority-report", async (string incidentId, IBreachResponse breaches, CancellationToken ct) =>
-            await breaches.GetAsync(incidentId, ct) is { } view ? Json.Ok(BreachResponse.AuthorityReport(view)) : UnknownBreach());
+            await breaches.GetAsync(incidentId, ct) is { } view ? Json.Ok(BreachResponse.AuthorityReport(view)) : UnknownBreach()).WithTags("pi-protection").Answers(200, 401, 403, 404);
         return admin;
     }
 
@@ -56,7 +56,7 @@ public static class PiProtectionEndpoints
 
             var notices = await breaches.ListNoticesForSubjectAsync(subjectId, ct);
             return Json.Ok(new { count = notices.Count, notices = notices.Select(Notice) });
-        });
+        }).WithTags("pi-protection").Answers(200, 404);
 
     private static async Task<IResult> RequestAccessAsync(HttpRequest request, IStaffAccess access, CancellationToken ct)
     {

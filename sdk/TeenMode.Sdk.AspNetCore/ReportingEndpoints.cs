@@ -26,29 +26,29 @@ public static partial class ReportingEndpoints
     public static RouteGroupBuilder MapTeenModeReportReview(this IEndpointRouteBuilder endpoints, string prefix = DefaultReviewPrefix)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var review = endpoints.MapGroup(prefix).WithExceptionBoundary().WithTeenModeFailClosed().RequireStaffPolicy(endpoints, o => o.ReportReviewerPolicy, "report review");
+        var review = endpoints.MapGroup(prefix).WithExceptionBoundary().WithTeenModeFailClosed().WithCommonProblems().RequireStaffPolicy(endpoints, o => o.ReportReviewerPolicy, "report review");
         review.MapGet("/reports/overdue", async (IReportReview r, CancellationToken ct) =>
         {
             var overdue = await r.ListOverdueAsync(ct);
             return Json.Ok(new { count = overdue.Count, reports = overdue.Select(ReportingDto.Review) });
-        });
+        }).WithTags("reports").Answers(200, 401, 403);
         review.MapGet("/reports/{reportId}", async (string reportId, IReportingChannel channel, CancellationToken ct) =>
-            await channel.GetViewAsync(reportId, ct) is { } view ? Json.Ok(ReportingDto.Review(view)) : UnknownReport());
+            await channel.GetViewAsync(reportId, ct) is { } view ? Json.Ok(ReportingDto.Review(view)) : UnknownReport()).WithTags("reports").Answers(200, 401, 403, 404);
         review.MapPost("/reports/{reportId}/triage", (string reportId, HttpRequest request, IReportReview r, CancellationToken ct) =>
-            StepAsync(request, reportId, "triage", r, ct));
+            StepAsync(request, reportId, "triage", r, ct)).Body<ReportStepBody>().WithTags("reports").Answers(200, 401, 403, 404, 409);
         review.MapPost("/reports/{reportId}/action", (string reportId, HttpRequest request, IReportReview r, CancellationToken ct) =>
-            StepAsync(request, reportId, "action", r, ct));
+            StepAsync(request, reportId, "action", r, ct)).Body<ReportStepBody>().WithTags("reports").Answers(200, 401, 403, 404, 409);
         review.MapPost("/reports/{reportId}/reject", (string reportId, HttpRequest request, IReportReview r, CancellationToken ct) =>
-            StepAsync(request, reportId, "reject", r, ct));
+            StepAsync(request, reportId, "reject", r, ct)).Body<ReportStepBody>().WithTags("reports").Answers(200, 401, 403, 404, 409);
         review.MapPost("/reports/{reportId}/close", (string reportId, HttpRequest request, IReportReview r, CancellationToken ct) =>
-            StepAsync(request, reportId, "close", r, ct));
+            StepAsync(request, reportId, "close", r, ct)).Body<ReportStepBody>().WithTags("reports").Answers(200, 401, 403, 404, 409);
         return review;
     }
 
     internal static void MapPublic(RouteGroupBuilder api)
     {
-        api.MapPost("/reports", FileReportAsync);
-        api.MapGet("/reports/{reportId}", ReadReportAsync);
+        api.MapPost("/reports", FileReportAsync).Body<FileReportBody>().WithTags("reports").Answers(201, 409, 422);
+        api.MapGet("/reports/{reportId}", ReadReportAsync).WithTags("reports").Answers(200, 403, 404);
         api.MapGet("/subjects/{subjectId}/reports", async (string subjectId, IReportingChannel channel, Subjects.ISubjectStore subjects, CancellationToken ct) =>
         {
             if (await subjects.GetAsync(subjectId, ct) is null)
@@ -58,7 +58,7 @@ public static partial class ReportingEndpoints
 
             var views = await channel.ListForSubjectAsync(subjectId, ct);
             return Json.Ok(new { count = views.Count, reports = views.Select(ReportingDto.Public) });
-        });
+        }).WithTags("reports").Answers(200, 404);
     }
 
     /// <summary>Runs one workflow step for the conformance driver and the review API; <paramref name="step"/> is triage, action, reject or close.</summary>

@@ -36,18 +36,18 @@ public static class TeenModeContentEndpoints
     public static RouteGroupBuilder MapTeenModeContentAdmin(this IEndpointRouteBuilder endpoints, string prefix = DefaultAdminPrefix)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var admin = endpoints.MapGroup(prefix).WithExceptionBoundary().WithTeenModeFailClosed().RequireStaffPolicy(endpoints, o => o.ContentAdminPolicy, "content admin");
-        admin.MapPost("/content/import", ImportAsync).WithMetadata(new StoreFailureFilter.NoDeadline());
-        admin.MapGet("/content/export", ExportAsync).WithMetadata(new StoreFailureFilter.NoDeadline());
-        admin.MapPut("/content/{itemId}/rating", ChangeRatingAsync);
+        var admin = endpoints.MapGroup(prefix).WithExceptionBoundary().WithTeenModeFailClosed().WithCommonProblems().RequireStaffPolicy(endpoints, o => o.ContentAdminPolicy, "content admin");
+        admin.MapPost("/content/import", ImportAsync).Accepts<object>("application/json", "text/csv").WithTags("content").Answers(200, 401, 403).WithMetadata(new StoreFailureFilter.NoDeadline());
+        admin.MapGet("/content/export", ExportAsync).WithTags("content").Answers(200, 401, 403).WithMetadata(new StoreFailureFilter.NoDeadline());
+        admin.MapPut("/content/{itemId}/rating", ChangeRatingAsync).Body<ChangeRatingBody>().WithTags("content").Answers(200, 401, 403, 404);
         return admin;
     }
 
     internal static void MapContent(RouteGroupBuilder api)
     {
-        api.MapGet("/subjects/{subjectId}/hot", HotListAsync);
-        api.MapGet("/subjects/{subjectId}/content/{itemId}/placement/{placement}", PlacementAsync);
-        api.MapGet("/content/richness", async (IContentCuration curation, CancellationToken ct) => Json.Ok(Of(await curation.GetRichnessAsync(ct))));
+        api.MapGet("/subjects/{subjectId}/hot", HotListAsync).WithTags("content").Answers(200, 404);
+        api.MapGet("/subjects/{subjectId}/content/{itemId}/placement/{placement}", PlacementAsync).WithTags("content").Answers(200, 404);
+        api.MapGet("/content/richness", async (IContentCuration curation, CancellationToken ct) => Json.Ok(Of(await curation.GetRichnessAsync(ct)))).WithTags("content").Answers(200);
     }
 
     private static async Task<IResult> HotListAsync(string subjectId, string? limit, IContentPool pool, CancellationToken ct)

@@ -21,18 +21,18 @@ public static class TeenModeEndpointRouteBuilderExtensions
     public static RouteGroupBuilder MapTeenMode(this IEndpointRouteBuilder endpoints, string prefix = DefaultPrefix)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var api = endpoints.MapGroup(prefix).WithExceptionBoundary().WithTeenModeFailClosed();
+        var api = endpoints.MapGroup(prefix).WithExceptionBoundary().WithTeenModeFailClosed().WithCommonProblems();
 
-        api.MapPost("/subjects", CreateSubjectAsync);
-        api.MapGet("/subjects/{subjectId}", GetSubjectAsync);
+        api.MapPost("/subjects", CreateSubjectAsync).Body<CreateSubjectBody>().WithTags("subjects").Answers(201, 409);
+        api.MapGet("/subjects/{subjectId}", GetSubjectAsync).WithTags("subjects").Answers(200, 404);
         api.MapPost("/subjects/{subjectId}/teen-mode/enter", async (string subjectId, IParentalControl control, TimeProvider time, CancellationToken ct) =>
-            Command(await control.EnterTeenModeAsync(subjectId, ct), time.GetUtcNow()));
-        api.MapPost("/subjects/{subjectId}/teen-mode/exit", ExitAsync);
-        api.MapPost("/subjects/{subjectId}/heartbeats", HeartbeatAsync);
-        api.MapGet("/subjects/{subjectId}/usage", UsageAsync);
+            Command(await control.EnterTeenModeAsync(subjectId, ct), time.GetUtcNow())).WithTags("subjects").Answers(200, 403, 404);
+        api.MapPost("/subjects/{subjectId}/teen-mode/exit", ExitAsync).Body<GuardianProofBody>(optional: true).WithTags("subjects").Answers(200, 403, 404, 429);
+        api.MapPost("/subjects/{subjectId}/heartbeats", HeartbeatAsync).Body<HeartbeatBody>().WithTags("subjects").Answers(200, 404);
+        api.MapGet("/subjects/{subjectId}/usage", UsageAsync).WithTags("subjects").Answers(200, 404);
         api.MapGet("/subjects/{subjectId}/content/{itemId}", async (string subjectId, string itemId, IContentPool pool, CancellationToken ct) =>
-            Query(await pool.CheckAsync(subjectId, itemId, ct)));
-        api.MapGet("/subjects/{subjectId}/feed", FeedAsync);
+            Query(await pool.CheckAsync(subjectId, itemId, ct))).WithTags("subjects").Answers(200, 404);
+        api.MapGet("/subjects/{subjectId}/feed", FeedAsync).WithTags("subjects").Answers(200, 404);
         TeenModeContentEndpoints.MapContent(api);
         TeenModeGameEndpoints.MapGames(api);
         TeenModeGuardianEndpoints.MapGuardians(api);

@@ -17,8 +17,8 @@ internal static partial class TeenModeGameEndpoints
         {
             var decision = await gate.CheckPlayAsync(subjectId, ct);
             return decision.Reason == ReasonCode.UnknownSubject ? UnknownSubject() : Json.Ok(Dto.Of(decision));
-        });
-        api.MapPost("/subjects/{subjectId}/games/top-ups", TopUpAsync);
+        }).WithTags("games").Answers(200, 404);
+        api.MapPost("/subjects/{subjectId}/games/top-ups", TopUpAsync).Body<GameTopUpBody>().WithTags("games").Answers(200, 403, 404, 409);
     }
 
     // Money travels as text ("50.00"), never as a JSON number, so no binary float ever touches it.

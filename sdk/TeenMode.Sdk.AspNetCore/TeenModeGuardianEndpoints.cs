@@ -15,13 +15,13 @@ internal static partial class TeenModeGuardianEndpoints
 {
     public static void MapGuardians(RouteGroupBuilder api)
     {
-        api.MapPost("/subjects/{subjectId}/guardian-binding-codes", StartBindingAsync);
-        api.MapPost("/subjects/{subjectId}/guardians", BindAsync);
-        api.MapPost("/subjects/{subjectId}/guardians/{guardianId}/unbind", UnbindAsync);
+        api.MapPost("/subjects/{subjectId}/guardian-binding-codes", StartBindingAsync).WithTags("guardians").Answers(201, 403, 404);
+        api.MapPost("/subjects/{subjectId}/guardians", BindAsync).Body<BindGuardianBody>().WithTags("guardians").Answers(201, 403, 404, 409, 429);
+        api.MapPost("/subjects/{subjectId}/guardians/{guardianId}/unbind", UnbindAsync).Body<GuardianProofBody>().WithTags("guardians").Answers(200, 403, 404, 429);
         api.MapGet("/subjects/{subjectId}/settings", async (string subjectId, IGuardianSettings settings, CancellationToken ct) =>
-            await settings.GetEffectiveAsync(subjectId, ct) is { } effective ? Json.Ok(Of(effective)) : UnknownSubject());
-        api.MapPatch("/subjects/{subjectId}/settings", UpdateSettingsAsync);
-        api.MapGet("/subjects/{subjectId}/features/{feature}", CheckFeatureAsync);
+            await settings.GetEffectiveAsync(subjectId, ct) is { } effective ? Json.Ok(Of(effective)) : UnknownSubject()).WithTags("guardians").Answers(200, 404);
+        api.MapPatch("/subjects/{subjectId}/settings", UpdateSettingsAsync).Body<UpdateSettingsBody>().WithTags("guardians").Answers(200, 403, 404, 429);
+        api.MapGet("/subjects/{subjectId}/features/{feature}", CheckFeatureAsync).WithTags("guardians").Answers(200, 404);
     }
 
     /// <summary>A denial as problem+json: 404 unknown subject, 429 locked out, 403 otherwise.</summary>

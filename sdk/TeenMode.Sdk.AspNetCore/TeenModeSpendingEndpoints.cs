@@ -23,21 +23,21 @@ public static partial class TeenModeSpendingEndpoints
     public static RouteGroupBuilder MapTeenModeRefundReview(this IEndpointRouteBuilder endpoints, string prefix = ReportingEndpoints.DefaultReviewPrefix)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var review = endpoints.MapGroup(prefix).WithExceptionBoundary().WithTeenModeFailClosed().RequireStaffPolicy(endpoints, o => o.RefundReviewerPolicy, "refund review");
-        review.MapGet("/refund-requests/{refundId}", GetRefundAsync);
+        var review = endpoints.MapGroup(prefix).WithExceptionBoundary().WithTeenModeFailClosed().WithCommonProblems().RequireStaffPolicy(endpoints, o => o.RefundReviewerPolicy, "refund review");
+        review.MapGet("/refund-requests/{refundId}", GetRefundAsync).WithTags("spending").Answers(200, 401, 403, 404);
         review.MapPost("/refund-requests/{refundId}/approve", (string refundId, HttpRequest request, IRefundDesk desk, CancellationToken ct) =>
-            DecideAsync(request, refundId, approve: true, actorFromBody: true, desk, ct));
+            DecideAsync(request, refundId, approve: true, actorFromBody: true, desk, ct)).Body<RefundDecisionBody>().WithTags("spending").Answers(200, 401, 403, 404, 409);
         review.MapPost("/refund-requests/{refundId}/refuse", (string refundId, HttpRequest request, IRefundDesk desk, CancellationToken ct) =>
-            DecideAsync(request, refundId, approve: false, actorFromBody: true, desk, ct));
+            DecideAsync(request, refundId, approve: false, actorFromBody: true, desk, ct)).Body<RefundDecisionBody>().WithTags("spending").Answers(200, 401, 403, 404, 409);
         return review;
     }
 
     internal static void MapSpending(RouteGroupBuilder api)
     {
-        api.MapPost("/subjects/{subjectId}/spends", SpendAsync);
-        api.MapGet("/subjects/{subjectId}/spends", StatementAsync);
-        api.MapPost("/subjects/{subjectId}/spends/{spendId}/refund-requests", FileRefundAsync);
-        api.MapGet("/refund-requests/{refundId}", GetRefundAsync);
+        api.MapPost("/subjects/{subjectId}/spends", SpendAsync).Body<SpendBody>().WithTags("spending").Answers(200, 403, 404, 409);
+        api.MapGet("/subjects/{subjectId}/spends", StatementAsync).WithTags("spending").Answers(200, 404);
+        api.MapPost("/subjects/{subjectId}/spends/{spendId}/refund-requests", FileRefundAsync).Body<RefundRequestBody>().WithTags("spending").Answers(201, 403, 404, 409);
+        api.MapGet("/refund-requests/{refundId}", GetRefundAsync).WithTags("spending").Answers(200, 404);
     }
 
     /// <summary>Approves or refuses a refund request; shared by the staff API and the conformance driver.</summary>

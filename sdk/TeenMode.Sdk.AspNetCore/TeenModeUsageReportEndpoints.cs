@@ -12,7 +12,7 @@ namespace TeenMode.AspNetCore;
 internal static class TeenModeUsageReportEndpoints
 {
     public static void MapUsageReport(RouteGroupBuilder api) =>
-        api.MapGet("/subjects/{subjectId}/usage-report", GetAsync);
+        api.MapGet("/subjects/{subjectId}/usage-report", GetAsync).WithTags("guardians").Answers(200, 403, 404);
 
     private static async Task<IResult> GetAsync(string subjectId, string? guardianId, string? from, string? to,
         IGuardianUsageReports reports, RulePack pack, TimeProvider time, CancellationToken ct)

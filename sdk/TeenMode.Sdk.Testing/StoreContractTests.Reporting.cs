@@ -126,6 +126,30 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
+    public async Task Workflow_OutboxBacklog_CountsUndeliveredNotices_AndTheOldest_WithoutClaimingThem()
+    {
+        await using var store = await CreateStoreAsync();
+        var workflow = store.Get<IReportWorkflowStore>();
+        (await workflow.GetOutboxBacklogAsync()).Should().Be(OutboxBacklog.Empty);
+
+        var a = NewFiling("rpt-a", "key-a", withNotice: true, receivedAt: Start.AddMinutes(1));
+        var b = NewFiling("rpt-b", "key-b", withNotice: true, receivedAt: Start.AddMinutes(2));
+        var c = NewFiling("rpt-c", "key-c", withNotice: true, receivedAt: Start.AddMinutes(3));
+        foreach (var x in new[] { a, b, c })
+        {
+            await workflow.FileAsync(x.Record, x.Tracking, x.Notice);
+        }
+
+        await workflow.MarkNoticeDeliveredAsync(a.Notice!.Id, 1, Start.AddMinutes(4));
+        await workflow.MarkNoticeFailedAsync(b.Notice!.Id, 1, Start.AddHours(1), "HTTP 503");
+
+        (await workflow.GetOutboxBacklogAsync()).Should().Be(new OutboxBacklog(2, Start.AddMinutes(2)), "b waits for a retry, c is due; a is delivered");
+
+        // A read only: the notice that is due is still handed to the dispatcher.
+        (await workflow.GetDueNoticesAsync(Start.AddMinutes(5), 10)).Should().ContainSingle().Which.Id.Should().Be(c.Notice!.Id);
+    }
+
+    [Fact]
     public async Task Workflow_ConcurrentReviewersMovingTheSameReport_ExactlyOneWins()
     {
         await using var store = await CreateStoreAsync();

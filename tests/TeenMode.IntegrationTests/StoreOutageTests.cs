@@ -43,7 +43,7 @@ public sealed class StoreOutageTests(ITestOutputHelper output)
         requests.Select(r => $"{r.Method} {r.Route}").Should().BeEquivalentTo(mapped, "every client endpoint is tried under the outage");
 
         var results = new List<(string Route, int Status, string? ReasonCode, string? RetryAfter, TimeSpan Took)>();
-        using (LockDatabase(app.DatabasePath))
+        using (LockDatabase(app.DatabasePath, output))
         {
             using var gate = new SemaphoreSlim(8);
             results.AddRange(await Task.WhenAll(requests.Select(async r =>
@@ -184,7 +184,7 @@ public sealed class StoreOutageTests(ITestOutputHelper output)
     }
 
     /// <summary>Holds an exclusive lock on the database as another process would (e.g. a backup or a stuck writer).</summary>
-    private SqliteConnection LockDatabase(string path)
+    internal static SqliteConnection LockDatabase(string path, ITestOutputHelper output)
     {
         // In WAL mode every open connection holds a shared lock; the app's idle pooled ones are closed first
         // (the app runs in this process), so the exclusive lock is taken at once, as an outside process would hold it.

@@ -75,6 +75,8 @@ internal static class ReportingMutants
 
         public Task MarkNoticeFailedAsync(string noticeId, int attempts, DateTimeOffset nextAttemptAt, string failure, CancellationToken cancellationToken = default) =>
             inner.MarkNoticeFailedAsync(noticeId, attempts, nextAttemptAt, failure, cancellationToken);
+
+        public Task<OutboxBacklog> GetOutboxBacklogAsync(CancellationToken cancellationToken = default) => inner.GetOutboxBacklogAsync(cancellationToken);
     }
 
     private sealed class ForgetfulWorkflowStore(IReportWorkflowStore inner) : DelegatingWorkflowStore(inner)

@@ -224,6 +224,20 @@ public sealed class PostgresReportWorkflowStore : IReportWorkflowStore
         return tracking with { History = history, Actions = actions };
     }
 
+    /// <inheritdoc />
+    public async Task<OutboxBacklog> GetOutboxBacklogAsync(CancellationToken cancellationToken = default)
+    {
+        var rows = await _database.QueryAsync("""
+            SELECT (SELECT COUNT(*) FROM authority_outbox WHERE delivered_at IS NULL), oldest.created_at, oldest.created_at_tick
+            FROM (SELECT 1) one
+            LEFT JOIN LATERAL (
+                SELECT created_at, created_at_tick FROM authority_outbox WHERE delivered_at IS NULL ORDER BY created_at, created_at_tick LIMIT 1
+            ) oldest ON TRUE;
+            """,
+            null, r => new OutboxBacklog(checked((int)r.GetInt64(0)), r.GetInstantOrNull(1)), cancellationToken).ConfigureAwait(false);
+        return rows.Count == 0 ? OutboxBacklog.Empty : rows[0];
+    }
+
     private static AuthorityNotice ReadNotice(NpgsqlDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInstant(4), r.GetInt32(6), r.GetInstant(7), r.GetInstantOrNull(9), r.GetStringOrNull(11));
 }

@@ -281,6 +281,19 @@ public sealed class SqliteReportWorkflowStore(SqliteDatabase database, PersonalD
         }
     }
 
+    /// <inheritdoc />
+    public async Task<OutboxBacklog> GetOutboxBacklogAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            // Instants are stored as round-trip UTC text of one width, so MIN is the earliest.
+            var rows = await connection.QueryAsync(null, "SELECT COUNT(*), MIN(created_at) FROM authority_outbox WHERE delivered_at IS NULL;", _ => { },
+                r => new OutboxBacklog(r.GetInt32(0), r.IsDBNull(1) ? null : ParseInstant(r.GetString(1))), cancellationToken).ConfigureAwait(false);
+            return rows.Count == 0 ? OutboxBacklog.Empty : rows[0];
+        }
+    }
+
     private Task<List<ReportRecord>> QueryReportsAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql,
         Action<SqliteParameterCollection> bind, CancellationToken cancellationToken) =>
         connection.QueryAsync(transaction, sql, bind, r => SqliteReportRows.Read(r, _freeText), cancellationToken);

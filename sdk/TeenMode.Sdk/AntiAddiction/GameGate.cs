@@ -25,7 +25,8 @@ internal sealed class GameGate(
     public Task<Decision> CheckPlayAsync(string subjectId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(subjectId);
-        return failClosed.DecideAsync(ct => CheckPlayCoreAsync(subjectId, ct), _logger, "Game play check", cancellationToken);
+        return TeenModeTelemetry.GateAsync("game.play", pack.Id,
+            () => failClosed.DecideAsync(ct => CheckPlayCoreAsync(subjectId, ct), _logger, "Game play check", cancellationToken));
     }
 
     private async Task<Decision> CheckPlayCoreAsync(string subjectId, CancellationToken cancellationToken)
@@ -60,8 +61,9 @@ internal sealed class GameGate(
 
         var local = pack.ToLocal(time.GetUtcNow());
         var month = local.ToString("yyyy-MM", CultureInfo.InvariantCulture);
-        return failClosed.RunAsync(ct => TopUpCoreAsync(topUp, local, month, ct), () => new GameTopUpResult(Decision.Deny(ReasonCode.StoreUnavailable), month, null, null),
-            _logger, "Game top-up", cancellationToken);
+        return TeenModeTelemetry.GateAsync("game.top_up", pack.Id, static r => r.Decision,
+            () => failClosed.RunAsync(ct => TopUpCoreAsync(topUp, local, month, ct), () => new GameTopUpResult(Decision.Deny(ReasonCode.StoreUnavailable), month, null, null),
+                _logger, "Game top-up", cancellationToken));
     }
 
     private async Task<GameTopUpResult> TopUpCoreAsync(GameTopUp topUp, DateTime local, string month, CancellationToken cancellationToken)
@@ -96,9 +98,14 @@ internal sealed class GameGate(
             return new GameTopUpResult(decision, month, spent, tier.PerMonth);
         }
 
-        var outcome = topUp.IdempotencyKey is { } key
-            ? await ledger.TryAddSpendOnceAsync(subject.Id, topUp.GameCompanyId, month, topUp.Amount, tier.PerMonth, key, cancellationToken).ConfigureAwait(false)
-            : ToOutcome(await ledger.TryAddSpendAsync(subject.Id, topUp.GameCompanyId, month, topUp.Amount, tier.PerMonth, cancellationToken).ConfigureAwait(false));
+        GameSpendOutcome outcome;
+        using (TeenModeTelemetry.StartStore("game_spend_ledger.add", ledger))
+        {
+            outcome = topUp.IdempotencyKey is { } key
+                ? await ledger.TryAddSpendOnceAsync(subject.Id, topUp.GameCompanyId, month, topUp.Amount, tier.PerMonth, key, cancellationToken).ConfigureAwait(false)
+                : ToOutcome(await ledger.TryAddSpendAsync(subject.Id, topUp.GameCompanyId, month, topUp.Amount, tier.PerMonth, cancellationToken).ConfigureAwait(false));
+        }
+
         var after = outcome.Total;
         if (outcome.KeyConflict)
         {

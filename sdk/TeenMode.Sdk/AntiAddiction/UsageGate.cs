@@ -28,14 +28,16 @@ internal sealed class UsageGate(
     public Task<Decision> RecordHeartbeatAsync(Heartbeat heartbeat, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(heartbeat);
-        return failClosed.DecideAsync(ct => RecordAsync(heartbeat, ct), _logger, "Usage heartbeat", cancellationToken);
+        return TeenModeTelemetry.GateAsync("usage.heartbeat", pack.Id,
+            () => failClosed.DecideAsync(ct => RecordAsync(heartbeat, ct), _logger, "Usage heartbeat", cancellationToken));
     }
 
     public Task<Decision> CheckAsync(string subjectId, CancellationToken cancellationToken = default) =>
         CheckAsync(subjectId, null, cancellationToken);
 
     public Task<Decision> CheckAsync(string subjectId, string? category, CancellationToken cancellationToken = default) =>
-        failClosed.DecideAsync(ct => CheckCoreAsync(subjectId, category, ct), _logger, "Usage check", cancellationToken);
+        TeenModeTelemetry.GateAsync("usage.check", pack.Id,
+            () => failClosed.DecideAsync(ct => CheckCoreAsync(subjectId, category, ct), _logger, "Usage check", cancellationToken));
 
     private async Task<Decision> RecordAsync(Heartbeat heartbeat, CancellationToken cancellationToken)
     {
@@ -50,10 +52,15 @@ internal sealed class UsageGate(
         var seconds = Math.Clamp(heartbeat.Seconds, 0, _options.MaxHeartbeatSeconds);
         var effective = await settings.GetEffectiveAsync(subject, cancellationToken).ConfigureAwait(false);
         var exempt = subject.TeenMode && effective.IsExempt(heartbeat.Category);
-        var (_, day) = await ledger.AppendAsync(
-            new UsageAppend(subject.Id, heartbeat.DeviceId, heartbeat.Sequence, DateOnly.FromDateTime(local), seconds, now,
-                _options.ContinuousUseBreak, heartbeat.Category ?? UsageCategories.Uncategorized, CountsTowardBudget: !exempt),
-            cancellationToken).ConfigureAwait(false);
+        UsageDay day;
+        using (TeenModeTelemetry.StartStore("usage_ledger.append", ledger))
+        {
+            (_, day) = await ledger.AppendAsync(
+                new UsageAppend(subject.Id, heartbeat.DeviceId, heartbeat.Sequence, DateOnly.FromDateTime(local), seconds, now,
+                    _options.ContinuousUseBreak, heartbeat.Category ?? UsageCategories.Uncategorized, CountsTowardBudget: !exempt),
+                cancellationToken).ConfigureAwait(false);
+        }
+
         var decision = Decide(effective, heartbeat.Category, now, local, day);
         blocked.RecordIfDenied(subject.Id, now, BlockedAttemptRecorder.Usage, decision);
         return decision;

@@ -21,10 +21,12 @@ internal sealed class ContentPoolService(
     private const string RestPhase = "b:";
 
     public Task<Decision> CheckAsync(string subjectId, string itemId, CancellationToken cancellationToken = default) =>
-        failClosed.DecideAsync(ct => CheckCoreAsync(subjectId, itemId, ct), _logger, "Content check", cancellationToken);
+        TeenModeTelemetry.GateAsync("content.check", pack.Id,
+            () => failClosed.DecideAsync(ct => CheckCoreAsync(subjectId, itemId, ct), _logger, "Content check", cancellationToken));
 
     public Task<Decision> CheckPlacementAsync(string subjectId, string itemId, ContentPlacement placement, CancellationToken cancellationToken = default) =>
-        failClosed.DecideAsync(ct => CheckPlacementCoreAsync(subjectId, itemId, placement, ct), _logger, "Content placement check", cancellationToken);
+        TeenModeTelemetry.GateAsync("content.placement", pack.Id,
+            () => failClosed.DecideAsync(ct => CheckPlacementCoreAsync(subjectId, itemId, placement, ct), _logger, "Content placement check", cancellationToken));
 
     private async Task<Decision> CheckCoreAsync(string subjectId, string itemId, CancellationToken cancellationToken)
     {

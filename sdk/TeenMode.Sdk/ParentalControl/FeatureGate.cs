@@ -26,7 +26,8 @@ internal sealed class FeatureGate(
     public Task<Decision> CheckAsync(string subjectId, string feature, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(feature);
-        return failClosed.DecideAsync(ct => CheckCoreAsync(subjectId, feature, ct), _logger, "Feature check", cancellationToken);
+        return TeenModeTelemetry.GateAsync("feature.check", pack.Id,
+            () => failClosed.DecideAsync(ct => CheckCoreAsync(subjectId, feature, ct), _logger, "Feature check", cancellationToken));
     }
 
     private async Task<Decision> CheckCoreAsync(string subjectId, string feature, CancellationToken cancellationToken)

@@ -181,6 +181,7 @@ internal sealed class AuthorityNoticeDispatcher : IAuthorityNoticeDispatcher, ID
     {
         // One round at a time per process: the background loop and an explicit call must not send twice in parallel.
         await _round.WaitAsync(cancellationToken).ConfigureAwait(false);
+        using var activity = TeenModeTelemetry.Start("teenmode.authority.dispatch");
         try
         {
             var due = await _store.GetDueNoticesAsync(_time.GetUtcNow(), _options.BatchSize, cancellationToken).ConfigureAwait(false);
@@ -225,6 +226,10 @@ internal sealed class AuthorityNoticeDispatcher : IAuthorityNoticeDispatcher, ID
                 }
             }
 
+            // Counts only: a notice's id and payload stay out of traces.
+            activity?.SetTag("teenmode.outbox.due", due.Count);
+            activity?.SetTag("teenmode.outbox.delivered", delivered);
+            activity?.SetTag("teenmode.outbox.failed", failed);
             return new AuthorityDispatchResult(due.Count, delivered, failed);
         }
         finally

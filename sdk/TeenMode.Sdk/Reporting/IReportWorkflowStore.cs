@@ -38,4 +38,19 @@ public interface IReportWorkflowStore
 
     /// <summary>Records a failed delivery round and when to try again (ignored once delivered).</summary>
     Task MarkNoticeFailedAsync(string noticeId, int attempts, DateTimeOffset nextAttemptAt, string failure, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// How many notices are not yet delivered and when the oldest of them was queued: a read only (nothing is claimed),
+    /// for health checks and dashboards.
+    /// </summary>
+    Task<OutboxBacklog> GetOutboxBacklogAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>The undelivered part of the authority-notice outbox.</summary>
+/// <param name="Count">Notices not yet delivered (due now or waiting for a retry).</param>
+/// <param name="OldestCreatedAt">When the oldest undelivered notice was queued; null when there is none.</param>
+public sealed record OutboxBacklog(int Count, DateTimeOffset? OldestCreatedAt)
+{
+    /// <summary>Nothing waiting.</summary>
+    public static OutboxBacklog Empty { get; } = new(0, null);
 }

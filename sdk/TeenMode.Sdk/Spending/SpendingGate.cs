@@ -58,8 +58,9 @@ internal sealed class SpendingGate(
         var local = pack.ToLocal(now);
         var date = DateOnly.FromDateTime(local);
         var month = local.ToString("yyyy-MM", CultureInfo.InvariantCulture);
-        return failClosed.RunAsync(ct => SpendCoreAsync(request, rules, now, date, month, ct), () => new SpendResult(Decision.Deny(ReasonCode.StoreUnavailable), null, date, month, null, null),
-            _logger, "Spend", cancellationToken);
+        return TeenModeTelemetry.GateAsync("spending.spend", pack.Id, static r => r.Decision,
+            () => failClosed.RunAsync(ct => SpendCoreAsync(request, rules, now, date, month, ct), () => new SpendResult(Decision.Deny(ReasonCode.StoreUnavailable), null, date, month, null, null),
+                _logger, "Spend", cancellationToken));
     }
 
     private async Task<SpendResult> SpendCoreAsync(SpendRequest request, SpendingRules rules, DateTimeOffset now, DateOnly date, string month, CancellationToken cancellationToken)
@@ -91,7 +92,12 @@ internal sealed class SpendingGate(
         }
 
         // The store records the spend only if the day and month totals stay within the caps, in one atomic step.
-        var attempt = await ledger.TryRecordSpendAsync(record, SpendLimit.Of(caps), cancellationToken).ConfigureAwait(false);
+        SpendAttempt attempt;
+        using (TeenModeTelemetry.StartStore("spending_ledger.record", ledger))
+        {
+            attempt = await ledger.TryRecordSpendAsync(record, SpendLimit.Of(caps), cancellationToken).ConfigureAwait(false);
+        }
+
         if (attempt.KeyConflict)
         {
             return new SpendResult(Decision.Deny(ReasonCode.IdempotencyKeyReused), null, date, month, attempt.Totals, caps);

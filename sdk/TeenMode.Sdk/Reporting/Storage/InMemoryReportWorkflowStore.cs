@@ -181,4 +181,24 @@ public sealed class InMemoryReportWorkflowStore : IReportWorkflowStore
             return Task.CompletedTask;
         }
     }
+
+    /// <inheritdoc />
+    public Task<OutboxBacklog> GetOutboxBacklogAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_reportingLock)
+        {
+            var count = 0;
+            DateTimeOffset? oldest = null;
+            foreach (var notice in _notices.Values)
+            {
+                if (notice.DeliveredAt is null)
+                {
+                    count++;
+                    oldest = oldest is { } o && o <= notice.CreatedAt ? o : notice.CreatedAt;
+                }
+            }
+
+            return Task.FromResult(new OutboxBacklog(count, oldest));
+        }
+    }
 }
