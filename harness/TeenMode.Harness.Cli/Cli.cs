@@ -227,8 +227,9 @@ public static class Cli
                 return ExitCodes.UsageError;
             }
 
-            var result = await SelfTest.RunAsync(suite, profile, SampleTargets.Mutants, (mutant, token) => SampleTargets.StartAsync(mutant, rulesPath, token),
-                new SelfTestOptions { OnVariantStarting = v => ui.Out($"运行 / running: {v ?? SelfTestResult.Compliant}") }, ct);
+            var result = await ui.ProgressAsync("自检 / selftest", SampleTargets.Mutants.Count + 1, () => SelfTest.RunAsync(suite, profile, SampleTargets.Mutants,
+                (mutant, token) => SampleTargets.StartAsync(mutant, rulesPath, token),
+                new SelfTestOptions { OnVariantStarting = v => ui.Step($"运行 / running: {v ?? SelfTestResult.Compliant}") }, ct));
             if (parse.GetValue(outDir) is { } dir)
             {
                 foreach (var (variant, report) in result.Reports)
@@ -241,7 +242,7 @@ public static class Cli
 
             ui.Out("");
             ui.Out("检测矩阵 / detection matrix:");
-            ui.Out(result.FormatMatrix());
+            ui.Matrix(result);
             foreach (var warning in result.Warnings)
             {
                 ui.Out("警告 / warning: " + warning);
@@ -277,8 +278,8 @@ public static class Cli
             ui.Out($"重跑上次失败或出错的 {rerun.Only.Count} 项，沿用其余 {rerun.Carried.Count} 项结果 / re-running {rerun.Only.Count} failed or errored case(s), carrying over {rerun.Carried.Count}");
         }
 
-        ui.Total = suite.Checks.SelectMany(c => c.Cases(profile.Fixtures)).Count(c => gate.Rerun is null || gate.Rerun.Only.Contains(c.Id));
-        var report = await ConformanceRunner.RunAsync(suite, profile, driver, target, options, ct);
+        var total = suite.Checks.SelectMany(c => c.Cases(profile.Fixtures)).Count(c => gate.Rerun is null || gate.Rerun.Only.Contains(c.Id));
+        var report = await ui.ProgressAsync("检查 / checks", total, () => ConformanceRunner.RunAsync(suite, profile, driver, target, options, ct));
         var decision = Gate.Evaluate(report, gate.FailOn, gate.Waivers, DateOnly.FromDateTime(report.FinishedAt.UtcDateTime));
         report = report with { Gate = decision };
 
@@ -289,8 +290,7 @@ public static class Cli
             ui.Error("运行被中断，报告不完整 / the run was interrupted; the report is partial and marked incomplete");
         }
 
-        var s = report.Summary;
-        ui.Out($"通过 / passed {s[CaseVerdict.Passed]} · 不通过 / failed {s[CaseVerdict.Failed]} · 错误 / error {s[CaseVerdict.Error]} · 跳过 / skipped {s[CaseVerdict.Skipped]} · 不适用 / n/a {s[CaseVerdict.NotApplicable]}");
+        ui.Summary(report.Summary);
         foreach (var (id, treatment) in decision.Failures.Where(f => f.Treatment != GateTreatment.Blocking))
         {
             ui.Out(treatment == GateTreatment.Waived
