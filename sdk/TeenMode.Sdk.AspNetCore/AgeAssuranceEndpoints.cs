@@ -25,8 +25,8 @@ internal static partial class AgeAssuranceEndpoints
     {
         // These three wait on the real-name provider (bounded by its own Polly timeout); the service bounds each store step.
         api.MapPost("/subjects/{subjectId}/real-name", VerifyAsync).Body<VerifyRealNameBody>().WithTags("age-assurance").Answers(200, 403, 404).WithMetadata(new StoreFailureFilter.NoDeadline());
-        api.MapPost("/subjects/{subjectId}/real-name/refresh", async (string subjectId, IAgeAssurance age, ISubjectService subjects, CancellationToken ct) =>
-            await RealNameAsync(await age.RefreshRealNameAsync(subjectId, ct), subjectId, subjects, ct)).WithTags("age-assurance").Answers(200, 403, 404).WithMetadata(new StoreFailureFilter.NoDeadline());
+        api.MapPost("/subjects/{subjectId}/real-name/refresh", async (string subjectId, IAgeAssurance age, CancellationToken ct) =>
+            RealName(await age.RefreshRealNameAsync(subjectId, ct), subjectId)).WithTags("age-assurance").Answers(200, 403, 404).WithMetadata(new StoreFailureFilter.NoDeadline());
         api.MapPost("/real-name/callbacks", CallbackAsync).Body<RealNameCallbackBody>().WithTags("age-assurance").Answers(200, 401, 404, 409);
         api.MapPost("/subjects/{subjectId}/age-signals", AgeSignalAsync).Body<AgeSignalBody>().WithTags("age-assurance").Answers(200, 404);
         api.MapPost("/subjects/{subjectId}/device-minor-mode", DeviceMinorModeAsync).Body<DeviceMinorModeBody>().WithTags("age-assurance").Answers(200, 404);
@@ -37,7 +37,7 @@ internal static partial class AgeAssuranceEndpoints
     [GeneratedRegex("^[A-Za-z0-9._:-]{1,64}$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
     private static partial Regex SafeId();
 
-    private static async Task<IResult> VerifyAsync(string subjectId, HttpRequest request, IAgeAssurance age, ISubjectService subjects, CancellationToken ct)
+    private static async Task<IResult> VerifyAsync(string subjectId, HttpRequest request, IAgeAssurance age, CancellationToken ct)
     {
         var (body, problem) = await Json.ReadObjectAsync(request);
         if (problem is not null)
@@ -62,7 +62,7 @@ internal static partial class AgeAssuranceEndpoints
                 new Dictionary<string, string[]> { ["identityNumber"] = [IdentityMessage(result.Decision.Reason)] });
         }
 
-        return await RealNameAsync(result, subjectId, subjects, ct);
+        return RealName(result, subjectId);
     }
 
     private static string IdentityMessage(ReasonCode reason) => reason.Value switch
@@ -74,18 +74,14 @@ internal static partial class AgeAssuranceEndpoints
         _ => "has a wrong check character / 校验码不正确",
     };
 
-    private static async Task<IResult> RealNameAsync(RealNameVerification result, string subjectId, ISubjectService subjects, CancellationToken ct)
+    private static IResult RealName(RealNameVerification result, string subjectId)
     {
-        var reason = result.Decision.Reason;
-        if (reason == ReasonCode.UnknownSubject)
+        if (Refused(result.Decision) is { } refused)
         {
-            return UnknownSubject();
+            return refused;
         }
 
-        if (reason == ReasonCode.StoreUnavailable)
-        {
-            return Json.StoreUnavailable();
-        }
+        var reason = result.Decision.Reason;
 
         if (reason == ReasonCode.RealNameUnavailable)
         {
@@ -93,7 +89,7 @@ internal static partial class AgeAssuranceEndpoints
                 "Nothing was recorded; the user stays unverified (no game service). Retry later."), 30);
         }
 
-        var status = await subjects.GetStatusAsync(subjectId, ct);
+        var status = result.Subject;
         var body = new
         {
             subjectId,
@@ -110,7 +106,7 @@ internal static partial class AgeAssuranceEndpoints
     }
 
     private static async Task<IResult> CallbackAsync(HttpRequest request, IAgeAssurance age, IOptions<RealNameVerificationOptions> options, TimeProvider time,
-        ISubjectService subjects, CancellationToken ct)
+        CancellationToken ct)
     {
         if (options.Value.CallbackSecret is not { } secret)
         {
@@ -155,7 +151,7 @@ internal static partial class AgeAssuranceEndpoints
             return Json.Invalid(f.Errors);
         }
 
-        return await RealNameAsync(await age.CompleteRealNameAsync(accountId!, new RealNameResult(parsed, playerId), ct), accountId!, subjects, ct);
+        return RealName(await age.CompleteRealNameAsync(accountId!, new RealNameResult(parsed, playerId), ct), accountId!);
     }
 
     private static bool SignatureHolds(HttpRequest request, byte[] body, string secret, TimeSpan maxAge, DateTimeOffset now)
@@ -188,7 +184,7 @@ internal static partial class AgeAssuranceEndpoints
         return CryptographicOperations.FixedTimeEquals(expected, given);
     }
 
-    private static async Task<IResult> AgeSignalAsync(string subjectId, HttpRequest request, IAgeAssurance age, ISubjectService subjects, CancellationToken ct)
+    private static async Task<IResult> AgeSignalAsync(string subjectId, HttpRequest request, IAgeAssurance age, CancellationToken ct)
     {
         var (body, problem) = await Json.ReadObjectAsync(request);
         if (problem is not null)
@@ -212,17 +208,12 @@ internal static partial class AgeAssuranceEndpoints
             return FieldError(error);
         }
 
-        if (result.Decision.Reason == ReasonCode.UnknownSubject)
+        if (Refused(result.Decision) is { } refused)
         {
-            return UnknownSubject();
+            return refused;
         }
 
-        if (result.Decision.Reason == ReasonCode.StoreUnavailable)
-        {
-            return Json.StoreUnavailable();
-        }
-
-        var now = await subjects.GetStatusAsync(subjectId, ct);
+        var now = result.Subject;
         return Json.Ok(new
         {
             subjectId,
@@ -236,7 +227,7 @@ internal static partial class AgeAssuranceEndpoints
         });
     }
 
-    private static async Task<IResult> DeviceMinorModeAsync(string subjectId, HttpRequest request, IAgeAssurance age, ISubjectService subjects, CancellationToken ct)
+    private static async Task<IResult> DeviceMinorModeAsync(string subjectId, HttpRequest request, IAgeAssurance age, CancellationToken ct)
     {
         var (body, problem) = await Json.ReadObjectAsync(request);
         if (problem is not null)
@@ -268,17 +259,12 @@ internal static partial class AgeAssuranceEndpoints
             return FieldError(error);
         }
 
-        if (result.Decision.Reason == ReasonCode.UnknownSubject)
+        if (Refused(result.Decision) is { } refused)
         {
-            return UnknownSubject();
+            return refused;
         }
 
-        if (result.Decision.Reason == ReasonCode.StoreUnavailable)
-        {
-            return Json.StoreUnavailable();
-        }
-
-        var now = await subjects.GetStatusAsync(subjectId, ct);
+        var now = result.Subject;
         return Json.Ok(new
         {
             subjectId,
@@ -319,14 +305,9 @@ internal static partial class AgeAssuranceEndpoints
         }
 
         var result = await age.ReportGameSessionAsync(new GameSessionEvent(subjectId, sessionId!, deviceId!, kind == "log-in"), ct);
-        if (result.Decision.Reason == ReasonCode.UnknownSubject)
+        if (Refused(result.Decision) is { } refused)
         {
-            return UnknownSubject();
-        }
-
-        if (result.Decision.Reason == ReasonCode.StoreUnavailable)
-        {
-            return Json.StoreUnavailable();
+            return refused;
         }
 
         var d = result.Decision;
@@ -342,11 +323,15 @@ internal static partial class AgeAssuranceEndpoints
         });
     }
 
+    // The two refusals every age-assurance route shares: 404 for an unknown id, 503 when the store failed.
+    private static IResult? Refused(Decision decision) =>
+        decision.Reason == ReasonCode.UnknownSubject ? Json.UnknownSubject()
+        : decision.Reason == ReasonCode.StoreUnavailable ? Json.StoreUnavailable()
+        : null;
+
     private static IResult FieldError(AgeSignalFieldError error) =>
         Json.Invalid(new Dictionary<string, string[]> { [error.Field] = [$"{error.Message.En} / {error.Message.ZhCn}"] });
 
-    private static IResult UnknownSubject() =>
-        Json.Problem(StatusCodes.Status404NotFound, ReasonCode.UnknownSubject.Value, "用户不存在", "No such subject");
 
     // A problem response with Retry-After, so a client backs off instead of hammering a provider that is down.
     private sealed class ProblemWithRetry(IResult inner, int seconds) : IResult

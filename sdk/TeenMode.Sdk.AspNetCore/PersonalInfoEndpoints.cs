@@ -40,7 +40,7 @@ internal static class PersonalInfoEndpoints
                 ? Json.Ok(Receipt(r, null, null))
                 : Json.Problem(StatusCodes.Status404NotFound, ReasonCode.UnknownDataSubjectRequest.Value, "申请不存在", "No such request")).WithTags("personal-info").Answers(200, 404);
         api.MapPost("/subjects/{subjectId}/personal-info/account-closure", async (string subjectId, IPersonalInfo pi, CancellationToken ct) =>
-            await pi.CloseAccountAsync(subjectId, ct) is { } deleted ? Json.Ok(new { deleted = Deleted(deleted) }) : UnknownSubject()).WithTags("personal-info").Answers(200, 404);
+            await pi.CloseAccountAsync(subjectId, ct) is { } deleted ? Json.Ok(new { deleted = Deleted(deleted) }) : Json.UnknownSubject()).WithTags("personal-info").Answers(200, 404);
     }
 
     private static async Task<IResult> CheckAsync(string subjectId, string? field, string? purpose, IPersonalInfo pi, CancellationToken ct)
@@ -62,7 +62,7 @@ internal static class PersonalInfoEndpoints
         }
 
         var d = await pi.CheckCollectionAsync(subjectId, field!, purpose!, ct);
-        return d.Reason == ReasonCode.UnknownSubject ? UnknownSubject() : Json.Ok(Dto.Of(d));
+        return d.Reason == ReasonCode.UnknownSubject ? Json.UnknownSubject() : Json.Ok(Dto.Of(d));
     }
 
     private static async Task<IResult> CollectAsync(string subjectId, HttpRequest request, IPersonalInfo pi, CancellationToken ct)
@@ -85,7 +85,7 @@ internal static class PersonalInfoEndpoints
         var d = await pi.CollectAsync(subjectId, field!, purpose!, value!, ct);
         if (d.Reason == ReasonCode.UnknownSubject)
         {
-            return UnknownSubject();
+            return Json.UnknownSubject();
         }
 
         return d.IsAllowed
@@ -162,7 +162,7 @@ internal static class PersonalInfoEndpoints
         }
 
         var outcome = await pi.SubmitRequestAsync(new DataSubjectRequestSubmission(subjectId, kind!.Value, requesterId!, field, purpose, value), ct);
-        return outcome is null ? UnknownSubject() : Json.Ok(Receipt(outcome.Request, outcome.Export, outcome.Deleted), StatusCodes.Status201Created);
+        return outcome is null ? Json.UnknownSubject() : Json.Ok(Receipt(outcome.Request, outcome.Export, outcome.Deleted), StatusCodes.Status201Created);
     }
 
     private static List<string>? Purposes(JObject body, FieldReader f)
@@ -193,7 +193,7 @@ internal static class PersonalInfoEndpoints
         var d = outcome.Decision;
         if (d.Reason == ReasonCode.UnknownSubject)
         {
-            return UnknownSubject();
+            return Json.UnknownSubject();
         }
 
         if (d.Reason == ReasonCode.PurposeNotDeclared)
@@ -262,6 +262,4 @@ internal static class PersonalInfoEndpoints
         }),
     };
 
-    private static IResult UnknownSubject() =>
-        Json.Problem(StatusCodes.Status404NotFound, ReasonCode.UnknownSubject.Value, "用户不存在", "No such subject");
 }

@@ -51,7 +51,7 @@ public static class PiProtectionEndpoints
         {
             if (await subjects.GetAsync(subjectId, ct) is null)
             {
-                return Json.Problem(StatusCodes.Status404NotFound, ReasonCode.UnknownSubject.Value, "用户不存在", "No such subject");
+                return Json.UnknownSubject();
             }
 
             var notices = await breaches.ListNoticesForSubjectAsync(subjectId, ct);

@@ -53,7 +53,7 @@ public static partial class ReportingEndpoints
         {
             if (await subjects.GetAsync(subjectId, ct) is null)
             {
-                return Json.Problem(StatusCodes.Status404NotFound, ReasonCode.UnknownSubject.Value, "用户不存在", "No such subject");
+                return Json.UnknownSubject();
             }
 
             var views = await channel.ListForSubjectAsync(subjectId, ct);

@@ -60,7 +60,7 @@ public static class TeenModeContentEndpoints
         }
 
         var page = await pool.GetHotListAsync(subjectId, size ?? 20, ct);
-        return page is null ? UnknownSubject() : Json.Ok(new { items = page.Items.Select(Dto.Of) });
+        return page is null ? Json.UnknownSubject() : Json.Ok(new { items = page.Items.Select(Dto.Of) });
     }
 
     private static async Task<IResult> PlacementAsync(string subjectId, string itemId, string placement, IContentPool pool, CancellationToken ct)
@@ -71,7 +71,7 @@ public static class TeenModeContentEndpoints
         }
 
         var decision = await pool.CheckPlacementAsync(subjectId, itemId, where, ct);
-        return decision.Reason == ReasonCode.UnknownSubject ? UnknownSubject() : Json.Ok(Dto.Of(decision));
+        return decision.Reason == ReasonCode.UnknownSubject ? Json.UnknownSubject() : Json.Ok(Dto.Of(decision));
     }
 
     private static async Task<IResult> ImportAsync(HttpRequest request, string? format, string? partial, string? reviewerId, IContentCuration curation, CancellationToken ct)
@@ -274,8 +274,6 @@ public static class TeenModeContentEndpoints
         generatedAt = r.GeneratedAt,
     };
 
-    private static IResult UnknownSubject() =>
-        Json.Problem(StatusCodes.Status404NotFound, ReasonCode.UnknownSubject.Value, "用户不存在", "No such subject");
 
     private static IResult TooLarge() => Json.Problem(StatusCodes.Status413PayloadTooLarge, "body-too-large", "导入文件过大", "The import file is too large",
         string.Create(CultureInfo.InvariantCulture, $"At most {MaxImportBytes} bytes are accepted."));

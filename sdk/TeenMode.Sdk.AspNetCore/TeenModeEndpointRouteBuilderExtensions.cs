@@ -46,13 +46,13 @@ public static class TeenModeEndpointRouteBuilderExtensions
     }
 
     private static IResult Query(Decision decision) =>
-        decision.Reason == ReasonCode.UnknownSubject ? UnknownSubject() : Json.Ok(Dto.Of(decision));
+        decision.Reason == ReasonCode.UnknownSubject ? Json.UnknownSubject() : Json.Ok(Dto.Of(decision));
 
     private static IResult Command(Decision decision, DateTimeOffset now, int okStatus = StatusCodes.Status200OK)
     {
         if (decision.Reason == ReasonCode.UnknownSubject)
         {
-            return UnknownSubject();
+            return Json.UnknownSubject();
         }
 
         if (decision.Reason == ReasonCode.GuardianLockedOut && decision.Details.RetryAt is { } retryAt)
@@ -66,8 +66,6 @@ public static class TeenModeEndpointRouteBuilderExtensions
                 $"Reason: {decision.Reason.Value}; requirements: {string.Join(", ", decision.RequirementIds)}.");
     }
 
-    private static IResult UnknownSubject() =>
-        Json.Problem(StatusCodes.Status404NotFound, ReasonCode.UnknownSubject.Value, "用户不存在", "No such subject");
 
     private static async Task<IResult> CreateSubjectAsync(HttpRequest request, ISubjectService subjects, RulePack pack, TimeProvider time, CancellationToken ct)
     {
@@ -118,7 +116,7 @@ public static class TeenModeEndpointRouteBuilderExtensions
     }
 
     private static async Task<IResult> GetSubjectAsync(string subjectId, ISubjectService subjects, CancellationToken ct) =>
-        await subjects.GetStatusAsync(subjectId, ct) is { } status ? Json.Ok(Dto.Of(status)) : UnknownSubject();
+        await subjects.GetStatusAsync(subjectId, ct) is { } status ? Json.Ok(Dto.Of(status)) : Json.UnknownSubject();
 
     private static async Task<IResult> ExitAsync(string subjectId, HttpRequest request, IParentalControl control, TimeProvider time, CancellationToken ct)
     {
@@ -191,6 +189,6 @@ public static class TeenModeEndpointRouteBuilderExtensions
         }
 
         var page = await pool.GetFeedAsync(subjectId, new FeedRequest(cursor, size ?? 20, q, category), ct);
-        return page is null ? UnknownSubject() : Json.Ok(new { items = page.Items.Select(Dto.Of), nextCursor = page.NextCursor });
+        return page is null ? Json.UnknownSubject() : Json.Ok(new { items = page.Items.Select(Dto.Of), nextCursor = page.NextCursor });
     }
 }

@@ -16,7 +16,7 @@ internal static partial class TeenModeGameEndpoints
         api.MapGet("/subjects/{subjectId}/games/play", async (string subjectId, IGameGate gate, CancellationToken ct) =>
         {
             var decision = await gate.CheckPlayAsync(subjectId, ct);
-            return decision.Reason == ReasonCode.UnknownSubject ? UnknownSubject() : Json.Ok(Dto.Of(decision));
+            return decision.Reason == ReasonCode.UnknownSubject ? Json.UnknownSubject() : Json.Ok(Dto.Of(decision));
         }).WithTags("games").Answers(200, 404);
         api.MapPost("/subjects/{subjectId}/games/top-ups", TopUpAsync).Body<GameTopUpBody>().WithTags("games").Answers(200, 403, 404, 409);
     }
@@ -71,7 +71,7 @@ internal static partial class TeenModeGameEndpoints
 
         if (result.Decision.Reason == ReasonCode.UnknownSubject)
         {
-            return UnknownSubject();
+            return Json.UnknownSubject();
         }
 
         var d = result.Decision;
@@ -89,6 +89,4 @@ internal static partial class TeenModeGameEndpoints
 
     private static string? Money(decimal? value) => value?.ToString("0.00", CultureInfo.InvariantCulture);
 
-    private static IResult UnknownSubject() =>
-        Json.Problem(StatusCodes.Status404NotFound, ReasonCode.UnknownSubject.Value, "用户不存在", "No such subject");
 }

@@ -19,7 +19,7 @@ internal static partial class TeenModeGuardianEndpoints
         api.MapPost("/subjects/{subjectId}/guardians", BindAsync).Body<BindGuardianBody>().WithTags("guardians").Answers(201, 403, 404, 409, 429);
         api.MapPost("/subjects/{subjectId}/guardians/{guardianId}/unbind", UnbindAsync).Body<GuardianProofBody>().WithTags("guardians").Answers(200, 403, 404, 429);
         api.MapGet("/subjects/{subjectId}/settings", async (string subjectId, IGuardianSettings settings, CancellationToken ct) =>
-            await settings.GetEffectiveAsync(subjectId, ct) is { } effective ? Json.Ok(Of(effective)) : UnknownSubject()).WithTags("guardians").Answers(200, 404);
+            await settings.GetEffectiveAsync(subjectId, ct) is { } effective ? Json.Ok(Of(effective)) : Json.UnknownSubject()).WithTags("guardians").Answers(200, 404);
         api.MapPatch("/subjects/{subjectId}/settings", UpdateSettingsAsync).Body<UpdateSettingsBody>().WithTags("guardians").Answers(200, 403, 404, 429);
         api.MapGet("/subjects/{subjectId}/features/{feature}", CheckFeatureAsync).WithTags("guardians").Answers(200, 404);
     }
@@ -29,7 +29,7 @@ internal static partial class TeenModeGuardianEndpoints
     {
         if (decision.Reason == ReasonCode.UnknownSubject)
         {
-            return UnknownSubject();
+            return Json.UnknownSubject();
         }
 
         if (decision.Reason == ReasonCode.GuardianLockedOut && decision.Details.RetryAt is { } retryAt)
@@ -112,7 +112,7 @@ internal static partial class TeenModeGuardianEndpoints
         }
 
         var decision = await gate.CheckAsync(subjectId, feature, ct);
-        return decision.Reason == ReasonCode.UnknownSubject ? UnknownSubject() : Json.Ok(Dto.Of(decision));
+        return decision.Reason == ReasonCode.UnknownSubject ? Json.UnknownSubject() : Json.Ok(Dto.Of(decision));
     }
 
     [GeneratedRegex(@"^(0|[1-9][0-9]{0,8})(\.[0-9]{1,2})?$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
@@ -387,8 +387,6 @@ internal static partial class TeenModeGuardianEndpoints
 
     private static string? MoneyText(decimal? value) => value?.ToString("0.00", CultureInfo.InvariantCulture);
 
-    private static IResult UnknownSubject() =>
-        Json.Problem(StatusCodes.Status404NotFound, ReasonCode.UnknownSubject.Value, "用户不存在", "No such subject");
 
     private static class GuardianSettingsText
     {

@@ -126,7 +126,7 @@ public static partial class TeenModeSpendingEndpoints
         var d = result.Decision;
         if (d.Reason == ReasonCode.UnknownSubject)
         {
-            return UnknownSubject();
+            return Json.UnknownSubject();
         }
 
         if (d.Reason == ReasonCode.IdempotencyKeyReused)
@@ -183,7 +183,7 @@ public static partial class TeenModeSpendingEndpoints
         var statement = await gate.GetStatementAsync(subjectId, start, end, ct);
         if (statement is null)
         {
-            return UnknownSubject();
+            return Json.UnknownSubject();
         }
 
         return Json.Ok(new
@@ -229,7 +229,7 @@ public static partial class TeenModeSpendingEndpoints
         var code = result.Decision.Reason;
         if (code == ReasonCode.UnknownSubject)
         {
-            return UnknownSubject();
+            return Json.UnknownSubject();
         }
 
         if (code == ReasonCode.UnknownSpend)
@@ -277,8 +277,6 @@ public static partial class TeenModeSpendingEndpoints
 
     private static string? Money(decimal? value) => value?.ToString("0.00", CultureInfo.InvariantCulture);
 
-    private static IResult UnknownSubject() =>
-        Json.Problem(StatusCodes.Status404NotFound, ReasonCode.UnknownSubject.Value, "用户不存在", "No such subject");
 
     private static IResult UnknownRefund() =>
         Json.Problem(StatusCodes.Status404NotFound, ReasonCode.UnknownRefundRequest.Value, "退款申请不存在", "No such refund request");

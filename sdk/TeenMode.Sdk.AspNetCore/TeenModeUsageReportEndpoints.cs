@@ -39,7 +39,7 @@ internal static class TeenModeUsageReportEndpoints
         var result = await reports.GetAsync(subjectId, guardianId!, first, last, ct);
         if (result.Decision.Reason == ReasonCode.UnknownSubject)
         {
-            return Json.Problem(StatusCodes.Status404NotFound, ReasonCode.UnknownSubject.Value, "用户不存在", "No such subject");
+            return Json.UnknownSubject();
         }
 
         if (result.Report is not { } r)

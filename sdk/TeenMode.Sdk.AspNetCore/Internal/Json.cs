@@ -73,6 +73,10 @@ internal static class Json
             ("Retry-After", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)));
     }
 
+    /// <summary>404 <c>unknown-subject</c>: the one answer every route gives for an id the store does not know.</summary>
+    public static IResult UnknownSubject() =>
+        Problem(StatusCodes.Status404NotFound, ReasonCode.UnknownSubject.Value, "用户不存在", "No such subject");
+
     public static IResult Problem(int status, string reasonCode, string titleZh, string titleEn, string? detail = null, IDictionary<string, string[]>? errors = null)
     {
         if (reasonCode == StoreUnavailableCode)

@@ -50,7 +50,7 @@ internal sealed class AgeAssuranceService(
         if (subject.RealName == RealNameStatus.Verified)
         {
             // A verified identity is settled: a second check could only swap in someone else's age.
-            return new(Decision.Allow(), RealNameStatus.Verified);
+            return new(Decision.Allow(), RealNameStatus.Verified, Resolve(subject));
         }
 
         var result = await verifier.CheckAsync(new RealNameCheck(subject.Id, name, identityNumber.ToUpperInvariant()), cancellationToken).ConfigureAwait(false);
@@ -113,7 +113,8 @@ internal sealed class AgeAssuranceService(
             ["treatment"] = mapping.Treatment.ToString(),
             ["band"] = mapping.Band?.Id ?? "-",
         }, cancellationToken).ConfigureAwait(false);
-        return new(new Decision(Outcome.Allow, mapping.Reason, mapping.RequirementIds, DecisionDetails.None), mapping, null);
+        return new(new Decision(Outcome.Allow, mapping.Reason, mapping.RequirementIds, DecisionDetails.None), mapping, null,
+            await StatusAsync(subject.Id, cancellationToken).ConfigureAwait(false));
     }
 
     public async Task<DeviceMinorModeResult> SetDeviceMinorModeAsync(DeviceMinorModeSignal signal, CancellationToken cancellationToken = default)
@@ -156,7 +157,8 @@ internal sealed class AgeAssuranceService(
             ["deviceId"] = signal.DeviceId,
             ["band"] = mapping?.Band?.Id ?? "-",
         }, cancellationToken).ConfigureAwait(false);
-        return new(new Decision(Outcome.Allow, mapping?.Reason ?? ReasonCode.Allowed, RequirementIds.DeviceMinorMode, DecisionDetails.None), null);
+        return new(new Decision(Outcome.Allow, mapping?.Reason ?? ReasonCode.Allowed, RequirementIds.DeviceMinorMode, DecisionDetails.None), null,
+            await StatusAsync(subject.Id, cancellationToken).ConfigureAwait(false));
     }
 
     public async Task<GameSessionResult> ReportGameSessionAsync(GameSessionEvent session, CancellationToken cancellationToken = default)
@@ -207,7 +209,7 @@ internal sealed class AgeAssuranceService(
         if (status is null)
         {
             // Unavailable: nothing is known, nothing is recorded; the subject stays as unverified as it was.
-            return new(Decision.Deny(ReasonCode.RealNameUnavailable, RealNameIds), subject.RealName);
+            return new(Decision.Deny(ReasonCode.RealNameUnavailable, RealNameIds), subject.RealName, Resolve(subject));
         }
 
         var playerId = status == RealNameStatus.Verified ? result.PlayerId : null;
@@ -223,13 +225,13 @@ internal sealed class AgeAssuranceService(
         if (!changed)
         {
             // Verified meanwhile (a callback beat this answer): that stands.
-            return new(Decision.Allow(), RealNameStatus.Verified);
+            return new(Decision.Allow(), RealNameStatus.Verified, await StatusAsync(subject.Id, cancellationToken).ConfigureAwait(false));
         }
 
         // The audit records the outcome only: never the name, the number or the birth date.
         await AuditAsync(subject.Id, "real-name-" + status.Value.ToString().ToLowerInvariant(), new Dictionary<string, string>(StringComparer.Ordinal) { ["via"] = how },
             cancellationToken).ConfigureAwait(false);
-        return new(StatusDecision(status.Value), status.Value);
+        return new(StatusDecision(status.Value), status.Value, await StatusAsync(subject.Id, cancellationToken).ConfigureAwait(false));
     }
 
     // The provider's calls have their own deadline (Polly); each store step gets the store's, so an outage answers
@@ -238,7 +240,17 @@ internal sealed class AgeAssuranceService(
         failClosed.RunAsync<(bool, Subject?)>(async ct => (true, await subjects.GetAsync(subjectId, ct).ConfigureAwait(false)), () => (false, null),
             _logger, "Age assurance", cancellationToken);
 
-    private RealNameVerification Current(Subject subject) => new(StatusDecision(subject.RealName), subject.RealName);
+    private RealNameVerification Current(Subject subject) => new(StatusDecision(subject.RealName), subject.RealName, Resolve(subject));
+
+    private SubjectStatus Resolve(Subject subject) => SubjectService.Resolve(subject, pack, time.GetUtcNow());
+
+    // The status after a write, read under the store deadline like every other step (the provider-bound routes have
+    // no endpoint deadline); null if the store fails now, as the change itself is already made.
+    private async Task<SubjectStatus?> StatusAsync(string subjectId, CancellationToken cancellationToken)
+    {
+        var (_, subject) = await ReadAsync(subjectId, cancellationToken).ConfigureAwait(false);
+        return subject is null ? null : Resolve(subject);
+    }
 
     private Decision StatusDecision(RealNameStatus status) => status switch
     {

@@ -47,13 +47,15 @@ public interface IAgeAssurance
 /// <c>real-name-pending</c>, <c>real-name-failed</c>, <c>real-name-unavailable</c> or <c>unknown-subject</c>.
 /// </param>
 /// <param name="Status">Where the subject's verification stands afterwards (unchanged when nothing was recorded).</param>
-public sealed record RealNameVerification(Decision Decision, RealNameStatus Status);
+/// <param name="Subject">The subject's status (band, age source) afterwards; null when the subject is unknown or the store failed.</param>
+public sealed record RealNameVerification(Decision Decision, RealNameStatus Status, SubjectStatus? Subject = null);
 
 /// <summary>The outcome of an age signal.</summary>
 /// <param name="Decision">Allowed, <c>age-signal-declined</c>, <c>age-signal-adult</c> or <c>unknown-subject</c>.</param>
 /// <param name="Mapping">How the signal mapped, when it was valid.</param>
 /// <param name="Error">The field at fault when the signal is invalid; nothing was changed.</param>
-public sealed record AgeSignalResult(Decision Decision, AgeSignalMapping? Mapping, AgeSignalFieldError? Error);
+/// <param name="Subject">The subject's status (band, age source, teen mode) afterwards; null when nothing was applied or it could not be read.</param>
+public sealed record AgeSignalResult(Decision Decision, AgeSignalMapping? Mapping, AgeSignalFieldError? Error, SubjectStatus? Subject = null);
 
 /// <summary>A device's system-wide minor-mode report.</summary>
 /// <param name="SubjectId">The subject using the device.</param>
@@ -65,7 +67,8 @@ public sealed record DeviceMinorModeSignal(string SubjectId, string DeviceId, bo
 /// <summary>The outcome of a device minor-mode report.</summary>
 /// <param name="Decision">Allowed, <c>unknown-subject</c>, or the age group's reason.</param>
 /// <param name="Error">The field at fault when the report is invalid; nothing was changed.</param>
-public sealed record DeviceMinorModeResult(Decision Decision, AgeSignalFieldError? Error);
+/// <param name="Subject">The subject's status (teen mode, devices, band) afterwards; null when nothing was applied or it could not be read.</param>
+public sealed record DeviceMinorModeResult(Decision Decision, AgeSignalFieldError? Error, SubjectStatus? Subject = null);
 
 /// <summary>A game session event for behaviour reporting.</summary>
 /// <param name="SubjectId">The player.</param>

@@ -187,6 +187,8 @@ public sealed class AgeAssuranceServiceTests
         stored!.Subject.BirthDate.Should().BeNull("a signal stores the band, never a birth date");
         stored.Subject.AgeSource.Should().Be(AgeSource.OsSignal);
         stored.Rules.Band.Id.Should().Be(band);
+        result.Subject!.Rules.Band.Id.Should().Be(band, "the result carries the status after the change, so a caller need not read it again");
+        result.Subject.Subject.AgeSource.Should().Be(AgeSource.OsSignal);
     }
 
     [Fact]
