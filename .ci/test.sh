@@ -61,6 +61,10 @@ else
   status=1
 fi
 
+# The packages as a user gets them: pack into a temp feed, install the tool and run its demo, and build and
+# call a fresh web app made of README.md's five-minute code (.ci/pack-smoke.sh; it reuses the build above).
+bash .ci/pack-smoke.sh --no-build || { echo "pack smoke test failed: the packages do not install or run as README.md says" >&2; status=1; }
+
 echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
 if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ] || [ "$assemblies" -lt 3 ]; then
   echo "test run failed (exit $status, $assemblies test assemblies reported)" >&2
