@@ -20,6 +20,9 @@ need=()
 dpkg -s fonts-wqy-zenhei >/dev/null 2>&1 || need+=(fonts-wqy-zenhei)
 command -v xmllint >/dev/null || need+=(libxml2-utils)
 { command -v node && command -v npm; } >/dev/null || need+=(nodejs npm)
+# The pack smoke test (.ci/pack-smoke.sh) calls its fresh apps with curl and lists package contents with unzip.
+command -v curl >/dev/null || need+=(curl)
+command -v unzip >/dev/null || need+=(unzip)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
