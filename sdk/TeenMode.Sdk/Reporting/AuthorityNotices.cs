@@ -61,7 +61,7 @@ public sealed class AuthorityWebhookOptions
 /// It sends through the named client <see cref="HttpClientName"/> of <see cref="IHttpClientFactory"/>, whose resilience
 /// handler (retries inside a round, circuit breaker, attempt timeout) <c>UseAuthorityWebhook</c> registers.
 /// </summary>
-internal sealed class HttpWebhookAuthoritySink : IAuthoritySink
+public sealed class HttpWebhookAuthoritySink : IAuthoritySink
 {
     /// <summary>The signature header.</summary>
     public const string SignatureHeader = "X-TeenMode-Signature";

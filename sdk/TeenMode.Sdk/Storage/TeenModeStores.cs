@@ -13,7 +13,7 @@ namespace TeenMode.Storage;
 /// Every store interface of the SDK: the one list a store package must implement and register (its completeness
 /// test walks it), and the list <c>StoreUnderTest</c> resolves.
 /// </summary>
-internal static class TeenModeStores
+public static class TeenModeStores
 {
     /// <summary>The store interfaces, each implemented by one class per store package.</summary>
     public static IReadOnlyList<Type> Interfaces { get; } =
