@@ -20,10 +20,10 @@ namespace TeenMode.Postgres;
 /// <summary>One SDK store interface and how to build its PostgreSQL implementation.</summary>
 /// <param name="ServiceType">The store interface.</param>
 /// <param name="Create">Builds the implementation on a database; the protector (may be null) seals free text at rest.</param>
-public sealed record PostgresStoreRegistration(Type ServiceType, Func<PostgresDatabase, PersonalDataProtector?, object> Create);
+internal sealed record PostgresStoreRegistration(Type ServiceType, Func<PostgresDatabase, PersonalDataProtector?, object> Create);
 
 /// <summary>Every SDK store interface with its PostgreSQL implementation: the one list <c>UsePostgres</c> registers.</summary>
-public static class PostgresTeenModeStores
+internal static class PostgresTeenModeStores
 {
     /// <summary>One entry per store interface of the SDK.</summary>
     public static IReadOnlyList<PostgresStoreRegistration> All { get; } =

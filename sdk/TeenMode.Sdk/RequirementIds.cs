@@ -1,7 +1,7 @@
 namespace TeenMode;
 
 /// <summary>Requirement ids the SDK cites for rules that carry no number (numbers cite the rule pack).</summary>
-public static class RequirementIds
+internal static class RequirementIds
 {
     /// <summary>Leaving teen mode needs guardian verification.</summary>
     public static IReadOnlyList<string> ExitNeedsGuardian { get; } = ["CAC-MM-EXIT-01", "CAC-MMD-EXIT-01"];

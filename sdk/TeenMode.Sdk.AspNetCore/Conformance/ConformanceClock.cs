@@ -4,7 +4,7 @@ namespace TeenMode.AspNetCore.Conformance;
 /// A clock the harness can set, freeze and advance, so boundary checks never sleep.
 /// Registered as the app's <see cref="TimeProvider"/> only by the conformance driver.
 /// </summary>
-public sealed class ConformanceClock(TimeProvider system) : TimeProvider
+internal sealed class ConformanceClock(TimeProvider system) : TimeProvider
 {
     private readonly Lock _lock = new();
     private TimeSpan _offset;

@@ -14,7 +14,7 @@ namespace TeenMode.AspNetCore.Conformance;
 /// logger provider like any other, so it sees lines exactly as the app's real sinks do (after redaction, when the app
 /// redacts). Conformance runs only: the driver that exposes it refuses to start in Production.
 /// </summary>
-public sealed class ConformanceLogBuffer : ILoggerProvider
+internal sealed class ConformanceLogBuffer : ILoggerProvider
 {
     private const int Capacity = 2000;
     private readonly ConcurrentQueue<string> _lines = new();

@@ -13,7 +13,7 @@ namespace TeenMode.AspNetCore.Conformance;
 /// An authority sink for conformance runs only: it accepts every notice and remembers it in memory, so the harness can
 /// see that an escalation reached a sink. Never use it in production: notices go nowhere.
 /// </summary>
-public sealed class RecordingAuthoritySink : IAuthoritySink
+internal sealed class RecordingAuthoritySink : IAuthoritySink
 {
     private readonly ConcurrentQueue<AuthorityNotice> _received = new();
 

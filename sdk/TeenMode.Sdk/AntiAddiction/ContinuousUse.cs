@@ -4,7 +4,7 @@ namespace TeenMode.AntiAddiction;
 /// The continuous-use rule, in one place: use continues while heartbeats come no more than the break apart; a longer gap
 /// is a break and continuous use starts again. Stores call it inside their atomic step; the snapshot calls it to decide.
 /// </summary>
-public static class ContinuousUse
+internal static class ContinuousUse
 {
     /// <summary>True when use at <paramref name="now"/> continues the use last seen at <paramref name="last"/>.</summary>
     public static bool Continues(DateTimeOffset? last, DateTimeOffset now, TimeSpan breakAfter) =>

@@ -6,7 +6,7 @@ using Newtonsoft.Json;
 namespace TeenMode.Audit;
 
 /// <summary>How entries are hashed and linked; public so that an auditor can verify an exported log offline.</summary>
-public static class AuditChain
+internal static class AuditChain
 {
     /// <summary>The previous hash of the first entry.</summary>
     public static readonly string Genesis = new('0', 64);

@@ -1,7 +1,7 @@
 namespace TeenMode.Audit;
 
 /// <summary>Appends to an <see cref="IAuditStore"/>, chaining each entry to the one before.</summary>
-public sealed class AuditLog : IAuditLog, IDisposable
+internal sealed class AuditLog : IAuditLog, IDisposable
 {
     // Several app instances may append at once; the loser of a sequence number re-reads the tail and retries.
     private const int MaxAttempts = 20;

@@ -13,7 +13,7 @@ namespace TeenMode.ContentPool;
 /// <param name="audit">Where rating changes and imports are logged.</param>
 /// <param name="pack">The rule pack (bands and thresholds).</param>
 /// <param name="time">The clock.</param>
-public sealed class ContentCuration(IContentCatalog catalog, IContentPolicy policy, IAuditLog audit, RulePack pack, TimeProvider time) : IContentCuration
+internal sealed class ContentCuration(IContentCatalog catalog, IContentPolicy policy, IAuditLog audit, RulePack pack, TimeProvider time) : IContentCuration
 {
     private const int BatchSize = 1000;
 

@@ -32,7 +32,7 @@ public interface IGuardianCredentialVerifier
 }
 
 /// <summary>The default verifier: the guardian's PIN, checked by <see cref="IGuardianVerifier"/> (PBKDF2-SHA256, constant-time compare).</summary>
-public sealed class PinCredentialVerifier(IGuardianVerifier pins) : IGuardianCredentialVerifier
+internal sealed class PinCredentialVerifier(IGuardianVerifier pins) : IGuardianCredentialVerifier
 {
     /// <inheritdoc />
     public string Kind => GuardianCredential.PinKind;

@@ -66,7 +66,7 @@ public interface IGuardianSettingsPolicy
 }
 
 /// <summary>The rule pack's bounds: tightening is always allowed, loosening only as far as the pack says.</summary>
-public sealed class GuardianSettingsPolicy : IGuardianSettingsPolicy
+internal sealed class GuardianSettingsPolicy : IGuardianSettingsPolicy
 {
     /// <inheritdoc />
     public SettingViolation? Check(RulePack pack, BandRules ageBand, GuardianSettings proposed)

@@ -12,7 +12,7 @@ public interface IGuardianVerifier
 }
 
 /// <summary>PBKDF2-SHA256 PIN hashing with a random salt and a constant-time compare.</summary>
-public sealed class PinHasher(IOptions<TeenModeOptions> options) : IGuardianVerifier
+internal sealed class PinHasher(IOptions<TeenModeOptions> options) : IGuardianVerifier
 {
     private const int SaltBytes = 16;
     private const int HashBytes = 32;

@@ -124,7 +124,7 @@ public interface IBreachStore
 }
 
 /// <summary>The default notifier: the notice goes to the guardian's in-app inbox, which is the stored notice itself (read through the API).</summary>
-public sealed class InAppBreachNotifier : IBreachNotifier
+internal sealed class InAppBreachNotifier : IBreachNotifier
 {
     /// <inheritdoc />
     public Task<bool> SendAsync(BreachNotice notice, CancellationToken cancellationToken = default) => Task.FromResult(notice is not null);

@@ -9,7 +9,7 @@ using TeenMode.Subjects;
 namespace TeenMode.PersonalInfo;
 
 /// <summary>The SDK's <see cref="IBreachResponse"/>.</summary>
-public sealed partial class BreachResponse(
+internal sealed partial class BreachResponse(
     IBreachStore store,
     ISubjectStore subjects,
     IGuardianStore guardians,

@@ -8,7 +8,7 @@ namespace TeenMode.PersonalInfo;
 /// every store package, so data moved between stores opens the same way. Without a protector text is stored as is.
 /// </summary>
 /// <param name="protector">The app's protector, or null to store plain text.</param>
-public sealed class FreeTextSealer(PersonalDataProtector? protector)
+internal sealed class FreeTextSealer(PersonalDataProtector? protector)
 {
     // Marks a sealed value; rows written before sealing (or without a protector) are plain text and read as is.
     private const string SealedPrefix = "\u0001tm-sealed:1:";

@@ -87,7 +87,7 @@ public sealed record ExportedValue(string Field, string Purpose, string Category
 public sealed record PersonalDataExport(string SubjectId, DateTimeOffset GeneratedAt, string InventoryId, IReadOnlyList<ExportedValue> Values, IReadOnlyList<ConsentRecord> Consents);
 
 /// <summary>Requirement ids the personal-information decisions cite.</summary>
-public static class PersonalInfoRequirementIds
+internal static class PersonalInfoRequirementIds
 {
     /// <summary>Collect only for a declared purpose that needs the field.</summary>
     public static IReadOnlyList<string> Necessity { get; } = ["MPL-72", "REG-MINOR-32", "PIPL-28"];

@@ -53,7 +53,7 @@ public static class RedactionLoggingExtensions
 }
 
 /// <summary>A logger provider that redacts everything before its inner provider sees it.</summary>
-public sealed class RedactingLoggerProvider : ILoggerProvider, ISupportExternalScope
+internal sealed class RedactingLoggerProvider : ILoggerProvider, ISupportExternalScope
 {
     private readonly ILoggerProvider _inner;
     private readonly IRedactor _redactor;

@@ -8,7 +8,7 @@ public interface IRedactor
 }
 
 /// <summary>The <see cref="Redaction"/> rules as a service.</summary>
-public sealed class StandardRedactor : IRedactor
+internal sealed class StandardRedactor : IRedactor
 {
     /// <summary>The shared instance.</summary>
     public static StandardRedactor Instance { get; } = new();

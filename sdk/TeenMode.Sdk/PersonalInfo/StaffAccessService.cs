@@ -9,7 +9,7 @@ using TeenMode.Subjects;
 namespace TeenMode.PersonalInfo;
 
 /// <summary>The SDK's <see cref="IStaffAccess"/>.</summary>
-public sealed partial class StaffAccessService : IStaffAccess
+internal sealed partial class StaffAccessService : IStaffAccess
 {
     /// <summary>Requirement ids of staff access.</summary>
     public static IReadOnlyList<string> Requirements { get; } = ["REG-MINOR-36"];
@@ -165,7 +165,7 @@ public sealed partial class StaffAccessService : IStaffAccess
 }
 
 /// <summary>The subject record as personal data: birth date, declared band, how the age is known, teen mode, guardians bound.</summary>
-public sealed class SubjectRecordDataSource(ISubjectStore subjects, IGuardianStore guardians) : IPersonalDataSource
+internal sealed class SubjectRecordDataSource(ISubjectStore subjects, IGuardianStore guardians) : IPersonalDataSource
 {
     /// <inheritdoc />
     public string Name => "subject";

@@ -138,7 +138,7 @@ public static partial class RulePackLoader
 }
 
 /// <summary>Window arithmetic on curfews (minute resolution), used only when settings change, never per request.</summary>
-public static class CurfewMath
+internal static class CurfewMath
 {
     /// <summary>True when every minute of <paramref name="inner"/> is also inside <paramref name="outer"/>.</summary>
     public static bool Covers(CurfewWindow outer, CurfewWindow inner)

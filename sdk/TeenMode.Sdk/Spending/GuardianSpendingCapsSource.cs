@@ -7,7 +7,7 @@ namespace TeenMode.Spending;
 /// The rule pack's caps, lowered by any cap a guardian set for the category (REG-MINOR-43: guardians manage spending).
 /// A guardian's cap can only lower the pack's, never raise it; the settings service already refuses anything else.
 /// </summary>
-public sealed class GuardianSpendingCapsSource(RulePack pack, IGuardianSettingsStore settings) : ISpendingCapsSource
+internal sealed class GuardianSpendingCapsSource(RulePack pack, IGuardianSettingsStore settings) : ISpendingCapsSource
 {
     private static readonly string[] GuardianRequirementIds = ["REG-MINOR-43", "CAC-MM-PARENT-01"];
     private readonly RulePackSpendingCapsSource _pack = new(pack);

@@ -20,7 +20,7 @@ public interface ISpendingCapsSource
 }
 
 /// <summary>The spending caps as the rule pack states them.</summary>
-public sealed class SpendingPolicy : ISpendingPolicy
+internal sealed class SpendingPolicy : ISpendingPolicy
 {
     /// <inheritdoc />
     public Decision Evaluate(SpendingCaps caps, SpendTotals totals, decimal amount)

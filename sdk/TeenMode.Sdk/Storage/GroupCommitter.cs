@@ -39,7 +39,7 @@ public sealed class GroupCommitOptions
 /// </remarks>
 /// <typeparam name="TItem">What a caller writes.</typeparam>
 /// <typeparam name="TResult">What a caller gets back once its batch committed.</typeparam>
-public sealed class GroupCommitter<TItem, TResult> : IAsyncDisposable, IDisposable
+internal sealed class GroupCommitter<TItem, TResult> : IAsyncDisposable, IDisposable
 {
     private readonly Func<IReadOnlyList<TItem>, CancellationToken, Task<IReadOnlyList<TResult>>> _commit;
     private readonly int _maxBatchSize;

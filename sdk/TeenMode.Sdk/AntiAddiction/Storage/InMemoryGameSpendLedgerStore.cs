@@ -3,7 +3,7 @@ using TeenMode.AntiAddiction;
 namespace TeenMode.Storage;
 
 /// <summary>Game spending in process memory (tests and demos only): one lock makes check-and-add atomic, so concurrent top-ups never pass the cap together.</summary>
-public sealed class InMemoryGameSpendLedgerStore : IGameSpendLedgerStore
+internal sealed class InMemoryGameSpendLedgerStore : IGameSpendLedgerStore
 {
     private readonly Dictionary<(string Subject, string Company, string Month), decimal> _gameSpend = [];
     private readonly Lock _gameSpendLock = new();

@@ -6,7 +6,7 @@ namespace TeenMode.Storage;
 /// The usage ledger in process memory: for tests and demos only. One lock makes the duplicate check, the daily sum and
 /// the continuous-use update one step.
 /// </summary>
-public sealed class InMemoryUsageLedgerStore : IUsageLedgerStore
+internal sealed class InMemoryUsageLedgerStore : IUsageLedgerStore
 {
     private readonly Dictionary<(string Subject, DateOnly Date), long> _daily = [];
     private readonly Dictionary<(string Subject, DateOnly Date, string Category), long> _categoryDaily = [];

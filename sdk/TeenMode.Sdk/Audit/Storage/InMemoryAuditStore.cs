@@ -3,7 +3,7 @@ using TeenMode.Audit;
 namespace TeenMode.Storage;
 
 /// <summary>The audit chain in process memory: for tests and demos only.</summary>
-public sealed class InMemoryAuditStore : IAuditStore
+internal sealed class InMemoryAuditStore : IAuditStore
 {
     private readonly List<AuditEntry> _audit = [];
     private readonly Lock _auditLock = new();

@@ -4,7 +4,7 @@ using TeenMode.ContentPool;
 namespace TeenMode.Storage;
 
 /// <summary>The content catalog in process memory: for tests and demos only. Queries use <see cref="ContentQuery.Matches"/>, the reference semantics.</summary>
-public sealed class InMemoryContentCatalog : IContentCatalog
+internal sealed class InMemoryContentCatalog : IContentCatalog
 {
     private readonly ConcurrentDictionary<string, ContentItem> _items = new(StringComparer.Ordinal);
 

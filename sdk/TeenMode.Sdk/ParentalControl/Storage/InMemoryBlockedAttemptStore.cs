@@ -3,7 +3,7 @@ using TeenMode.ParentalControl;
 namespace TeenMode.Storage;
 
 /// <summary>Blocked-attempt counters in process memory: for tests and demos only.</summary>
-public sealed class InMemoryBlockedAttemptStore : IBlockedAttemptStore
+internal sealed class InMemoryBlockedAttemptStore : IBlockedAttemptStore
 {
     private readonly Dictionary<(string Subject, DateOnly Day, string Kind, string Reason), long> _blocked = [];
     private readonly Lock _blockedLock = new();

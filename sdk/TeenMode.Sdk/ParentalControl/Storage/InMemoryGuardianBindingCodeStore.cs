@@ -3,7 +3,7 @@ using TeenMode.ParentalControl;
 namespace TeenMode.Storage;
 
 /// <summary>One-time guardian binding codes in process memory: for tests and demos only.</summary>
-public sealed class InMemoryGuardianBindingCodeStore : IGuardianBindingCodeStore
+internal sealed class InMemoryGuardianBindingCodeStore : IGuardianBindingCodeStore
 {
     private readonly Dictionary<(string Subject, string CodeHash), DateTimeOffset> _codes = [];
     private readonly Lock _lock = new();

@@ -3,7 +3,7 @@ using TeenMode.ParentalControl;
 namespace TeenMode.Storage;
 
 /// <summary>Guardian-verification lockouts in process memory: for tests and demos only.</summary>
-public sealed class InMemoryGuardianLockoutStore : IGuardianLockoutStore
+internal sealed class InMemoryGuardianLockoutStore : IGuardianLockoutStore
 {
     private readonly Dictionary<string, GuardianLockState> _locks = new(StringComparer.Ordinal);
     private readonly Lock _lockoutLock = new();

@@ -4,7 +4,7 @@ using TeenMode.ParentalControl;
 namespace TeenMode.Storage;
 
 /// <summary>Guardian settings (versioned, compare-and-set) in process memory: for tests and demos only.</summary>
-public sealed class InMemoryGuardianSettingsStore : IGuardianSettingsStore
+internal sealed class InMemoryGuardianSettingsStore : IGuardianSettingsStore
 {
     private readonly ConcurrentDictionary<string, GuardianSettings> _settings = new(StringComparer.Ordinal);
 

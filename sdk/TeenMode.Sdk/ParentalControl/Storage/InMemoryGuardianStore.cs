@@ -4,7 +4,7 @@ using TeenMode.ParentalControl;
 namespace TeenMode.Storage;
 
 /// <summary>Guardian bindings in process memory: for tests and demos only.</summary>
-public sealed class InMemoryGuardianStore : IGuardianStore
+internal sealed class InMemoryGuardianStore : IGuardianStore
 {
     private readonly ConcurrentDictionary<(string Subject, string Guardian), GuardianBinding> _bindings = new();
 

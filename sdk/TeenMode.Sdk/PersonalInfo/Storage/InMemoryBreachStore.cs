@@ -3,7 +3,7 @@ using TeenMode.PersonalInfo;
 namespace TeenMode.Storage;
 
 /// <summary>Breach incidents and their notices in process memory: for tests and demos only.</summary>
-public sealed class InMemoryBreachStore : IBreachStore
+internal sealed class InMemoryBreachStore : IBreachStore
 {
     private readonly Dictionary<string, BreachIncident> _incidents = new(StringComparer.Ordinal);
     private readonly List<BreachNotice> _breachNotices = [];

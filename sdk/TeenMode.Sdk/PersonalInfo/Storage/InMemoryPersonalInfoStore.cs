@@ -3,7 +3,7 @@ using TeenMode.PersonalInfo;
 namespace TeenMode.Storage;
 
 /// <summary>Personal information in process memory (tests and demos only): one lock keeps each subject's values, consents and requests consistent.</summary>
-public sealed class InMemoryPersonalInfoStore : IPersonalInfoStore
+internal sealed class InMemoryPersonalInfoStore : IPersonalInfoStore
 {
     private readonly Lock _piLock = new();
     private readonly List<ConsentRecord> _consents = [];

@@ -3,7 +3,7 @@ using TeenMode.PersonalInfo;
 namespace TeenMode.Storage;
 
 /// <summary>Staff access grants in process memory: for tests and demos only.</summary>
-public sealed class InMemoryStaffAccessStore : IStaffAccessStore
+internal sealed class InMemoryStaffAccessStore : IStaffAccessStore
 {
     private readonly Dictionary<string, StaffAccessGrant> _grants = new(StringComparer.Ordinal);
     private readonly Lock _grantLock = new();

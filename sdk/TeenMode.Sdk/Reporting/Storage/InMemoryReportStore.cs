@@ -3,7 +3,7 @@ using TeenMode.Reporting;
 namespace TeenMode.Storage;
 
 /// <summary>Reports in process memory: for tests and demos only.</summary>
-public sealed class InMemoryReportStore : IReportStore
+internal sealed class InMemoryReportStore : IReportStore
 {
     // The workflow store files into and moves these same reports (one report, one status), so it shares them
     // and this lock through InMemoryReportWorkflowStore's constructor instead of keeping a copy.

@@ -4,7 +4,7 @@ using TeenMode.Reporting;
 namespace TeenMode.Storage;
 
 /// <summary>The report workflow (tracking, history, authority outbox) in process memory: for tests and demos only.</summary>
-public sealed class InMemoryReportWorkflowStore : IReportWorkflowStore
+internal sealed class InMemoryReportWorkflowStore : IReportWorkflowStore
 {
     private readonly Dictionary<string, ReportRecord> _reportsById;
     private readonly Dictionary<string, ReportRecord> _reportsByKey;

@@ -3,7 +3,7 @@ using TeenMode.Spending;
 namespace TeenMode.Storage;
 
 /// <summary>Spending outside games and refunds in process memory (tests and demos only): one lock makes check-and-record atomic, so concurrent payments never pass a cap together.</summary>
-public sealed class InMemorySpendingLedgerStore : ISpendingLedgerStore
+internal sealed class InMemorySpendingLedgerStore : ISpendingLedgerStore
 {
     private readonly Lock _spendingLock = new();
     private readonly List<SpendRecord> _spends = [];

@@ -4,7 +4,7 @@ using TeenMode.Subjects;
 namespace TeenMode.Storage;
 
 /// <summary>Subjects in process memory: for tests and demos only (nothing survives a restart).</summary>
-public sealed class InMemorySubjectStore : ISubjectStore
+internal sealed class InMemorySubjectStore : ISubjectStore
 {
     private readonly ConcurrentDictionary<string, Subject> _subjects = new(StringComparer.Ordinal);
 
