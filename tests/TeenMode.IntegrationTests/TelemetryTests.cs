@@ -16,6 +16,8 @@ public sealed class TelemetryTests
         var spans = new LockedList();
         await using var app = await SampleApp.StartAsync(configure: o => o.ConfigureBuilder = b =>
             b.Services.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(spans)));
+        // An afternoon on the app's clock: on the real clock a run in the 22:00-06:00 curfew would (rightly) be refused.
+        (await app.SendAsync(HttpMethod.Put, "/teenmode/conformance/v1/clock", """{"local":"2026-03-04T15:00:00"}""")).Status.Should().Be(200);
         (await app.SendAsync(HttpMethod.Post, "/teenmode/v1/subjects", $$"""{"id":"{{SubjectId}}","birthDate":"2013-05-01"}""")).Status.Should().Be(201);
 
         var (status, body) = await app.SendAsync(HttpMethod.Post, $"/teenmode/v1/subjects/{SubjectId}/heartbeats", """{"deviceId":"phone-1","sequence":1,"seconds":60}""");
