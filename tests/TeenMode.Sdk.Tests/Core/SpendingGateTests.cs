@@ -286,6 +286,56 @@ public sealed class SpendingGateTests
         video.Decision.IsAllowed.Should().BeTrue("the guardian lowered only the 'other' category");
     }
 
+    // Found by the mutation run (docs/quality.md): dropping the guardian's per-day cap survived every test.
+    [Fact]
+    public async Task Spend_AGuardiansDayCap_IsEnforced_WhileTheOtherCapsStayThePacks()
+    {
+        using var host = new TeenModeHost(TeenModeHost.Local(2026, 3, 4, 10, 0));
+        await host.RegisterAsync("kid", Born2009);
+        await host.Parental.BindAsync("kid", "mum", "246810");
+        (await host.Services.GetRequiredService<IGuardianSettings>().UpdateAsync("kid", GuardianCredential.Pin("246810"), s => s with
+        {
+            SpendingCaps = new Dictionary<string, GuardianSpendingCaps> { ["other"] = new(null, 8.00m, null) },
+        })).Decision.IsAllowed.Should().BeTrue();
+
+        var first = await Gate(host).SpendAsync(new SpendRequest("kid", "other", 5.00m));
+        var second = await Gate(host).SpendAsync(new SpendRequest("kid", "other", 5.00m));
+
+        first.Decision.IsAllowed.Should().BeTrue();
+        second.Decision.Reason.Should().Be(ReasonCode.SpendOverDailyCap, "the guardian allows 8.00 a day and 5.00 is spent");
+        second.Caps!.PerDay.Should().Be(8m);
+        second.Caps.PerTransaction.Should().Be(50m, "a cap the guardian left open stays the pack's");
+    }
+
+    // Found by the mutation run: with one guardian "any bound guardian" and "every bound guardian" cannot be told apart.
+    [Fact]
+    public async Task Refund_EitherOfTwoBoundGuardians_MayFile_AndAReasonOfExactlyTheLimitIsTaken()
+    {
+        using var host = new TeenModeHost(TeenModeHost.Local(2026, 3, 4, 10, 0));
+        await host.RegisterAsync("kid", Born2009);
+        await host.Parental.BindAsync("kid", "mum", "246810");
+        await host.Parental.BindAsync("kid", "dad", "135790", existingGuardianPin: "246810");
+        var spend = (await Gate(host).SpendAsync(new SpendRequest("kid", "video", 5m))).Spend!;
+
+        var byDad = await Desk(host).FileAsync("kid", spend.Id, "dad", new string('x', new SpendingOptions().MaxReasonLength));
+
+        byDad.Decision.IsAllowed.Should().BeTrue("dad is bound too");
+        await Desk(host).Invoking(d => d.FileAsync("kid", spend.Id, "mum", new string('x', new SpendingOptions().MaxReasonLength + 1)))
+            .Should().ThrowAsync<ArgumentException>();
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-1.00")]
+    public async Task Spend_ANonPositiveAmount_IsAProgrammingError(string amount)
+    {
+        using var host = new TeenModeHost(TeenModeHost.Local(2026, 3, 4, 10, 0));
+        await host.RegisterAsync("kid", Born2009);
+
+        await Gate(host).Invoking(g => g.SpendAsync(new SpendRequest("kid", "video", decimal.Parse(amount, System.Globalization.CultureInfo.InvariantCulture))))
+            .Should().ThrowAsync<ArgumentException>().WithMessage("*positive*");
+    }
+
     private static ISpendingGate Gate(TeenModeHost host) => host.Services.GetRequiredService<ISpendingGate>();
 
     private static IRefundDesk Desk(TeenModeHost host) => host.Services.GetRequiredService<IRefundDesk>();
