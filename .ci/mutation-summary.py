@@ -12,7 +12,10 @@ commit, minutes, command = sys.argv[1:4]
 files = {}
 for report_path in sys.argv[4:]:
     with open(report_path, encoding="utf-8") as f:
-        files.update(json.load(f)["files"])
+        for path, file in json.load(f)["files"].items():
+            # Every report lists every file; a file outside that run's --mutate has only Ignored mutants.
+            if path not in files or any(m["status"] != "Ignored" for m in file["mutants"]):
+                files[path] = file
 
 DETECTED = {"Killed", "Timeout"}
 UNDETECTED = {"Survived", "NoCoverage"}
