@@ -71,7 +71,6 @@ for folder in sorted(rows):
 _, valid, s = score(total)
 out.append(f"| **all** | {valid} | {total['Killed']} | {total['Timeout']} | {total['Survived']} | {total['NoCoverage']} | **{s:.1f}%** |")
 out.append("")
-ignored = total["Ignored"] + total["CompileError"]
 out.append(f"Not counted: {total['CompileError']} mutants that did not compile and {total['Ignored']} that Stryker filtered out "
            "(logging calls, blocks already covered by another mutant).")
 out.append("")
