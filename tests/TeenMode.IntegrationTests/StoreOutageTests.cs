@@ -94,7 +94,8 @@ public sealed class StoreOutageTests(ITestOutputHelper output)
 
     private static async Task<Ids> SeedAsync(SampleApp app)
     {
-        (await Seed(app, HttpMethod.Post, "/teenmode/v1/subjects", """{"id":"kid","birthDate":"2013-05-01"}""")).Status.Should().Be(201);
+        // 409: an attempt that missed the deadline was abandoned by the app after its write committed; the subject is there.
+        (await Seed(app, HttpMethod.Post, "/teenmode/v1/subjects", """{"id":"kid","birthDate":"2013-05-01"}""")).Status.Should().BeOneOf(201, 409);
         (await app.BindGuardianAsync("kid", "mum", "246813")).Should().Be(201);
         var (_, feed) = await Seed(app, HttpMethod.Get, "/teenmode/v1/subjects/kid/feed?limit=1");
         var item = feed["items"]![0]!["id"]!.ToString();
@@ -112,15 +113,17 @@ public sealed class StoreOutageTests(ITestOutputHelper output)
     // it and answer 503 (correctly). That is not what this test is about, so the seed step asks again.
     private static async Task<(int Status, JObject Body)> Seed(SampleApp app, HttpMethod method, string path, string? body = null, params (string Name, string Value)[] headers)
     {
+        // A fresh machine's first requests (JIT, SQLite warm-up) can miss a 0.5 s deadline several times in a row.
+        var until = DateTime.UtcNow.AddSeconds(20);
         for (var attempt = 1; ; attempt++)
         {
             var answer = await app.SendAsync(method, path, body, headers);
-            if (answer.Status != 503 || attempt == 5)
+            if (answer.Status != 503 || DateTime.UtcNow > until)
             {
                 return answer;
             }
 
-            await Task.Delay(200 * attempt);
+            await Task.Delay(Math.Min(200 * attempt, 1000));
         }
     }
 

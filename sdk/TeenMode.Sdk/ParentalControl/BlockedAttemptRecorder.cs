@@ -152,7 +152,8 @@ internal sealed class BlockedAttemptRecorder : IAsyncDisposable, IDisposable
                 _logger.LogWarning("{Dropped} blocked attempts were not counted for the guardian usage report: {Max} keys were already pending.", dropped, _maxPendingKeys);
             }
 
-            var batch = new List<BlockedAttemptIncrement>(Math.Min(Volatile.Read(ref _keys), BatchSize));
+            // _keys is counted after the key is added, so a flush that retires a just-added key can see it below zero.
+            var batch = new List<BlockedAttemptIncrement>(Math.Clamp(Volatile.Read(ref _keys), 0, BatchSize));
             var taken = new List<(Counter Counter, long Count)>(batch.Capacity);
             foreach (var (key, counter) in _counters)
             {
